@@ -1,0 +1,147 @@
+package dev.headroom.simulator;
+
+/**
+ * The fixed parameters of one simulated engine replica: KV-cache geometry, scheduler limits and the
+ * step-time cost model {@code stepTime = stepFixedSeconds + perBatchedTokenSeconds × batchedTokens +
+ * perContextTokenSeconds × contextTokensRead}.
+ *
+ * <p>Validated once, here: an engine whose longest request cannot fit in its KV cache is refused, as
+ * vLLM refuses to start when {@code max_model_len} exceeds the cache ("larger than the maximum number of
+ * tokens that can be stored in KV cache"), because preemption could then never make progress.
+ *
+ * @param modelName              served model name, rendered as the {@code model_name} label
+ * @param blockSize              tokens per KV block (vLLM's {@code --block-size}, 16 on CUDA)
+ * @param numGpuBlocks           KV blocks in the pool ({@code num_gpu_blocks})
+ * @param maxNumSeqs             cap on running sequences ({@code --max-num-seqs})
+ * @param maxNumBatchedTokens    per-step token budget for decode tokens plus prefill chunks
+ * @param maxModelLen            longest prompt + output a request may have
+ * @param stepFixedSeconds       cost of one step whatever its size (weights read once per step)
+ * @param perBatchedTokenSeconds cost of each token computed in the step (matmul FLOPs)
+ * @param perContextTokenSeconds cost of each context token whose KV the attention reads
+ * @param gpuMemoryUtilization   share of GPU memory the engine pre-allocates (reported, not simulated)
+ * @param gpuMemoryBytes         total GPU memory (reported, not simulated)
+ */
+public record EngineConfig(
+        String modelName,
+        int blockSize,
+        int numGpuBlocks,
+        int maxNumSeqs,
+        int maxNumBatchedTokens,
+        int maxModelLen,
+        double stepFixedSeconds,
+        double perBatchedTokenSeconds,
+        double perContextTokenSeconds,
+        double gpuMemoryUtilization,
+        long gpuMemoryBytes) {
+
+    public EngineConfig {
+        if (modelName == null || modelName.isBlank()) {
+            throw new IllegalArgumentException("EngineConfig.modelName must not be blank, was " + quote(modelName));
+        }
+        requireRange("blockSize", blockSize, 1, 1024);
+        requireRange("numGpuBlocks", numGpuBlocks, 1, Integer.MAX_VALUE);
+        requireRange("maxNumSeqs", maxNumSeqs, 1, 1_000_000);
+        requireRange("maxNumBatchedTokens", maxNumBatchedTokens, 1, 10_000_000);
+        long kvTokens = (long) numGpuBlocks * blockSize;
+        if (maxModelLen < 2 || maxModelLen > kvTokens) {
+            throw new IllegalArgumentException("EngineConfig.maxModelLen must be between 2 and the KV capacity "
+                    + kvTokens + " tokens (numGpuBlocks × blockSize), was " + maxModelLen);
+        }
+        if (!(stepFixedSeconds > 0) || !Double.isFinite(stepFixedSeconds)) {
+            throw new IllegalArgumentException(
+                    "EngineConfig.stepFixedSeconds must be finite and > 0, was " + stepFixedSeconds);
+        }
+        requireNonNegative("perBatchedTokenSeconds", perBatchedTokenSeconds);
+        requireNonNegative("perContextTokenSeconds", perContextTokenSeconds);
+        if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
+            throw new IllegalArgumentException(
+                    "EngineConfig.gpuMemoryUtilization must be in (0, 1], was " + gpuMemoryUtilization);
+        }
+        if (gpuMemoryBytes <= 0) {
+            throw new IllegalArgumentException("EngineConfig.gpuMemoryBytes must be > 0, was " + gpuMemoryBytes);
+        }
+    }
+
+    /**
+     * Llama-3.1-8B-Instruct in FP16 on one H100 80GB SXM, vLLM with {@code gpu_memory_utilization=0.9}.
+     * Derived from public figures, not measured; {@code src/docs/simulator.md} has the full working.
+     *
+     * <ul>
+     *   <li>Weights: 8.03e9 parameters × 2 B = 16.06 GB (14.96 GiB).</li>
+     *   <li>KV per token: 2 (K and V) × 32 layers × 8 KV heads × 128 head dim × 2 B = 131,072 B = 0.125 MiB.</li>
+     *   <li>KV pool: 79.65 GiB (81,559 MiB as nvidia-smi reports) × 0.9 = 71.69 GiB, minus 14.96 GiB weights,
+     *       minus ~2 GiB activations/CUDA graphs = 54.7 GiB ÷ 0.125 MiB = 448,000 tokens = 28,000 blocks of 16.</li>
+     *   <li>Fixed step cost: reading 16.06 GB of weights at ~80% of 3.35 TB/s (2.68 TB/s) = 6.0 ms, plus ~1 ms of
+     *       per-step scheduling, sampling and launch overhead = 7.0 ms.</li>
+     *   <li>Per context token: 131,072 B of KV ÷ 2.68 TB/s = 49 ns.</li>
+     *   <li>Per batched token: 2 × 8.03e9 FLOPs = 16.06 GFLOP ÷ ~600 TFLOP/s effective FP16 (of 989 dense peak)
+     *       = 26.8 µs.</li>
+     *   <li>Scheduler: {@code max_num_seqs=256}, {@code max_num_batched_tokens=8192}, Llama 3.1's
+     *       {@code max_model_len=131072}.</li>
+     * </ul>
+     * A decode step at batch 1 with 1,000 tokens of context: 7.0 + 0.027 + 0.049 = 7.08 ms (~141 tokens/s).
+     */
+    public static EngineConfig llama31_8bH100() {
+        return new EngineConfig("meta-llama/Llama-3.1-8B-Instruct", 16, 28_000, 256, 8192, 131_072,
+                0.0070, 26.8e-6, 49e-9, 0.9, 85_520_809_984L);
+    }
+
+    /**
+     * A deliberately small replica for the demo and tests: 4,096 tokens of KV (256 blocks of 16), so a few
+     * requests per second fill it. Its step costs are those of a slower card (10 ms fixed, 20 µs per batched
+     * token, 1 µs per context token) so that overload arrives at request rates a laptop can drive over HTTP:
+     * with the default demo workload (prompts 128–512, outputs 64–256 tokens) it saturates near 4 req/s.
+     */
+    public static EngineConfig demo() {
+        return new EngineConfig("headroom/demo-8b-small-kv", 16, 256, 64, 512, 2048,
+                0.010, 20e-6, 1e-6, 0.9, 85_520_809_984L);
+    }
+
+    /** KV capacity in tokens. */
+    public long kvCapacityTokens() {
+        return (long) numGpuBlocks * blockSize;
+    }
+
+    /** The modelled duration of one step, in seconds. */
+    public double stepSeconds(long batchedTokens, long contextTokensRead) {
+        return stepFixedSeconds + perBatchedTokenSeconds * batchedTokens + perContextTokenSeconds * contextTokensRead;
+    }
+
+    public EngineConfig withNumGpuBlocks(int blocks) {
+        return new EngineConfig(modelName, blockSize, blocks, maxNumSeqs, maxNumBatchedTokens,
+                Math.min(maxModelLen, (int) Math.min(Integer.MAX_VALUE, (long) blocks * blockSize)),
+                stepFixedSeconds, perBatchedTokenSeconds, perContextTokenSeconds, gpuMemoryUtilization, gpuMemoryBytes);
+    }
+
+    public EngineConfig withMaxNumSeqs(int seqs) {
+        return new EngineConfig(modelName, blockSize, numGpuBlocks, seqs, maxNumBatchedTokens, maxModelLen,
+                stepFixedSeconds, perBatchedTokenSeconds, perContextTokenSeconds, gpuMemoryUtilization, gpuMemoryBytes);
+    }
+
+    public EngineConfig withMaxNumBatchedTokens(int tokens) {
+        return new EngineConfig(modelName, blockSize, numGpuBlocks, maxNumSeqs, tokens, maxModelLen,
+                stepFixedSeconds, perBatchedTokenSeconds, perContextTokenSeconds, gpuMemoryUtilization, gpuMemoryBytes);
+    }
+
+    public EngineConfig withStepCosts(double fixedSeconds, double perBatchedToken, double perContextToken) {
+        return new EngineConfig(modelName, blockSize, numGpuBlocks, maxNumSeqs, maxNumBatchedTokens, maxModelLen,
+                fixedSeconds, perBatchedToken, perContextToken, gpuMemoryUtilization, gpuMemoryBytes);
+    }
+
+    private static void requireRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(
+                    "EngineConfig." + name + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static void requireNonNegative(String name, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException("EngineConfig." + name + " must be finite and >= 0, was " + value);
+        }
+    }
+
+    private static String quote(String s) {
+        return s == null ? "null" : "\"" + s + "\"";
+    }
+}
