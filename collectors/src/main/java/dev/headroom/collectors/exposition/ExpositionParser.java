@@ -1,0 +1,807 @@
+package dev.headroom.collectors.exposition;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A streaming parser for Prometheus text 0.0.4 and OpenMetrics 1.0.
+ *
+ * <p>It walks the UTF-8 bytes once, left to right, with no regex, no {@code split} and no per-line strings.
+ * Families the {@link FamilyFilter} does not want are still checked for syntax (a broken payload is broken
+ * wherever the damage is) but nothing is built for them. Names and short label values go through a
+ * {@link NameTable}, so a warm parser reading the same engine every second allocates only the samples it keeps:
+ * one {@link Sample}, one {@link Labels} and its array.
+ *
+ * <p>It trusts {@code # TYPE}, never a suffix: a family's samples are those whose name is the family name plus a
+ * suffix its type allows. A TYPE or HELP line followed by samples of another name is an error, not a guess.
+ *
+ * <p>Every failure is an {@link ExpositionException} with line and column; {@link ParserLimits} bound body size,
+ * series, label lengths and label counts. One parser serves one thread at a time (it reuses its buffers);
+ * create one per scrape loop.
+ */
+public final class ExpositionParser {
+
+    private static final boolean[] METRIC_START = new boolean[256];
+    private static final boolean[] METRIC_CHAR = new boolean[256];
+    private static final boolean[] LABEL_START = new boolean[256];
+    private static final boolean[] LABEL_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            boolean digit = c >= '0' && c <= '9';
+            LABEL_START[c] = letter;
+            LABEL_CHAR[c] = letter || digit;
+            METRIC_START[c] = letter || c == ':';
+            METRIC_CHAR[c] = letter || digit || c == ':';
+        }
+    }
+
+    /** What the parser knows about one family while reading; pooled and reused across parses. */
+    static final class FamilyState {
+        String name;
+        byte[] nameBytes;
+        MetricType type;
+        String help;
+        String unit;
+        int typeLine;
+        int helpLine;
+        int unitLine;
+        int firstSampleLine;
+        int sampleCount;
+        boolean keep;
+        final ArrayList<Sample> samples = new ArrayList<>();
+
+        void reset(String name, byte[] nameBytes, boolean keep) {
+            this.name = name;
+            this.nameBytes = nameBytes;
+            this.type = MetricType.UNKNOWN;
+            this.help = null;
+            this.unit = null;
+            this.typeLine = 0;
+            this.helpLine = 0;
+            this.unitLine = 0;
+            this.firstSampleLine = 0;
+            this.sampleCount = 0;
+            this.keep = keep;
+            this.samples.clear();
+        }
+
+        /** The index of the suffix (see {@link MetricType#suffix}) that makes a sample name of this family, or -1. */
+        int match(byte[] buf, int start, int len) {
+            int n = nameBytes.length;
+            if (len < n || !Arrays.equals(buf, start, start + n, nameBytes, 0, n)) {
+                return -1;
+            }
+            int rest = len - n;
+            for (int i = 0; i < type.suffixCount(); i++) {
+                byte[] s = type.suffixBytes(i);
+                if (s.length == rest && (rest == 0 || Arrays.equals(buf, start + n, start + len, s, 0, rest))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        String describe() {
+            return (typeLine > 0 ? type.token() + " " : "") + "family '" + name + "'";
+        }
+    }
+
+    private final ParserLimits limits;
+    private final NameTable table = new NameTable();
+    private final ArrayList<FamilyState> pool = new ArrayList<>();
+    private final HashMap<String, FamilyState> overflowFamilies = new HashMap<>();
+    private byte[] scratch = new byte[256];
+    private String[] labelPairs = new String[32];
+    private int[] labelNameStart = new int[16];
+    private int[] labelNameLen = new int[16];
+    private int generation;
+
+    // State of the parse in progress.
+    private byte[] buf;
+    private int pos;
+    private int end;
+    private int line;
+    private int lineStart;
+    private boolean openMetrics;
+    private FamilyFilter filter;
+    private FamilyState current;
+    private int familyCount;
+    private int series;
+    private boolean eofSeen;
+    private boolean leSeen;
+    private boolean quantileSeen;
+
+    public ExpositionParser() {
+        this(ParserLimits.DEFAULTS);
+    }
+
+    public ExpositionParser(ParserLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public ParserLimits limits() {
+        return limits;
+    }
+
+    /** Parses a whole body, keeping every family. */
+    public Exposition parse(byte[] body, ExpositionFormat format) throws ExpositionException {
+        return parse(body, 0, body.length, format, FamilyFilter.ALL);
+    }
+
+    public Exposition parse(byte[] body, ExpositionFormat format, FamilyFilter filter) throws ExpositionException {
+        return parse(body, 0, body.length, format, filter);
+    }
+
+    public Exposition parse(ByteBuffer body, ExpositionFormat format, FamilyFilter filter) throws ExpositionException {
+        int length = body.remaining();
+        checkBodySize(length);
+        if (body.hasArray()) {
+            return parse(body.array(), body.arrayOffset() + body.position(), length, format, filter);
+        }
+        byte[] copy = new byte[length];
+        body.duplicate().get(copy);
+        return parse(copy, 0, length, format, filter);
+    }
+
+    /** Parses bytes {@code [offset, offset + length)} of {@code body}. */
+    public Exposition parse(byte[] body, int offset, int length, ExpositionFormat format, FamilyFilter filter)
+            throws ExpositionException {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(filter, "filter");
+        Objects.checkFromIndexSize(offset, length, body.length);
+        checkBodySize(length);
+        begin(body, offset, length, format, filter);
+        try {
+            while (pos < end) {
+                line++;
+                lineStart = pos;
+                if (eofSeen) {
+                    throw error(pos, "expected nothing after '# EOF', found " + found(pos));
+                }
+                byte b = buf[pos];
+                if (b == '\n') {
+                    pos++;
+                } else if (b == '\r' && pos + 1 < end && buf[pos + 1] == '\n') {
+                    pos += 2;
+                } else if (b == '#') {
+                    parseComment();
+                } else {
+                    parseSample();
+                }
+            }
+            if (openMetrics && !eofSeen) {
+                line++;
+                lineStart = pos;
+                throw error(pos, "expected '# EOF' as the last line of an OpenMetrics body, found end of input");
+            }
+            return build(format);
+        } finally {
+            finish();
+        }
+    }
+
+    private void checkBodySize(int length) throws ExpositionException {
+        if (length > limits.maxBodyBytes()) {
+            throw new ExpositionException(1, 1, "body is " + length + " bytes, more than the limit of "
+                    + limits.maxBodyBytes() + " (ParserLimits.maxBodyBytes)");
+        }
+    }
+
+    private void begin(byte[] body, int offset, int length, ExpositionFormat format, FamilyFilter filter) {
+        table.clearIfCrowded();
+        generation++;
+        buf = body;
+        pos = offset;
+        end = offset + length;
+        line = 0;
+        lineStart = offset;
+        openMetrics = format == ExpositionFormat.OPENMETRICS;
+        this.filter = filter;
+        current = null;
+        familyCount = 0;
+        series = 0;
+        eofSeen = false;
+        overflowFamilies.clear();
+    }
+
+    private void finish() {
+        buf = null;
+        filter = null;
+        current = null;
+        for (int i = 0; i < familyCount; i++) {
+            pool.get(i).samples.clear();
+        }
+        Arrays.fill(labelPairs, null);
+    }
+
+    private Exposition build(ExpositionFormat format) {
+        List<MetricFamily> kept = new ArrayList<>();
+        List<String> names = new ArrayList<>(familyCount);
+        for (int i = 0; i < familyCount; i++) {
+            FamilyState f = pool.get(i);
+            names.add(f.name);
+            if (f.keep) {
+                kept.add(new MetricFamily(f.name, f.type, f.help, f.unit, f.samples));
+            }
+        }
+        return new Exposition(format, kept, names, series);
+    }
+
+    // ---- comments and metadata -------------------------------------------------------------------------------
+
+    private void parseComment() throws ExpositionException {
+        pos++; // '#'
+        if (pos >= end || buf[pos] != ' ') {
+            skipLine();
+            return;
+        }
+        pos++;
+        int wordStart = pos;
+        while (pos < end && buf[pos] >= 'A' && buf[pos] <= 'Z') {
+            pos++;
+        }
+        int wordLen = pos - wordStart;
+        boolean atEol = pos >= end || buf[pos] == '\n' || buf[pos] == '\r';
+        boolean spaced = pos < end && buf[pos] == ' ';
+        if (wordLen == 3 && buf[wordStart] == 'E' && buf[wordStart + 1] == 'O' && buf[wordStart + 2] == 'F' && atEol) {
+            if (openMetrics) {
+                eofSeen = true;
+            }
+            expectEndOfLine("'# EOF'");
+            return;
+        }
+        if (wordLen == 4 && (spaced || atEol)) {
+            int kind = keyword(wordStart);
+            if (kind != 0) {
+                if (!spaced) {
+                    throw error(pos, "expected a metric name after '# " + keywordName(kind) + "', found " + found(pos));
+                }
+                pos++;
+                parseMetadata(kind);
+                return;
+            }
+        }
+        skipLine(); // any other comment, e.g. "# NOTE ..."
+    }
+
+    private static final int HELP = 1;
+    private static final int TYPE = 2;
+    private static final int UNIT = 3;
+
+    private int keyword(int p) {
+        byte a = buf[p];
+        byte b = buf[p + 1];
+        byte c = buf[p + 2];
+        byte d = buf[p + 3];
+        if (a == 'H' && b == 'E' && c == 'L' && d == 'P') {
+            return HELP;
+        }
+        if (a == 'T' && b == 'Y' && c == 'P' && d == 'E') {
+            return TYPE;
+        }
+        if (a == 'U' && b == 'N' && c == 'I' && d == 'T') {
+            return UNIT;
+        }
+        return 0;
+    }
+
+    private static String keywordName(int kind) {
+        return kind == HELP ? "HELP" : kind == TYPE ? "TYPE" : "UNIT";
+    }
+
+    private void parseMetadata(int kind) throws ExpositionException {
+        String keyword = keywordName(kind);
+        int nameStart = pos;
+        int hash = scanMetricName("a metric name after '# " + keyword + "'");
+        int nameLen = pos - nameStart;
+        FamilyState family = lookupFamily(nameStart, nameLen, hash);
+        if (family == null) {
+            family = newFamily(nameStart, nameLen, hash);
+        } else if (family.sampleCount > 0) {
+            throw error(lineStart, keyword + " line for '" + family.name + "' comes after its samples (first on line "
+                    + family.firstSampleLine + "); metadata must precede the samples");
+        }
+        current = family;
+        boolean atEol = pos >= end || buf[pos] == '\n' || buf[pos] == '\r';
+        if (kind == HELP) {
+            if (family.helpLine > 0) {
+                throw error(lineStart, "second HELP line for '" + family.name + "' (first on line " + family.helpLine + ")");
+            }
+            family.helpLine = line;
+            if (atEol) {
+                family.help = "";
+                expectEndOfLine("the HELP line");
+                return;
+            }
+            expectSpaceAfter("the metric name");
+            family.help = readHelpText(family.keep);
+            return;
+        }
+        if (atEol) {
+            throw error(pos, "expected a " + (kind == TYPE ? "metric type" : "unit") + " after '" + family.name
+                    + "', found " + found(pos));
+        }
+        expectSpaceAfter("the metric name");
+        int wordStart = pos;
+        while (pos < end && buf[pos] != '\n' && buf[pos] != ' ' && buf[pos] != '\r') {
+            pos++;
+        }
+        int wordLen = pos - wordStart;
+        if (kind == TYPE) {
+            MetricType type = MetricType.fromToken(buf, wordStart, wordLen);
+            if (type == null) {
+                throw error(wordStart, "expected a metric type (counter, gauge, histogram, gaugehistogram, summary, "
+                        + "info, stateset, unknown or untyped), found '" + text(wordStart, wordLen) + "'");
+            }
+            if (family.typeLine > 0) {
+                String again = type == family.type ? "second" : "contradicting";
+                throw error(lineStart, again + " TYPE line for '" + family.name + "': " + type.token()
+                        + " here, " + family.type.token() + " on line " + family.typeLine);
+            }
+            family.type = type;
+            family.typeLine = line;
+        } else {
+            if (family.unitLine > 0) {
+                throw error(lineStart, "second UNIT line for '" + family.name + "' (first on line " + family.unitLine + ")");
+            }
+            family.unitLine = line;
+            family.unit = family.keep ? text(wordStart, wordLen) : "";
+        }
+        expectEndOfLine("the " + keyword + " line");
+    }
+
+    /** Reads HELP text to the end of the line, unescaping {@code \\}, {@code \n} and {@code \"}. */
+    private String readHelpText(boolean keep) throws ExpositionException {
+        int n = 0;
+        while (pos < end && buf[pos] != '\n') {
+            byte c = buf[pos];
+            if (c == '\\') {
+                if (pos + 1 >= end || buf[pos + 1] == '\n') {
+                    throw error(pos, "expected an escape (\\\\, \\n or \\\") after '\\' in HELP text, found "
+                            + found(pos + 1));
+                }
+                byte e = buf[pos + 1];
+                c = switch (e) {
+                    case '\\' -> (byte) '\\';
+                    case 'n' -> (byte) '\n';
+                    case '"' -> (byte) '"';
+                    default -> throw error(pos, "invalid escape '\\" + (char) (e & 0xff)
+                            + "' in HELP text: expected \\\\, \\n or \\\"");
+                };
+                pos++;
+            }
+            if (keep) {
+                ensureScratch(n + 1);
+                scratch[n] = c;
+            }
+            n++;
+            pos++;
+        }
+        if (pos < end) {
+            pos++; // '\n'
+        }
+        if (!keep) {
+            return "";
+        }
+        if (n > 0 && scratch[n - 1] == '\r') {
+            n--;
+        }
+        return new String(scratch, 0, n, StandardCharsets.UTF_8);
+    }
+
+    // ---- samples ---------------------------------------------------------------------------------------------
+
+    private void parseSample() throws ExpositionException {
+        int nameStart = pos;
+        int hash = scanMetricName("a metric name, '#' or end of line");
+        int nameLen = pos - nameStart;
+        if (++series > limits.maxSeries()) {
+            throw error(nameStart, "more than " + limits.maxSeries() + " series in one body (ParserLimits.maxSeries)");
+        }
+        FamilyState family = current;
+        int suffix = family == null ? -1 : family.match(buf, nameStart, nameLen);
+        if (suffix < 0) {
+            if (family != null && family.sampleCount == 0 && (family.typeLine > 0 || family.helpLine > 0)) {
+                String declared = family.typeLine > 0 ? "TYPE on line " + family.typeLine : "HELP on line " + family.helpLine;
+                throw error(nameStart, "expected a sample of " + family.describe() + " (" + declared + "): "
+                        + family.type.expectedSampleNames(family.name) + ", found '" + text(nameStart, nameLen)
+                        + "'; the metadata names no sample that follows it");
+            }
+            family = lookupFamily(nameStart, nameLen, hash);
+            if (family == null) {
+                family = newFamily(nameStart, nameLen, hash);
+                suffix = 0;
+            } else {
+                suffix = family.match(buf, nameStart, nameLen);
+                if (suffix < 0) {
+                    throw error(nameStart, "sample '" + text(nameStart, nameLen) + "' does not belong to "
+                            + family.describe() + ": expected " + family.type.expectedSampleNames(family.name));
+                }
+                if (family.sampleCount > 0 && family.typeLine > 0) {
+                    throw error(nameStart, "samples of " + family.describe() + " are not grouped together (first on line "
+                            + family.firstSampleLine + "); each family must be one block");
+                }
+            }
+            current = family;
+        }
+        if (family.sampleCount++ == 0) {
+            family.firstSampleLine = line;
+        }
+        boolean keep = family.keep;
+
+        int labelCount = 0;
+        leSeen = false;
+        quantileSeen = false;
+        if (pos < end && buf[pos] == '{') {
+            labelCount = parseLabels(0, keep);
+        }
+        checkSpecialLabels(family, suffix, nameStart, nameLen);
+
+        expectSpaceAfter(labelCount > 0 || buf[pos - 1] == '}' ? "the labels" : "the metric name");
+        double value = readNumber("a value (a number, NaN, +Inf or -Inf)");
+
+        long timestamp = Sample.NO_TIMESTAMP;
+        Exemplar exemplar = null;
+        skipBlanks();
+        if (pos < end && buf[pos] != '\n' && buf[pos] != '\r' && buf[pos] != '#') {
+            timestamp = readTimestamp();
+            skipBlanks();
+        }
+        if (pos < end && buf[pos] == '#') {
+            if (!openMetrics) {
+                throw error(pos, "expected a timestamp or end of line, found '#' (exemplars need OpenMetrics)");
+            }
+            exemplar = readExemplar(labelCount, keep);
+        }
+        expectEndOfLine("the sample");
+
+        if (keep) {
+            String name = table.string(buf, nameStart, nameLen, hash);
+            Labels labels = labelCount == 0 ? Labels.EMPTY : new Labels(Arrays.copyOf(labelPairs, labelCount * 2));
+            family.samples.add(new Sample(name, labels, value, timestamp, exemplar));
+        }
+    }
+
+    private void checkSpecialLabels(FamilyState family, int suffix, int nameStart, int nameLen) throws ExpositionException {
+        MetricType type = family.type;
+        if ((type == MetricType.HISTOGRAM || type == MetricType.GAUGE_HISTOGRAM) && suffix == 0 && !leSeen) {
+            throw error(nameStart, "histogram bucket '" + text(nameStart, nameLen) + "' has no 'le' label");
+        }
+        if (type == MetricType.SUMMARY && suffix == 0 && !quantileSeen) {
+            throw error(nameStart, "summary sample '" + text(nameStart, nameLen) + "' has no 'quantile' label");
+        }
+    }
+
+    private Exemplar readExemplar(int sampleLabels, boolean keep) throws ExpositionException {
+        pos++; // '#'
+        if (pos >= end || buf[pos] != ' ') {
+            throw error(pos, "expected ' ' after '#' before an exemplar, found " + found(pos));
+        }
+        pos++;
+        if (pos >= end || buf[pos] != '{') {
+            throw error(pos, "expected '{' to open the exemplar's labels, found " + found(pos));
+        }
+        int base = sampleLabels * 2;
+        int n = parseLabels(base, keep);
+        expectSpaceAfter("the exemplar's labels");
+        double value = readNumber("the exemplar's value");
+        long timestamp = Sample.NO_TIMESTAMP;
+        skipBlanks();
+        if (pos < end && buf[pos] != '\n' && buf[pos] != '\r') {
+            timestamp = readTimestamp();
+        }
+        if (!keep) {
+            return null;
+        }
+        Labels labels = n == 0 ? Labels.EMPTY : new Labels(Arrays.copyOfRange(labelPairs, base, base + n * 2));
+        return new Exemplar(labels, value, timestamp);
+    }
+
+    /** Parses {@code {a="b",c="d"}} at {@code pos}; stores interned pairs from {@code base} when kept. */
+    private int parseLabels(int base, boolean keep) throws ExpositionException {
+        pos++; // '{'
+        int n = 0;
+        while (true) {
+            skipBlanks();
+            if (pos >= end || buf[pos] == '\n') {
+                throw error(pos, "expected a label name or '}', found " + found(pos));
+            }
+            if (buf[pos] == '}') {
+                pos++;
+                return n;
+            }
+            int nameStart = pos;
+            if (!LABEL_START[buf[pos] & 0xff]) {
+                throw error(pos, "expected a label name or '}', found " + found(pos));
+            }
+            int nameHash = 0;
+            while (pos < end && LABEL_CHAR[buf[pos] & 0xff]) {
+                nameHash = 31 * nameHash + buf[pos];
+                pos++;
+            }
+            int nameLen = pos - nameStart;
+            if (nameLen > limits.maxLabelNameLength()) {
+                throw error(nameStart, "label name longer than " + limits.maxLabelNameLength()
+                        + " bytes (ParserLimits.maxLabelNameLength)");
+            }
+            if (n >= limits.maxLabelsPerSeries()) {
+                throw error(nameStart, "more than " + limits.maxLabelsPerSeries()
+                        + " labels on one series (ParserLimits.maxLabelsPerSeries)");
+            }
+            for (int k = 0; k < n; k++) {
+                if (labelNameLen[k] == nameLen && Arrays.equals(buf, labelNameStart[k], labelNameStart[k] + nameLen,
+                        buf, nameStart, nameStart + nameLen)) {
+                    throw error(nameStart, "label '" + text(nameStart, nameLen) + "' appears twice in one series");
+                }
+            }
+            if (n >= labelNameStart.length) {
+                labelNameStart = Arrays.copyOf(labelNameStart, n * 2);
+                labelNameLen = Arrays.copyOf(labelNameLen, n * 2);
+            }
+            labelNameStart[n] = nameStart;
+            labelNameLen[n] = nameLen;
+            if (pos >= end || buf[pos] != '=') {
+                throw error(pos, "expected '=' after label name '" + text(nameStart, nameLen) + "', found " + found(pos));
+            }
+            pos++;
+            if (pos >= end || buf[pos] != '"') {
+                throw error(pos, "expected '\"' to open the value of label '" + text(nameStart, nameLen) + "', found "
+                        + found(pos));
+            }
+            pos++;
+            int valueStart = pos;
+            int len = 0;
+            int valueHash = 0;
+            while (true) {
+                if (pos >= end || buf[pos] == '\n') {
+                    throw error(pos, "unterminated value of label '" + text(nameStart, nameLen) + "': expected '\"', found "
+                            + found(pos));
+                }
+                byte c = buf[pos];
+                if (c == '"') {
+                    pos++;
+                    break;
+                }
+                if (c == '\\') {
+                    byte e = pos + 1 < end ? buf[pos + 1] : 0;
+                    c = switch (e) {
+                        case '\\' -> (byte) '\\';
+                        case '"' -> (byte) '"';
+                        case 'n' -> (byte) '\n';
+                        default -> throw error(pos, "invalid escape in value of label '" + text(nameStart, nameLen)
+                                + "': expected \\\\, \\\" or \\n after '\\', found " + found(pos + 1));
+                    };
+                    pos++;
+                }
+                if (len >= limits.maxLabelValueLength()) {
+                    throw error(valueStart, "value of label '" + text(nameStart, nameLen) + "' longer than "
+                            + limits.maxLabelValueLength() + " bytes (ParserLimits.maxLabelValueLength)");
+                }
+                if (len >= scratch.length) {
+                    ensureScratch(len + 1);
+                }
+                scratch[len++] = c;
+                valueHash = 31 * valueHash + c;
+                pos++;
+            }
+            checkNumericLabel(nameStart, nameLen, valueStart, len);
+            if (keep) {
+                int at = base + n * 2;
+                if (at + 2 > labelPairs.length) {
+                    labelPairs = Arrays.copyOf(labelPairs, Math.max(labelPairs.length * 2, at + 2));
+                }
+                labelPairs[at] = table.string(buf, nameStart, nameLen, nameHash);
+                labelPairs[at + 1] = table.string(scratch, 0, len, valueHash);
+            }
+            n++;
+            skipBlanks();
+            if (pos < end && buf[pos] == ',') {
+                pos++;
+                continue;
+            }
+            if (pos < end && buf[pos] == '}') {
+                pos++;
+                return n;
+            }
+            throw error(pos, "expected ',' or '}' after the value of label '" + text(nameStart, nameLen) + "', found "
+                    + found(pos));
+        }
+    }
+
+    /** {@code le} and {@code quantile} must be numbers; histograms compare {@code le} numerically. */
+    private void checkNumericLabel(int nameStart, int nameLen, int valueStart, int len) throws ExpositionException {
+        boolean le = nameLen == 2 && buf[nameStart] == 'l' && buf[nameStart + 1] == 'e';
+        boolean quantile = nameLen == 8 && Arrays.equals(buf, nameStart, nameStart + 8, QUANTILE, 0, 8);
+        if (!le && !quantile) {
+            return;
+        }
+        double v = ExpositionNumbers.parse(scratch, 0, len);
+        if (Double.isNaN(v) && !ExpositionNumbers.isNaNToken(scratch, 0, len)) {
+            throw error(valueStart, "expected a number for label '" + (le ? "le" : "quantile") + "', found '"
+                    + new String(scratch, 0, len, StandardCharsets.UTF_8) + "'");
+        }
+        leSeen |= le;
+        quantileSeen |= quantile;
+    }
+
+    private static final byte[] QUANTILE = "quantile".getBytes(StandardCharsets.US_ASCII);
+
+    private double readNumber(String what) throws ExpositionException {
+        int start = pos;
+        while (pos < end && buf[pos] != ' ' && buf[pos] != '\t' && buf[pos] != '\n' && buf[pos] != '\r') {
+            pos++;
+        }
+        int len = pos - start;
+        if (len == 0) {
+            throw error(start, "expected " + what + ", found " + found(start));
+        }
+        double v = ExpositionNumbers.parse(buf, start, len);
+        if (Double.isNaN(v) && !ExpositionNumbers.isNaNToken(buf, start, len)) {
+            throw error(start, "expected " + what + ", found '" + text(start, len) + "'");
+        }
+        return v;
+    }
+
+    /** Prometheus text: integer milliseconds. OpenMetrics: seconds, possibly fractional; kept as milliseconds. */
+    private long readTimestamp() throws ExpositionException {
+        int start = pos;
+        if (!openMetrics) {
+            boolean negative = pos < end && buf[pos] == '-';
+            if (negative) {
+                pos++;
+            }
+            long ms = 0;
+            int digits = 0;
+            while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') {
+                if (++digits > 18) {
+                    throw error(start, "timestamp has more than 18 digits");
+                }
+                ms = ms * 10 + (buf[pos] - '0');
+                pos++;
+            }
+            if (digits == 0 || (pos < end && buf[pos] != ' ' && buf[pos] != '\t' && buf[pos] != '\n' && buf[pos] != '\r')) {
+                while (pos < end && buf[pos] != ' ' && buf[pos] != '\n') {
+                    pos++;
+                }
+                throw error(start, "expected an integer timestamp in milliseconds or end of line, found '"
+                        + text(start, pos - start) + "'");
+            }
+            return negative ? -ms : ms;
+        }
+        double seconds = readNumber("a timestamp in seconds or end of line");
+        if (!Double.isFinite(seconds) || Math.abs(seconds) > 9.0e12) {
+            throw error(start, "expected a finite timestamp in seconds, found '" + text(start, pos - start) + "'");
+        }
+        return Math.round(seconds * 1000.0);
+    }
+
+    // ---- families --------------------------------------------------------------------------------------------
+
+    private FamilyState lookupFamily(int start, int len, int hash) {
+        NameTable.Entry e = table.get(buf, start, len, hash);
+        if (e != null) {
+            return e.generation == generation ? e.family : null;
+        }
+        return overflowFamilies.get(new String(buf, start, len, StandardCharsets.UTF_8));
+    }
+
+    private FamilyState newFamily(int start, int len, int hash) {
+        NameTable.Entry e = table.get(buf, start, len, hash);
+        String name = e != null ? e.string : new String(buf, start, len, StandardCharsets.UTF_8);
+        byte[] nameBytes = e != null ? e.bytes : Arrays.copyOfRange(buf, start, start + len);
+        FamilyState f;
+        if (familyCount < pool.size()) {
+            f = pool.get(familyCount);
+        } else {
+            f = new FamilyState();
+            pool.add(f);
+        }
+        familyCount++;
+        f.reset(name, nameBytes, filter.wants(name));
+        if (e != null) {
+            e.family = f;
+            e.generation = generation;
+        } else {
+            overflowFamilies.put(name, f);
+        }
+        return f;
+    }
+
+    // ---- lexing helpers --------------------------------------------------------------------------------------
+
+    /** Scans a metric name at {@code pos} and returns its hash; {@code expected} names what should be there. */
+    private int scanMetricName(String expected) throws ExpositionException {
+        if (pos >= end || !METRIC_START[buf[pos] & 0xff]) {
+            throw error(pos, "expected " + expected + ", found " + found(pos));
+        }
+        int h = 0;
+        while (pos < end && METRIC_CHAR[buf[pos] & 0xff]) {
+            h = 31 * h + buf[pos];
+            pos++;
+        }
+        return h;
+    }
+
+    private void expectSpaceAfter(String what) throws ExpositionException {
+        if (pos >= end || (buf[pos] != ' ' && buf[pos] != '\t')) {
+            String hint = pos < end && buf[pos] != '\n' ? "" : " (the line is truncated)";
+            throw error(pos, "expected a space after " + what + ", found " + found(pos) + hint);
+        }
+        skipBlanks();
+    }
+
+    private void expectEndOfLine(String what) throws ExpositionException {
+        skipBlanks();
+        if (pos >= end) {
+            return;
+        }
+        if (buf[pos] == '\n') {
+            pos++;
+            return;
+        }
+        if (buf[pos] == '\r' && pos + 1 < end && buf[pos + 1] == '\n') {
+            pos += 2;
+            return;
+        }
+        throw error(pos, "expected end of line after " + what + ", found " + found(pos));
+    }
+
+    private void skipBlanks() {
+        while (pos < end && (buf[pos] == ' ' || buf[pos] == '\t')) {
+            pos++;
+        }
+    }
+
+    private void skipLine() {
+        while (pos < end && buf[pos] != '\n') {
+            pos++;
+        }
+        if (pos < end) {
+            pos++;
+        }
+    }
+
+    private void ensureScratch(int size) {
+        if (size > scratch.length) {
+            scratch = Arrays.copyOf(scratch, Math.max(size, scratch.length * 2));
+        }
+    }
+
+    private String text(int start, int len) {
+        int n = Math.min(len, 80);
+        String s = new String(buf, start, n, StandardCharsets.UTF_8);
+        return n < len ? s + "…" : s;
+    }
+
+    private String found(int p) {
+        if (p >= end) {
+            return "end of input";
+        }
+        int b = buf[p] & 0xff;
+        if (b == '\n') {
+            return "end of line";
+        }
+        if (b == ' ') {
+            return "a space";
+        }
+        if (b == '\t') {
+            return "a tab";
+        }
+        if (b > 0x20 && b < 0x7f) {
+            return "'" + (char) b + "'";
+        }
+        return String.format("byte 0x%02x", b);
+    }
+
+    private ExpositionException error(int p, String detail) {
+        return new ExpositionException(line, p - lineStart + 1, detail);
+    }
+}
