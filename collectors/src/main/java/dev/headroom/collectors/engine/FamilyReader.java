@@ -1,0 +1,140 @@
+package dev.headroom.collectors.engine;
+
+import dev.headroom.collectors.exposition.ExpositionNumbers;
+import dev.headroom.collectors.exposition.MetricFamily;
+import dev.headroom.collectors.exposition.Sample;
+import java.util.Arrays;
+
+/**
+ * Arithmetic dialects share: summing a family over its series (data-parallel ranks, finish reasons), averaging
+ * a ratio, and adding histograms bucket by bucket with {@code le} compared as numbers. Every method answers
+ * NaN or null for "not known", never zero. No boxing: dialects run on every scrape.
+ */
+public final class FamilyReader {
+
+    private FamilyReader() {
+    }
+
+    /** The sum of the values of samples named {@code sampleName}; NaN when there are none. */
+    public static double sum(MetricFamily family, String sampleName) {
+        double total = 0;
+        boolean any = false;
+        for (Sample s : family.samples()) {
+            if (s.name().equals(sampleName)) {
+                total += s.value();
+                any = true;
+            }
+        }
+        return any ? total : Double.NaN;
+    }
+
+    /** The mean of the values of samples named {@code sampleName}; NaN when there are none. */
+    public static double mean(MetricFamily family, String sampleName) {
+        double total = 0;
+        int n = 0;
+        for (Sample s : family.samples()) {
+            if (s.name().equals(sampleName)) {
+                total += s.value();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : total / n;
+    }
+
+    /** The first value of {@code label} on any sample of the family, or null. */
+    public static String firstLabel(MetricFamily family, String label) {
+        for (Sample s : family.samples()) {
+            String v = s.label(label);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * All series of a histogram family added together (e.g. over {@code engine} ranks), or null when it cannot
+     * be read: no buckets, no {@code +Inf}, a non-numeric {@code le}, or series with different bucket bounds
+     * (adding those would invent counts).
+     */
+    public static Histogram histogram(MetricFamily family) {
+        String base = family.name();
+        int baseLength = base.length();
+        double[] bounds = new double[32];
+        double[] counts = new double[32];
+        int[] seen = new int[32];
+        int buckets = 0;
+        int series = 0;
+        double count = 0;
+        double sum = 0;
+        boolean sawCount = false;
+        boolean sawSum = false;
+        for (Sample s : family.samples()) {
+            String name = s.name();
+            int extra = name.length() - baseLength;
+            if (extra == 7 && name.endsWith("_bucket")) {
+                String le = s.label("le");
+                if (le == null) {
+                    return null;
+                }
+                double bound;
+                try {
+                    bound = ExpositionNumbers.parseDouble(le);
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+                if (Double.isNaN(bound)) {
+                    return null;
+                }
+                int i = 0;
+                while (i < buckets && bounds[i] != bound) {
+                    i++;
+                }
+                if (i == buckets) {
+                    if (buckets == bounds.length) {
+                        bounds = Arrays.copyOf(bounds, buckets * 2);
+                        counts = Arrays.copyOf(counts, buckets * 2);
+                        seen = Arrays.copyOf(seen, buckets * 2);
+                    }
+                    bounds[i] = bound;
+                    buckets++;
+                }
+                counts[i] += s.value();
+                seen[i]++;
+                if (bound == Double.POSITIVE_INFINITY) {
+                    series++;
+                }
+            } else if (extra == 6 && name.endsWith("_count")) {
+                count += s.value();
+                sawCount = true;
+            } else if (extra == 4 && name.endsWith("_sum")) {
+                sum += s.value();
+                sawSum = true;
+            }
+        }
+        if (buckets == 0 || series == 0) {
+            return null;
+        }
+        for (int i = 0; i < buckets; i++) {
+            if (seen[i] != series) {
+                return null;
+            }
+        }
+        // Insertion sort: bucket lists are short and usually already in order.
+        for (int i = 1; i < buckets; i++) {
+            double b = bounds[i];
+            double c = counts[i];
+            int j = i - 1;
+            while (j >= 0 && bounds[j] > b) {
+                bounds[j + 1] = bounds[j];
+                counts[j + 1] = counts[j];
+                j--;
+            }
+            bounds[j + 1] = b;
+            counts[j + 1] = c;
+        }
+        double total = sawCount ? count : counts[buckets - 1];
+        return new Histogram(Arrays.copyOf(bounds, buckets), Arrays.copyOf(counts, buckets), total,
+                sawSum ? sum : Double.NaN);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.headroom.collectors.scrape;
+
+import dev.headroom.collectors.engine.DialectRegistry;
+import dev.headroom.collectors.engine.EngineDialect;
+import dev.headroom.collectors.engine.EngineReading;
+import dev.headroom.collectors.exposition.Exposition;
+import dev.headroom.collectors.exposition.ExpositionException;
+import dev.headroom.collectors.exposition.ExpositionFormat;
+import dev.headroom.collectors.exposition.ExpositionParser;
+import dev.headroom.collectors.exposition.FamilyFilter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Scrapes one engine's metrics endpoint into an {@link dev.headroom.collectors.engine.EngineSample}.
+ *
+ * <p>Bounded in every direction: connect timeout, a deadline on the whole request (headers and body), a maximum
+ * body size enforced while bytes arrive and again while gunzipping. {@link #scrape()} never throws; every way it
+ * can fail is a {@link FailureKind} with a one-line message. Safe to call from several threads (the parse step is
+ * serialised, it reuses the parser's buffers).
+ */
+public final class Scraper {
+
+    /** Prefer OpenMetrics, then Prometheus text 0.0.4, then whatever the server has. */
+    public static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.9,"
+            + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    /** What to check when an engine answers 404 or 501 on its metrics path. */
+    public static final String METRICS_DISABLED_HINT = "vLLM: metrics are on by default, check the path (/metrics); "
+            + "llama.cpp: start llama-server with --metrics; SGLang: start with --enable-metrics";
+
+    private static final int LISTED_FAMILIES = 10;
+
+    private final ScrapeConfig config;
+    private final DialectRegistry registry;
+    private final InstantSource clock;
+    private final HttpClient client;
+    private final Optional<EngineDialect> configured;
+    private final FamilyFilter filter;
+    private final ExpositionParser parser;
+
+    /** @throws IllegalArgumentException when the configured dialect is not in the registry */
+    public Scraper(ScrapeConfig config, DialectRegistry registry, InstantSource clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.configured = registry.resolve(config.dialect());
+        this.filter = configured.map(EngineDialect::families).orElse(registry.anyDialectFamilies());
+        this.parser = new ExpositionParser(config.limits());
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    public ScrapeConfig config() {
+        return config;
+    }
+
+    /** One GET of the endpoint, mapped to a sample or a typed failure. */
+    public ScrapeOutcome scrape() {
+        URI url = config.url();
+        Instant scrapedAt = clock.instant();
+        long started = System.nanoTime();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(config.readTimeout())
+                .header("Accept", ACCEPT)
+                .header("Accept-Encoding", "gzip")
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> future =
+                client.sendAsync(request, info -> new LimitedBodySubscriber(config.maxBodyBytes()));
+        HttpResponse<LimitedBodySubscriber.Body> response;
+        try {
+            long deadlineMillis = config.connectTimeout().plus(config.readTimeout()).toMillis();
+            response = future.get(deadlineMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return fail(FailureKind.TIMEOUT, "no complete response within " + human(config.readTimeout()), started);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return fail(FailureKind.TIMEOUT, "interrupted while waiting for the response", started);
+        } catch (ExecutionException e) {
+            return failure(e.getCause(), started);
+        }
+
+        int status = response.statusCode();
+        if (status == 404 || status == 501) {
+            return new ScrapeOutcome.Failure(url, FailureKind.METRICS_DISABLED, "HTTP " + status
+                    + ": no metrics at " + url + " (" + METRICS_DISABLED_HINT + ")", since(started), status, 0, 0);
+        }
+        if (status < 200 || status > 299) {
+            return new ScrapeOutcome.Failure(url, FailureKind.HTTP_STATUS, "HTTP " + status + " from " + url,
+                    since(started), status, 0, 0);
+        }
+
+        LimitedBodySubscriber.Body body = response.body();
+        byte[] bytes = body.bytes();
+        int length = body.length();
+        String encoding = response.headers().firstValue("Content-Encoding").orElse("").trim().toLowerCase(Locale.ROOT);
+        if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
+            try {
+                LimitedBodySubscriber.Body plain = gunzip(bytes, length, config.maxBodyBytes());
+                if (plain == null) {
+                    return fail(FailureKind.TOO_LARGE, "gzip body inflates past the limit of " + config.maxBodyBytes()
+                            + " bytes", started);
+                }
+                bytes = plain.bytes();
+                length = plain.length();
+            } catch (IOException e) {
+                return fail(FailureKind.MALFORMED, "Content-Encoding is gzip but the body is not valid gzip: "
+                        + e.getMessage(), started);
+            }
+        } else if (!encoding.isEmpty() && !encoding.equals("identity")) {
+            return fail(FailureKind.MALFORMED, "unsupported Content-Encoding '" + encoding + "'", started);
+        }
+
+        ExpositionFormat format = ExpositionFormat.fromContentType(response.headers().firstValue("Content-Type")
+                .orElse(null));
+        Exposition exposition;
+        try {
+            synchronized (parser) {
+                exposition = parser.parse(bytes, 0, length, format, filter);
+            }
+        } catch (ExpositionException e) {
+            return new ScrapeOutcome.Failure(url, FailureKind.MALFORMED, "malformed metrics from " + url + ": "
+                    + e.getMessage(), since(started), 0, e.line(), e.column());
+        }
+        Optional<EngineDialect> dialect = configured.isPresent() ? configured : registry.detect(exposition);
+        if (dialect.isEmpty()) {
+            List<String> seen = exposition.seenFamilyNames();
+            String listed = String.join(", ", seen.subList(0, Math.min(LISTED_FAMILIES, seen.size())));
+            return fail(FailureKind.UNRECOGNISED, "no engine dialect (" + String.join(", ", registry.names())
+                    + ") recognised " + seen.size() + " families" + (seen.isEmpty() ? "" : ": " + listed
+                    + (seen.size() > LISTED_FAMILIES ? ", …" : "")), started);
+        }
+        EngineReading reading = dialect.get().read(exposition, scrapedAt);
+        return new ScrapeOutcome.Success(url, reading.sample(), dialect.get().name(), reading.usedFamilies(),
+                since(started), length);
+    }
+
+    private ScrapeOutcome failure(Throwable cause, long started) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof LimitedBodySubscriber.TooLargeException) {
+                return fail(FailureKind.TOO_LARGE, t.getMessage(), started);
+            }
+            if (t instanceof HttpConnectTimeoutException) {
+                return fail(FailureKind.UNREACHABLE, "could not connect within " + human(config.connectTimeout()),
+                        started);
+            }
+            if (t instanceof HttpTimeoutException) {
+                return fail(FailureKind.TIMEOUT, "no response within " + human(config.readTimeout()), started);
+            }
+            if (t instanceof ConnectException) {
+                return fail(FailureKind.UNREACHABLE, "connection refused", started);
+            }
+            if (t instanceof UnknownHostException) {
+                return fail(FailureKind.UNREACHABLE, "unknown host " + config.url().getHost(), started);
+            }
+        }
+        String what = cause == null ? "unknown error" : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return fail(FailureKind.UNREACHABLE, what, started);
+    }
+
+    private ScrapeOutcome fail(FailureKind kind, String message, long started) {
+        return ScrapeOutcome.Failure.of(config.url(), kind, message, since(started));
+    }
+
+    /** Inflates at most {@code max} bytes; null when the content is larger. */
+    static LimitedBodySubscriber.Body gunzip(byte[] bytes, int length, long max) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes, 0, length), 8192)) {
+            byte[] out = new byte[(int) Math.min(max, Math.max(8192, (long) length * 4))];
+            int size = 0;
+            while (true) {
+                if (size == out.length) {
+                    if (size >= max) {
+                        return in.read() < 0 ? new LimitedBodySubscriber.Body(out, size) : null;
+                    }
+                    out = Arrays.copyOf(out, (int) Math.min(max, (long) out.length * 2));
+                }
+                int n = in.read(out, size, out.length - size);
+                if (n < 0) {
+                    return new LimitedBodySubscriber.Body(out, size);
+                }
+                size += n;
+            }
+        }
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
