@@ -39,6 +39,14 @@ public record Saturation(Map<Signal, Double> perSignal, OptionalDouble composite
                     + copy + ", " + composite + ", " + dominant);
         }
         if (dominant.isPresent()) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : copy.values()) {
+                max = Math.max(max, v);
+            }
+            if (composite.getAsDouble() != max) {
+                throw new IllegalArgumentException("the composite must be the maximum " + max + " of " + copy
+                        + ", got " + composite.getAsDouble());
+            }
             Double d = copy.get(dominant.get());
             if (d == null || d != composite.getAsDouble()) {
                 throw new IllegalArgumentException("dominant " + dominant.get().key() + " must carry the composite "
