@@ -117,6 +117,8 @@ public final class ExpositionParser {
     private boolean eofSeen;
     private boolean leSeen;
     private boolean quantileSeen;
+    private boolean numericLe;
+    private boolean numericQuantile;
 
     public ExpositionParser() {
         this(ParserLimits.DEFAULTS);
@@ -441,7 +443,12 @@ public final class ExpositionParser {
         leSeen = false;
         quantileSeen = false;
         if (pos < end && buf[pos] == '{') {
+            MetricType t = family.type;
+            numericLe = (t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM) && suffix == 0;
+            numericQuantile = t == MetricType.SUMMARY && suffix == 0;
             labelCount = parseLabels(0, keep);
+            numericLe = false;
+            numericQuantile = false;
         }
         checkSpecialLabels(family, suffix, nameStart, nameLen);
 
@@ -616,10 +623,10 @@ public final class ExpositionParser {
         }
     }
 
-    /** {@code le} and {@code quantile} must be numbers; histograms compare {@code le} numerically. */
+    /** A bucket's {@code le} and a summary's {@code quantile} must be numbers; elsewhere they are plain labels. */
     private void checkNumericLabel(int nameStart, int nameLen, int valueStart, int len) throws ExpositionException {
-        boolean le = nameLen == 2 && buf[nameStart] == 'l' && buf[nameStart + 1] == 'e';
-        boolean quantile = nameLen == 8 && Arrays.equals(buf, nameStart, nameStart + 8, QUANTILE, 0, 8);
+        boolean le = numericLe && nameLen == 2 && buf[nameStart] == 'l' && buf[nameStart + 1] == 'e';
+        boolean quantile = numericQuantile && nameLen == 8 && Arrays.equals(buf, nameStart, nameStart + 8, QUANTILE, 0, 8);
         if (!le && !quantile) {
             return;
         }
