@@ -81,7 +81,7 @@ public final class EngineServer implements AutoCloseable {
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 256);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
-        this.engineThread = new Thread(this::runEngine, "engine-steps");
+        this.engineThread = new Thread(this::runEngine, "engine-steps-" + http.getAddress().getPort());
         engineThread.setDaemon(true);
     }
 
@@ -143,7 +143,8 @@ public final class EngineServer implements AutoCloseable {
     public String renderMetrics() {
         lock.lock();
         try {
-            return VllmMetricsRenderer.render(model, options.engineIndex());
+            // Arrived but not yet admitted into the model (its clock is mid-step): still waiting, as vLLM counts it.
+            return VllmMetricsRenderer.render(model, options.engineIndex(), pending.size());
         } finally {
             lock.unlock();
         }

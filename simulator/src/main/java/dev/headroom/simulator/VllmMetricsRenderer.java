@@ -37,6 +37,14 @@ public final class VllmMetricsRenderer {
 
     /** The exposition for {@code model}, labelled as data-parallel rank {@code engine}. */
     public static String render(EngineModel model, int engine) {
+        return render(model, engine, 0);
+    }
+
+    /**
+     * As {@link #render(EngineModel, int)}, counting {@code notYetAdmitted} requests that have arrived but
+     * not yet reached the model's queue as waiting.
+     */
+    public static String render(EngineModel model, int engine, int notYetAdmitted) {
         EngineConfig c = model.config();
         EngineMetrics m = model.metrics();
         Writer w = new Writer(c.modelName(), Integer.toString(engine));
@@ -44,7 +52,7 @@ public final class VllmMetricsRenderer {
         w.header(NUM_REQUESTS_RUNNING, "Number of requests in model execution batches.", "gauge");
         w.plain(NUM_REQUESTS_RUNNING, model.runningCount());
         w.header(NUM_REQUESTS_WAITING, "Number of requests waiting to be processed.", "gauge");
-        w.plain(NUM_REQUESTS_WAITING, model.waitingCount());
+        w.plain(NUM_REQUESTS_WAITING, model.waitingCount() + notYetAdmitted);
         w.header(KV_CACHE_USAGE_PERC, "KV-cache usage. 1 means 100 percent usage.", "gauge");
         w.plain(KV_CACHE_USAGE_PERC, model.kvCacheUsage());
         w.header(NUM_PREEMPTIONS_TOTAL, "Cumulative number of preemption from the engine.", "counter");
