@@ -214,8 +214,12 @@ public final class LoadGenerator implements AutoCloseable {
         SplittableRandom lengths = new SplittableRandom(plan.seed() ^ 0x9E3779B97F4A7C15L);
         try {
             while (!stopRequested) {
+                if (sent.get() + dropped.get() >= plan.maxRequests()) {
+                    break;
+                }
                 double at = arrivals.next();
-                if (at == Double.POSITIVE_INFINITY || sent.get() + dropped.get() >= plan.maxRequests()) {
+                if (at == Double.POSITIVE_INFINITY) {
+                    parkUntil(startNanos + plan.duration().toNanos()); // the ramp lasts its full duration
                     break;
                 }
                 if (!parkUntil(startNanos + (long) (at * 1e9))) {
