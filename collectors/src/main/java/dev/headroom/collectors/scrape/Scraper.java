@@ -80,9 +80,23 @@ public final class Scraper {
 
     /** One GET of the endpoint, mapped to a sample or a typed failure. */
     public ScrapeOutcome scrape() {
-        URI url = config.url();
         Instant scrapedAt = clock.instant();
         long started = System.nanoTime();
+        Fetch fetched = fetch(started);
+        if (fetched instanceof Fetch.Failed failed) {
+            return failed.failure();
+        }
+        Fetch.Body body = (Fetch.Body) fetched;
+        return read(body.bytes(), body.length(), body.contentType(), scrapedAt, started);
+    }
+
+    /** One GET of the endpoint: the body, decompressed and bounded, or a typed failure. Never throws. */
+    public Fetch fetch() {
+        return fetch(System.nanoTime());
+    }
+
+    private Fetch fetch(long started) {
+        URI url = config.url();
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(config.readTimeout())
                 .header("Accept", ACCEPT)
@@ -97,23 +111,23 @@ public final class Scraper {
             response = future.get(deadlineMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return fail(FailureKind.TIMEOUT, "no complete response within " + human(config.readTimeout()), started);
+            return failed(FailureKind.TIMEOUT, "no complete response within " + human(config.readTimeout()), started);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            return fail(FailureKind.TIMEOUT, "interrupted while waiting for the response", started);
+            return failed(FailureKind.TIMEOUT, "interrupted while waiting for the response", started);
         } catch (ExecutionException e) {
-            return failure(e.getCause(), started);
+            return new Fetch.Failed(failure(e.getCause(), started));
         }
 
         int status = response.statusCode();
         if (status == 404 || status == 501) {
-            return new ScrapeOutcome.Failure(url, FailureKind.METRICS_DISABLED, "HTTP " + status
-                    + ": no metrics at " + url + " (" + METRICS_DISABLED_HINT + ")", since(started), status, 0, 0);
+            return new Fetch.Failed(new ScrapeOutcome.Failure(url, FailureKind.METRICS_DISABLED, "HTTP " + status
+                    + ": no metrics at " + url + " (" + METRICS_DISABLED_HINT + ")", since(started), status, 0, 0));
         }
         if (status < 200 || status > 299) {
-            return new ScrapeOutcome.Failure(url, FailureKind.HTTP_STATUS, "HTTP " + status + " from " + url,
-                    since(started), status, 0, 0);
+            return new Fetch.Failed(new ScrapeOutcome.Failure(url, FailureKind.HTTP_STATUS, "HTTP " + status
+                    + " from " + url, since(started), status, 0, 0));
         }
 
         LimitedBodySubscriber.Body body = response.body();
@@ -124,21 +138,26 @@ public final class Scraper {
             try {
                 LimitedBodySubscriber.Body plain = gunzip(bytes, length, config.maxBodyBytes());
                 if (plain == null) {
-                    return fail(FailureKind.TOO_LARGE, "gzip body inflates past the limit of " + config.maxBodyBytes()
+                    return failed(FailureKind.TOO_LARGE, "gzip body inflates past the limit of " + config.maxBodyBytes()
                             + " bytes", started);
                 }
                 bytes = plain.bytes();
                 length = plain.length();
             } catch (IOException e) {
-                return fail(FailureKind.MALFORMED, "Content-Encoding is gzip but the body is not valid gzip: "
+                return failed(FailureKind.MALFORMED, "Content-Encoding is gzip but the body is not valid gzip: "
                         + e.getMessage(), started);
             }
         } else if (!encoding.isEmpty() && !encoding.equals("identity")) {
-            return fail(FailureKind.MALFORMED, "unsupported Content-Encoding '" + encoding + "'", started);
+            return failed(FailureKind.MALFORMED, "unsupported Content-Encoding '" + encoding + "'", started);
         }
 
-        ExpositionFormat format = ExpositionFormat.fromContentType(response.headers().firstValue("Content-Type")
-                .orElse(null));
+        return new Fetch.Body(url, bytes, length, response.headers().firstValue("Content-Type").orElse(null),
+                since(started));
+    }
+
+    private ScrapeOutcome read(byte[] bytes, int length, String contentType, Instant scrapedAt, long started) {
+        URI url = config.url();
+        ExpositionFormat format = ExpositionFormat.fromContentType(contentType);
         Exposition exposition;
         try {
             synchronized (parser) {
@@ -161,7 +180,7 @@ public final class Scraper {
                 since(started), length);
     }
 
-    private ScrapeOutcome failure(Throwable cause, long started) {
+    private ScrapeOutcome.Failure failure(Throwable cause, long started) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof LimitedBodySubscriber.TooLargeException) {
                 return fail(FailureKind.TOO_LARGE, t.getMessage(), started);
@@ -185,7 +204,11 @@ public final class Scraper {
         return fail(FailureKind.UNREACHABLE, what, started);
     }
 
-    private ScrapeOutcome fail(FailureKind kind, String message, long started) {
+    private Fetch failed(FailureKind kind, String message, long started) {
+        return new Fetch.Failed(fail(kind, message, started));
+    }
+
+    private ScrapeOutcome.Failure fail(FailureKind kind, String message, long started) {
         return ScrapeOutcome.Failure.of(config.url(), kind, message, since(started));
     }
 
