@@ -208,8 +208,9 @@ public final class Scraper {
         return new Fetch.Failed(fail(kind, message, started));
     }
 
+    /** A failure whose message names the endpoint: a log line must say where as well as what. */
     private ScrapeOutcome.Failure fail(FailureKind kind, String message, long started) {
-        return ScrapeOutcome.Failure.of(config.url(), kind, message, since(started));
+        return ScrapeOutcome.Failure.of(config.url(), kind, config.url() + ": " + message, since(started));
     }
 
     /** Inflates at most {@code max} bytes; null when the content is larger. */
