@@ -234,7 +234,7 @@ class ScraperTest {
     @Test
     void anotherEngineIsUnrecognisedWithTheFamiliesSeen() {
         ScrapeOutcome.Failure f = failure(scrape("/tgi"), FailureKind.UNRECOGNISED);
-        assertThat(f.message()).startsWith("no engine dialect (vllm) recognised 24 families: tgi_request_success");
+        assertThat(f.message()).startsWith(url("/tgi") + ": no engine dialect (vllm) recognised 24 families: tgi_request_success");
     }
 
     @Test
