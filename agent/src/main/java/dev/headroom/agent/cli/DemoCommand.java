@@ -1,0 +1,58 @@
+package dev.headroom.agent.cli;
+
+import dev.headroom.agent.demo.DemoRun;
+import dev.headroom.agent.sidecar.SidecarConfig;
+import dev.headroom.agent.sidecar.SidecarRuntime;
+import dev.headroom.agent.sidecar.SidecarSettings;
+import org.eclipse.microprofile.config.ConfigProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code headroom demo}: the whole data path on a laptop, with a simulated engine. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start a simulated engine and a sidecar scraping it over HTTP, ramp load from idle to",
+                "overload, show it live, and write a report (chart + summary). While it runs the sidecar",
+                "serves /v1/signals and /q/metrics as in production."})
+public class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", defaultValue = "60s", description = "Length of the load ramp. Default: ${DEFAULT-VALUE}")
+    String duration;
+
+    @Option(names = "--from-rps", defaultValue = "0.5", description = "Requests/s at the start. Default: ${DEFAULT-VALUE}")
+    double fromRps;
+
+    @Option(names = "--to-rps", defaultValue = "8", description = "Requests/s at the end; the demo engine is full near 4. Default: ${DEFAULT-VALUE}")
+    double toRps;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of arrivals and request lengths. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--report-dir", defaultValue = "headroom-report", description = "Where the report goes. Default: ${DEFAULT-VALUE}")
+    Path reportDir;
+
+    private final SidecarRuntime sidecar;
+    private final SidecarConfig config;
+
+    public DemoCommand(SidecarRuntime sidecar, SidecarConfig config) {
+        this.sidecar = sidecar;
+        this.config = config;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Duration ramp = Durations.parse("--duration", duration);
+        DemoRun.Options options = new DemoRun.Options(ramp, fromRps, toRps, seed, reportDir,
+                dev.headroom.simulator.EngineConfig.demo());
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+        new DemoRun(options, metricsUrl -> {
+            sidecar.start(SidecarSettings.from(config, metricsUrl));
+            System.out.printf("While it runs: curl http://localhost:%d/v1/signals  |  curl http://localhost:%d/q/metrics%n", port, port);
+            return sidecar::snapshot;
+        }, System.out).run();
+        return 0;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.headroom.agent.cli;
+
+import dev.headroom.agent.sidecar.SidecarConfig;
+import dev.headroom.agent.sidecar.SidecarRuntime;
+import dev.headroom.agent.sidecar.SidecarSettings;
+import io.quarkus.runtime.Quarkus;
+import org.eclipse.microprofile.config.ConfigProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code headroom sidecar}: scrape one engine and serve its saturation signals until stopped. */
+@Command(name = "sidecar", mixinStandardHelpOptions = true,
+        description = {"Scrape an inference engine's /metrics and serve its saturation signals:",
+                "  GET /v1/signals (JSON), /q/metrics (Prometheus), /q/health.",
+                "Every option can also be set as configuration: headroom.sidecar.* or HEADROOM_SIDECAR_* variables."})
+public class SidecarCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--engine-url", description = "The engine's metrics URL, e.g. http://127.0.0.1:8000/metrics")
+    URI engineUrl;
+
+    @Option(names = "--interval", description = "Scrape interval, e.g. 1s or 500ms (default 1s)")
+    String interval;
+
+    @Option(names = "--dialect", description = "auto (detect from the payload) or a dialect name, e.g. vllm (default auto)")
+    String dialect;
+
+    private final SidecarRuntime sidecar;
+    private final SidecarConfig config;
+
+    public SidecarCommand(SidecarRuntime sidecar, SidecarConfig config) {
+        this.sidecar = sidecar;
+        this.config = config;
+    }
+
+    @Override
+    public Integer call() {
+        URI url = engineUrl != null ? engineUrl : config.engineUrl().map(URI::create).orElseThrow(() ->
+                new ParameterException(spec.commandLine(), "no engine to watch: pass --engine-url URL "
+                        + "or set HEADROOM_SIDECAR_ENGINE_URL"));
+        SidecarSettings settings;
+        try {
+            settings = SidecarSettings.from(config, url);
+            if (interval != null) {
+                settings = settings.withScrapeInterval(Durations.parse("--interval", interval));
+            }
+            if (dialect != null) {
+                settings = settings.withDialect(dialect);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        sidecar.start(settings);
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+        System.out.printf("headroom sidecar watching %s; signals on http://localhost:%d/v1/signals%n", url, port);
+        Quarkus.waitForExit();
+        return 0;
+    }
+}

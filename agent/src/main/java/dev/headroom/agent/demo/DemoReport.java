@@ -1,0 +1,192 @@
+package dev.headroom.agent.demo;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Writes the demo's report: a chart ({@code headroom-demo.png}) and a short Markdown summary
+ * ({@code headroom-demo.md}) that states, in numbers, when GPU utilisation looked full and when the replica
+ * actually was.
+ */
+public final class DemoReport {
+
+    /** GPU utilisation at or above this reads as "busy" on a dashboard. */
+    static final double GPU_BUSY = 0.90;
+
+    private final List<DemoTick> ticks;
+
+    public DemoReport(List<DemoTick> ticks) {
+        if (ticks.isEmpty()) {
+            throw new IllegalArgumentException("the demo recorded no ticks: nothing to report");
+        }
+        this.ticks = List.copyOf(ticks);
+    }
+
+    /**
+     * Writes the chart, the data behind it ({@code headroom-demo.csv}) and the summary into {@code directory};
+     * returns the summary's path. Without fonts (a JRE stripped of fontconfig) the chart cannot be drawn: the
+     * summary says so and the CSV still carries every number.
+     */
+    public Path writeTo(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve("headroom-demo.csv"), csv(), StandardCharsets.UTF_8);
+        Path chart = directory.resolve("headroom-demo.png");
+        String chartNote;
+        try {
+            ChartUtils.saveChartAsPNG(chart.toFile(), chart(), 1200, 800);
+            chartNote = null;
+        } catch (RuntimeException | Error e) {
+            chartNote = "The chart could not be drawn (" + e + "); install fontconfig and a font (e.g. Debian's "
+                    + "fonts-dejavu-core) for it. The data is in headroom-demo.csv.";
+        }
+        Path summary = directory.resolve("headroom-demo.md");
+        String chartLine = chartNote != null ? chartNote
+                : "![load, utilisation and saturation over time](" + chart.getFileName() + ")";
+        Files.writeString(summary, summary(chartLine), StandardCharsets.UTF_8);
+        return summary;
+    }
+
+    String csv() {
+        StringBuilder out = new StringBuilder(
+                "elapsed_s,offered_rps,running,queue,kv_utilization,generation_tps,ttft_p95_s,gpu_utilization,saturation,completed,failed\n");
+        for (DemoTick t : ticks) {
+            out.append(String.format(Locale.ROOT, "%.1f,%.3f,%s,%s,%s,%s,%s,%s,%s,%d,%d%n", t.elapsedSeconds(), t.offeredRps(),
+                    csvNumber(t.running()), csvNumber(t.queue()), csvNumber(t.kvUtilization()), csvNumber(t.generationTps()),
+                    csvNumber(t.ttftP95Seconds()), csvNumber(t.gpuUtilization()), csvNumber(t.saturation()), t.completed(), t.failed()));
+        }
+        return out.toString();
+    }
+
+    private static String csvNumber(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "";
+    }
+
+    /** The first tick at which {@code value} reached {@code threshold}, if any. */
+    static java.util.Optional<DemoTick> firstReaching(List<DemoTick> ticks, ToDoubleFunction<DemoTick> value, double threshold) {
+        return ticks.stream().filter(t -> value.applyAsDouble(t) >= threshold).findFirst();
+    }
+
+    String summary(String chartLine) {
+        StringBuilder md = new StringBuilder();
+        DemoTick last = ticks.get(ticks.size() - 1);
+        md.append("# Headroom demo report\n\n");
+        md.append(String.format(Locale.ROOT, "Load ramped from %.1f to %.1f requests/s over %.0f s against one simulated engine.%n%n",
+                ticks.get(0).offeredRps(), last.offeredRps(), last.elapsedSeconds()));
+        md.append(chartLine).append("\n\n");
+
+        var gpuBusy = firstReaching(ticks, DemoTick::gpuUtilization, GPU_BUSY);
+        var saturated = firstReaching(ticks, DemoTick::saturation, 1.0);
+        md.append("| moment | time | offered load | GPU utilisation | KV cache | queue | saturation |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        gpuBusy.ifPresent(t -> md.append(row(String.format(Locale.ROOT, "GPU utilisation first ≥ %.0f %%", GPU_BUSY * 100), t)));
+        saturated.ifPresent(t -> md.append(row("saturation first ≥ 1.0 (a target reached)", t)));
+        md.append(row("end of the ramp", last));
+        md.append('\n');
+
+        if (gpuBusy.isPresent() && saturated.isPresent()) {
+            DemoTick g = gpuBusy.get();
+            DemoTick s = saturated.get();
+            md.append(String.format(Locale.ROOT,
+                    "GPU utilisation read %.0f %% at %.0f s, with %.1f requests/s offered and the KV cache %s full. "
+                            + "The replica reached its saturation target only at %.0f s, at %.1f requests/s: "
+                            + "a GPU-utilisation autoscaler would have seen a full GPU for %.0f s while the replica still had headroom, "
+                            + "and gives no signal of how close it is to full.%n",
+                    g.gpuUtilization() * 100, g.elapsedSeconds(), g.offeredRps(), percent(g.kvUtilization()),
+                    s.elapsedSeconds(), s.offeredRps(), s.elapsedSeconds() - g.elapsedSeconds()));
+        } else if (saturated.isEmpty()) {
+            md.append("Saturation never reached 1.0: the ramp did not overload the engine. Raise `--to-rps` or lengthen `--duration`.\n");
+        }
+        OptionalDouble worstTtft = ticks.stream().mapToDouble(DemoTick::ttftP95Seconds).filter(Double::isFinite).max();
+        md.append(String.format(Locale.ROOT, "%nRequests completed: %d, failed or rejected: %d; worst TTFT p95 over the window: %s.%n",
+                last.completed(), last.failed(),
+                worstTtft.isPresent() ? String.format(Locale.ROOT, "%.2f s", worstTtft.getAsDouble()) : "unknown"));
+        return md.toString();
+    }
+
+    private static String row(String moment, DemoTick t) {
+        return String.format(Locale.ROOT, "| %s | %.0f s | %.1f req/s | %s | %s | %s | %s |%n", moment, t.elapsedSeconds(), t.offeredRps(),
+                percent(t.gpuUtilization()), percent(t.kvUtilization()), number(t.queue()), number(t.saturation()));
+    }
+
+    static String percent(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.0f %%", ratio * 100) : "unknown";
+    }
+
+    static String number(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "unknown";
+    }
+
+    JFreeChart chart() {
+        NumberAxis time = new NumberAxis("seconds since the ramp started");
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
+        plot.setGap(12);
+
+        XYSeriesCollection ratios = new XYSeriesCollection();
+        ratios.addSeries(series("GPU utilisation (what nvidia-smi shows)", t -> t.gpuUtilization() * 100));
+        ratios.addSeries(series("KV cache in use", t -> t.kvUtilization() * 100));
+        ratios.addSeries(series("saturation (100 = at target)", t -> t.saturation() * 100));
+        XYPlot top = linePlot(ratios, "percent", new Color[] {new Color(0x9e9e9e), new Color(0x1f77b4), new Color(0xd62728)});
+        ValueMarker atTarget = new ValueMarker(100);
+        atTarget.setPaint(Color.DARK_GRAY);
+        atTarget.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+        top.addRangeMarker(atTarget);
+        plot.add(top, 3);
+
+        XYSeriesCollection load = new XYSeriesCollection();
+        load.addSeries(series("offered load (requests/s)", DemoTick::offeredRps));
+        load.addSeries(series("running requests", DemoTick::running));
+        load.addSeries(series("waiting requests (queue)", DemoTick::queue));
+        plot.add(linePlot(load, "requests", new Color[] {new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd)}), 2);
+
+        XYSeriesCollection latency = new XYSeriesCollection();
+        latency.addSeries(series("TTFT p95 (s)", DemoTick::ttftP95Seconds));
+        plot.add(linePlot(latency, "seconds", new Color[] {new Color(0x8c564b)}), 1);
+
+        JFreeChart chart = new JFreeChart("GPU utilisation pins long before the replica is full", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    private XYSeries series(String name, ToDoubleFunction<DemoTick> value) {
+        XYSeries s = new XYSeries(name, false, true);
+        for (DemoTick t : ticks) {
+            double v = value.applyAsDouble(t);
+            // A gap, not a zero: unknown is drawn as missing.
+            s.add(t.elapsedSeconds(), Double.isFinite(v) ? v : null);
+        }
+        return s;
+    }
+
+    private static XYPlot linePlot(XYSeriesCollection data, String axis, Color[] colours) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < colours.length; i++) {
+            renderer.setSeriesPaint(i, colours[i]);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        NumberAxis range = new NumberAxis(axis);
+        range.setAutoRangeIncludesZero(true);
+        XYPlot p = new XYPlot(data, null, range, renderer);
+        p.setBackgroundPaint(Color.WHITE);
+        p.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        return p;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.headroom.agent.sidecar;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sidecar's settings, read once at start ({@code headroom.sidecar.*}, or environment variables such as
+ * {@code HEADROOM_SIDECAR_ENGINE_URL}). Command-line options of {@code headroom sidecar} override them.
+ */
+@ConfigMapping(prefix = "headroom.sidecar")
+public interface SidecarConfig {
+
+    /** The engine's metrics URL, e.g. {@code http://127.0.0.1:8000/metrics}. Required for the sidecar role. */
+    Optional<String> engineUrl();
+
+    /** How often the engine is scraped. */
+    @WithDefault("1s")
+    Duration scrapeInterval();
+
+    /** Time allowed to open the connection to the engine. */
+    @WithDefault("1s")
+    Duration connectTimeout();
+
+    /** Time allowed for the whole scrape, body included; a scrape that takes longer is marked stale. */
+    @WithDefault("2s")
+    Duration readTimeout();
+
+    /** The largest metrics body accepted, in bytes. */
+    @WithDefault("16777216")
+    long maxBodyBytes();
+
+    /** The engine dialect: {@code auto} to detect it from the payload, or a dialect name such as {@code vllm}. */
+    @WithDefault("auto")
+    String dialect();
+
+    /** How far back rates and latency quantiles look. */
+    @WithDefault("30s")
+    Duration window();
+
+    /** The newest sample older than this makes the signals stale (shown as unknown, never as idle). */
+    @WithDefault("3s")
+    Duration staleAfter();
+
+    /**
+     * Saturation targets by signal key ({@code kv_utilization=0.8}, {@code queue=4}, {@code ttft_p95=2}, ...);
+     * unset keys keep their defaults.
+     */
+    Map<String, String> targets();
+}

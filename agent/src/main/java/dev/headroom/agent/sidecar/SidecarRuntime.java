@@ -1,0 +1,114 @@
+package dev.headroom.agent.sidecar;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one {@link EngineMonitor} on a fixed-delay schedule and publishes each snapshot to the meters. Wiring
+ * only: what a scrape means lives in the monitor.
+ *
+ * <p>The sidecar stays live and ready whatever the engine does: an unreachable engine is a value
+ * ({@code headroom_engine_up 0}, {@code "up": false}), not a failed probe that would restart the pod.
+ */
+@ApplicationScoped
+public class SidecarRuntime {
+
+    private static final Logger LOG = Logger.getLogger(SidecarRuntime.class);
+
+    private final MeterRegistry registry;
+    private final InstantSource clock = InstantSource.system();
+    private final AtomicLong lastTickNanos = new AtomicLong();
+    private volatile EngineMonitor monitor;
+    private volatile SignalMeters meters;
+    private volatile Duration interval;
+    private ScheduledExecutorService scheduler;
+    private String lastProblem;
+
+    public SidecarRuntime(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Starts scraping; a sidecar watches one engine, so a second call moves it to the new one. */
+    public synchronized void start(SidecarSettings settings) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        monitor = EngineMonitor.create(settings, clock);
+        if (meters == null) {
+            meters = new SignalMeters(registry);
+        }
+        interval = settings.scrapeInterval();
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "headroom-scrape");
+            t.setDaemon(true);
+            return t;
+        });
+        lastTickNanos.set(System.nanoTime());
+        scheduler.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("watching %s every %s (dialect %s)", settings.engineUrl(), interval, settings.dialect());
+    }
+
+    private void tick() {
+        try {
+            SidecarSnapshot snapshot = monitor.scrapeOnce();
+            meters.update(snapshot);
+            logTransitions(snapshot);
+        } catch (RuntimeException e) {
+            // A bug, not an engine problem: keep the loop alive and say what happened.
+            LOG.errorf(e, "scrape of %s failed unexpectedly", monitor.engineUrl());
+        } finally {
+            lastTickNanos.set(System.nanoTime());
+        }
+    }
+
+    /** Logs when the engine goes away or comes back, once, rather than every second. */
+    private void logTransitions(SidecarSnapshot snapshot) {
+        snapshot.lastScrape().ifPresent(last -> {
+            String problem = last.ok() ? null : last.outcome() + ": " + last.message();
+            if (problem != null && !problem.equals(lastProblem)) {
+                LOG.warnf("engine %s: %s", snapshot.engineUrl(), problem);
+            } else if (problem == null && lastProblem != null) {
+                LOG.infof("engine %s: readable again (%s)", snapshot.engineUrl(), last.dialect());
+            }
+            lastProblem = problem;
+        });
+    }
+
+    /** The current state, recomputed now so that staleness advances even while a scrape hangs. */
+    public Optional<SidecarSnapshot> snapshot() {
+        EngineMonitor m = monitor;
+        return m == null ? Optional.empty() : Optional.of(m.snapshot());
+    }
+
+    public boolean running() {
+        return monitor != null;
+    }
+
+    /** Whether the scrape loop has come round recently: a stuck loop is the one thing that should restart the pod. */
+    public boolean loopAlive() {
+        if (monitor == null) {
+            return true;
+        }
+        long sinceTick = System.nanoTime() - lastTickNanos.get();
+        // A scrape may take its whole timeout; allow that plus a few intervals before calling the loop stuck.
+        Duration allowed = interval.multipliedBy(5).plus(monitor.scrapeTimeout());
+        return sinceTick < allowed.toNanos();
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.headroom.agent.sidecar;
+
+import dev.headroom.autoscaler.signals.SaturationTargets;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The sidecar's validated settings: {@link SidecarConfig} with the command line's overrides applied.
+ */
+public record SidecarSettings(
+        URI engineUrl,
+        Duration scrapeInterval,
+        Duration connectTimeout,
+        Duration readTimeout,
+        long maxBodyBytes,
+        String dialect,
+        Duration window,
+        Duration staleAfter,
+        SaturationTargets targets) {
+
+    public SidecarSettings {
+        Objects.requireNonNull(engineUrl, "engineUrl");
+        String scheme = engineUrl.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme) || engineUrl.getHost() == null) {
+            throw new IllegalArgumentException("headroom.sidecar.engine-url must be an http(s) URL such as "
+                    + "http://127.0.0.1:8000/metrics, was '" + engineUrl + "'");
+        }
+        requirePositive("headroom.sidecar.scrape-interval", scrapeInterval);
+        requirePositive("headroom.sidecar.connect-timeout", connectTimeout);
+        requirePositive("headroom.sidecar.read-timeout", readTimeout);
+        requirePositive("headroom.sidecar.window", window);
+        requirePositive("headroom.sidecar.stale-after", staleAfter);
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("headroom.sidecar.max-body-bytes must be at least 1024, was " + maxBodyBytes);
+        }
+        if (window.compareTo(scrapeInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("headroom.sidecar.window (" + window + ") must cover at least two scrape "
+                    + "intervals (" + scrapeInterval + ") to derive rates");
+        }
+        Objects.requireNonNull(dialect, "dialect");
+        Objects.requireNonNull(targets, "targets");
+    }
+
+    private static void requirePositive(String key, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(key + " must be a positive duration (e.g. 1s, 500ms), was " + d);
+        }
+    }
+
+    /** Settings from configuration, for the engine at {@code engineUrl}. */
+    public static SidecarSettings from(SidecarConfig config, URI engineUrl) {
+        return new SidecarSettings(engineUrl, config.scrapeInterval(), config.connectTimeout(), config.readTimeout(),
+                config.maxBodyBytes(), config.dialect(), config.window(), config.staleAfter(),
+                SaturationTargets.defaults().overriddenBy(config.targets()));
+    }
+
+    public SidecarSettings withScrapeInterval(Duration interval) {
+        return new SidecarSettings(engineUrl, interval, connectTimeout, readTimeout, maxBodyBytes, dialect, window,
+                staleAfter, targets);
+    }
+
+    public SidecarSettings withDialect(String name) {
+        return new SidecarSettings(engineUrl, scrapeInterval, connectTimeout, readTimeout, maxBodyBytes, name, window,
+                staleAfter, targets);
+    }
+}

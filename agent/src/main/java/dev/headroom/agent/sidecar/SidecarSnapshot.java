@@ -1,0 +1,47 @@
+package dev.headroom.agent.sidecar;
+
+import dev.headroom.autoscaler.signals.Saturation;
+import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.autoscaler.signals.Signals;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the sidecar knows of its engine at one instant: the last scrape's outcome, the signals over the window
+ * and their saturation. Immutable; the exporters (JSON, Prometheus) only read it.
+ *
+ * @param engineUrl   the scraped URL
+ * @param engineUp    whether the last scrape returned a readable payload
+ * @param lastScrape  the last scrape's outcome, empty before the first one
+ * @param signals     the window's signals (stale, and all unknown, when there is no fresh data)
+ * @param saturation  each signal against its target, and the composite
+ * @param targets     the targets used
+ * @param scrapesOk   scrapes that returned a sample since start
+ * @param scrapesFailed scrapes that did not
+ */
+public record SidecarSnapshot(
+        URI engineUrl,
+        boolean engineUp,
+        Optional<LastScrape> lastScrape,
+        Signals signals,
+        Saturation saturation,
+        SaturationTargets targets,
+        long scrapesOk,
+        long scrapesFailed) {
+
+    /**
+     * @param at       when the scrape started
+     * @param outcome  {@code ok}, or the failure kind in lower case (e.g. {@code timeout}, {@code metrics_disabled})
+     * @param message  empty when ok; otherwise what went wrong, where, and a hint
+     * @param took     how long the scrape took
+     * @param dialect  the dialect that read the payload, when ok
+     */
+    public record LastScrape(Instant at, String outcome, String message, Duration took, String dialect) {
+        public boolean ok() {
+            return "ok".equals(outcome);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.headroom.agent;
+
+import dev.headroom.agent.demo.DemoRun;
+import dev.headroom.agent.sidecar.SidecarConfig;
+import dev.headroom.agent.sidecar.SidecarRuntime;
+import dev.headroom.agent.sidecar.SidecarSettings;
+import dev.headroom.simulator.EngineConfig;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The demo, headless, with a short ramp: it runs the real data path and leaves a report behind. */
+@QuarkusTest
+class DemoTest {
+
+    @Inject
+    SidecarRuntime sidecar;
+
+    @Inject
+    SidecarConfig config;
+
+    @TempDir
+    Path reports;
+
+    @Test
+    void aShortRampOverloadsTheEngineAndWritesTheReport() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        DemoRun.Options options = new DemoRun.Options(Duration.ofSeconds(12), 0.5, 10, 7, reports, EngineConfig.demo());
+        Path summary = new DemoRun(options, metrics -> {
+            sidecar.start(SidecarSettings.from(config, metrics));
+            return sidecar::snapshot;
+        }, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+
+        String view = console.toString(StandardCharsets.UTF_8);
+        assertThat(view).contains("offered", "saturation (1.0 = at target)", "Report: ");
+        // One live row per second of the ramp, give or take the edges.
+        assertThat(view.lines().filter(l -> l.matches("\\s*\\d+s .*")).count()).isBetween(10L, 14L);
+
+        assertThat(summary).exists();
+        byte[] png = Files.readAllBytes(reports.resolve("headroom-demo.png"));
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(png.length).isGreaterThan(10_000);
+        List<String> csv = Files.readAllLines(reports.resolve("headroom-demo.csv"));
+        assertThat(csv.get(0)).startsWith("elapsed_s,offered_rps,running,queue,kv_utilization");
+        assertThat(csv).hasSizeGreaterThan(10);
+
+        String md = Files.readString(summary);
+        // The point of the demo, in numbers: GPU utilisation looks full before the replica is.
+        assertThat(md).contains("GPU utilisation first ≥ 90 %", "saturation first ≥ 1.0");
+        assertThat(md).containsPattern("GPU utilisation read \\d+ % at (\\d+) s");
+    }
+}

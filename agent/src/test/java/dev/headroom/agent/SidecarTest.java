@@ -1,0 +1,116 @@
+package dev.headroom.agent;
+
+import dev.headroom.agent.sidecar.ExportedMetric;
+import dev.headroom.agent.sidecar.SidecarConfig;
+import dev.headroom.agent.sidecar.SidecarRuntime;
+import dev.headroom.agent.sidecar.SidecarSettings;
+import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.simulator.EngineConfig;
+import dev.headroom.simulator.EngineServer;
+import dev.headroom.simulator.ServerOptions;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sidecar end to end over real HTTP: a simulated engine on a real port, the sidecar scraping it, and its
+ * three outputs ({@code /v1/signals}, {@code /q/metrics}, {@code /q/health}) read as a client would.
+ */
+@QuarkusTest
+class SidecarTest {
+
+    @Inject
+    SidecarRuntime sidecar;
+
+    @Inject
+    SidecarConfig config;
+
+    @Test
+    void signalsFollowTheSimulatedEngineUnderLoad() throws Exception {
+        try (EngineServer engine = EngineServer.start(EngineConfig.demo(), ServerOptions.defaults().withTimeScale(4))) {
+            sidecar.start(settings(engine.baseUri().resolve("/metrics")));
+            // Bounded load: 24 requests, more than the demo engine's KV cache holds at once.
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                inFlight.add(engine.submit(400, 200));
+            }
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                JsonPath json = signals();
+                assertThat(json.getBoolean("engine.up")).isTrue();
+                assertThat(json.getString("engine.dialect")).startsWith("vllm");
+                assertThat(json.getString("engine.model")).isEqualTo(EngineConfig.demo().modelName());
+                assertThat(json.getBoolean("stale")).isFalse();
+                assertThat(json.getDouble("signals.running")).isPositive();
+                assertThat(json.getDouble("signals.queue")).isPositive();
+                assertThat(json.getDouble("signals.kv_utilization")).isBetween(0.5, 1.0);
+                assertThat(json.getDouble("signals.kv_capacity_tokens")).isEqualTo(EngineConfig.demo().kvCapacityTokens());
+                assertThat(json.getDouble("signals.generation_tps")).isPositive();
+                assertThat(json.getDouble("saturation.composite")).isGreaterThan(0.5);
+                assertThat(json.getString("saturation.dominant")).isNotNull();
+            });
+
+            String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains(ExportedMetric.ENGINE_UP + " 1.0");
+            for (Signal signal : Signal.values()) {
+                assertThat(metrics).as("exported name of %s", signal).contains(ExportedMetric.of(signal).name() + "{");
+            }
+            assertThat(metrics).contains(ExportedMetric.SATURATION_COMPOSITE + "{model=\"" + EngineConfig.demo().modelName() + "\"}");
+            assertThat(metrics).contains(ExportedMetric.SCRAPES + "_total{outcome=\"ok\"}");
+            assertThat(metrics).containsPattern("headroom_kv_cache_utilization_ratio\\{model=\"[^\"]+\"} 0\\.\\d+");
+
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).cancel(true);
+        }
+    }
+
+    @Test
+    void anUnreachableEngineIsReportedAsDataAndTheSidecarStaysHealthy() throws Exception {
+        URI nowhere = URI.create("http://127.0.0.1:" + freePort() + "/metrics");
+        sidecar.start(settings(nowhere));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonPath json = signals();
+            assertThat(json.getBoolean("engine.up")).isFalse();
+            assertThat(json.getString("lastScrape.outcome")).isEqualTo("unreachable");
+            assertThat(json.getString("lastScrape.message")).contains("127.0.0.1");
+            assertThat(json.getBoolean("stale")).isTrue();
+            // Unknown, not zero: the keys are there with null values and there is no composite.
+            assertThat(json.getMap("signals")).containsKey("queue");
+            assertThat((Object) json.get("signals.queue")).isNull();
+            assertThat((Object) json.get("saturation.composite")).isNull();
+        });
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains(ExportedMetric.ENGINE_UP + " 0.0");
+        assertThat(metrics).contains(ExportedMetric.SIGNALS_STALE + " 1.0");
+        assertThat(metrics).contains(ExportedMetric.SCRAPES + "_total{outcome=\"unreachable\"}");
+
+        RestAssured.get("/q/health/ready").then().statusCode(200);
+        RestAssured.get("/q/health/live").then().statusCode(200);
+    }
+
+    private SidecarSettings settings(URI metrics) {
+        return SidecarSettings.from(config, metrics).withScrapeInterval(Duration.ofMillis(200));
+    }
+
+    private static JsonPath signals() {
+        return RestAssured.get("/v1/signals").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
