@@ -295,6 +295,11 @@ public final class ExpositionParser {
         return 0;
     }
 
+    /** Messages per metadata kind, built once: concatenating them per line would allocate on the hot path. */
+    private static final String[] NAME_AFTER = {"", "a metric name after '# HELP'", "a metric name after '# TYPE'",
+        "a metric name after '# UNIT'"};
+    private static final String[] THE_LINE = {"", "the HELP line", "the TYPE line", "the UNIT line"};
+
     private static String keywordName(int kind) {
         return kind == HELP ? "HELP" : kind == TYPE ? "TYPE" : "UNIT";
     }
@@ -302,7 +307,7 @@ public final class ExpositionParser {
     private void parseMetadata(int kind) throws ExpositionException {
         String keyword = keywordName(kind);
         int nameStart = pos;
-        int hash = scanMetricName("a metric name after '# " + keyword + "'");
+        int hash = scanMetricName(NAME_AFTER[kind]);
         int nameLen = pos - nameStart;
         FamilyState family = lookupFamily(nameStart, nameLen, hash);
         if (family == null) {
@@ -320,7 +325,7 @@ public final class ExpositionParser {
             family.helpLine = line;
             if (atEol) {
                 family.help = "";
-                expectEndOfLine("the HELP line");
+                expectEndOfLine(THE_LINE[HELP]);
                 return;
             }
             expectSpaceAfter("the metric name");
@@ -357,7 +362,7 @@ public final class ExpositionParser {
             family.unitLine = line;
             family.unit = family.keep ? text(wordStart, wordLen) : "";
         }
-        expectEndOfLine("the " + keyword + " line");
+        expectEndOfLine(THE_LINE[kind]);
     }
 
     /** Reads HELP text to the end of the line, unescaping {@code \\}, {@code \n} and {@code \"}. */

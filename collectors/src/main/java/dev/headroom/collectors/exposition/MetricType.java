@@ -15,6 +15,9 @@ public enum MetricType {
     /** OpenMetrics {@code unknown}, Prometheus text {@code untyped}, or no TYPE line at all. */
     UNKNOWN("unknown", "");
 
+    /** {@code values()} clones its array on every call; TYPE lines are on the hot path. */
+    private static final MetricType[] VALUES = values();
+
     private final String token;
     private final String[] suffixes;
     private final byte[][] suffixBytes;
@@ -48,7 +51,7 @@ public enum MetricType {
 
     /** The type a TYPE line names, or null when the word is none of them. */
     static MetricType fromToken(byte[] b, int off, int len) {
-        for (MetricType t : values()) {
+        for (MetricType t : VALUES) {
             if (equalsAscii(b, off, len, t.token)) {
                 return t;
             }
