@@ -142,8 +142,10 @@ public final class DemoReport {
         XYSeriesCollection ratios = new XYSeriesCollection();
         ratios.addSeries(series("GPU utilisation (what nvidia-smi shows)", t -> t.gpuUtilization() * 100));
         ratios.addSeries(series("KV cache in use", t -> t.kvUtilization() * 100));
-        ratios.addSeries(series("saturation (100 = at target)", t -> t.saturation() * 100));
+        ratios.addSeries(series("saturation (100 = at target; axis clipped at 200)", t -> t.saturation() * 100));
         XYPlot top = linePlot(ratios, "percent", new Color[] {new Color(0x9e9e9e), new Color(0x1f77b4), new Color(0xd62728)});
+        // Saturation climbs far past 100 % in overload; clip the axis so the pinned GPU line stays readable.
+        top.getRangeAxis().setRange(0, 200);
         ValueMarker atTarget = new ValueMarker(100);
         atTarget.setPaint(Color.DARK_GRAY);
         atTarget.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));

@@ -93,6 +93,12 @@ public final class DemoRun {
                 view.scheduleAtFixedRate(() -> {
                     try {
                         LoadGenerator.Progress p = load.progress();
+                        boolean over = p.elapsedSeconds() >= options.ramp().toNanos() / 1e9 || p.done();
+                        if (over && !ticks.isEmpty()) {
+                            // The generator has stopped offering load: a row now would show 0 req/s, not the ramp.
+                            rampOver.complete(null);
+                            return;
+                        }
                         DemoTick tick = tick(p, sidecar.get(), engine.gpuUtilization());
                         synchronized (ticks) {
                             if (ticks.size() % 20 == 0) {
@@ -101,9 +107,6 @@ public final class DemoRun {
                             ticks.add(tick);
                         }
                         out.println(DemoView.row(tick));
-                        if (p.elapsedSeconds() >= options.ramp().toNanos() / 1e9 || p.done()) {
-                            rampOver.complete(null);
-                        }
                     } catch (RuntimeException e) {
                         rampOver.completeExceptionally(e);
                     }
