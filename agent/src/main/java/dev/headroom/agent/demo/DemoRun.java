@@ -1,6 +1,6 @@
 package dev.headroom.agent.demo;
 
-import dev.headroom.agent.sidecar.SidecarSnapshot;
+import dev.headroom.autoscaler.monitor.EngineState;
 import dev.headroom.autoscaler.signals.Signal;
 import dev.headroom.autoscaler.signals.Signals;
 import dev.headroom.simulator.EngineConfig;
@@ -54,13 +54,13 @@ public final class DemoRun {
     }
 
     private final Options options;
-    private final Function<URI, Supplier<Optional<SidecarSnapshot>>> startSidecar;
+    private final Function<URI, Supplier<Optional<EngineState>>> startSidecar;
     private final PrintStream out;
 
     /**
      * @param startSidecar starts a sidecar against the given metrics URL and returns how to read its state
      */
-    public DemoRun(Options options, Function<URI, Supplier<Optional<SidecarSnapshot>>> startSidecar, PrintStream out) {
+    public DemoRun(Options options, Function<URI, Supplier<Optional<EngineState>>> startSidecar, PrintStream out) {
         this.options = options;
         this.startSidecar = startSidecar;
         this.out = out;
@@ -73,7 +73,7 @@ public final class DemoRun {
             URI metrics = engine.baseUri().resolve("/metrics");
             out.printf("Simulated engine %s on %s (KV cache %d tokens, at most %d running)%n",
                     options.engine().modelName(), engine.baseUri(), options.engine().kvCapacityTokens(), options.engine().maxNumSeqs());
-            Supplier<Optional<SidecarSnapshot>> sidecar = startSidecar.apply(metrics);
+            Supplier<Optional<EngineState>> sidecar = startSidecar.apply(metrics);
             out.printf("Sidecar scraping %s every second. Load ramps %.1f → %.1f requests/s over %d s.%n%n",
                     metrics, options.fromRps(), options.toRps(), options.ramp().toSeconds());
 
@@ -133,8 +133,8 @@ public final class DemoRun {
         }
     }
 
-    static DemoTick tick(LoadGenerator.Progress p, Optional<SidecarSnapshot> snapshot, double gpuUtilization) {
-        Signals s = snapshot.map(SidecarSnapshot::signals).orElse(null);
+    static DemoTick tick(LoadGenerator.Progress p, Optional<EngineState> snapshot, double gpuUtilization) {
+        Signals s = snapshot.map(EngineState::signals).orElse(null);
         double saturation = snapshot.map(x -> orNaN(x.saturation().composite())).orElse(Double.NaN);
         return new DemoTick(p.elapsedSeconds(), p.offeredRate(),
                 value(s, Signal.RUNNING), value(s, Signal.QUEUE), value(s, Signal.KV_UTILIZATION),

@@ -1,5 +1,7 @@
 package dev.headroom.agent.sidecar;
 
+import dev.headroom.autoscaler.monitor.EngineState;
+import dev.headroom.autoscaler.monitor.EngineMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,7 +45,7 @@ public class SidecarRuntime {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        monitor = EngineMonitor.create(settings, clock);
+        monitor = settings.monitor(clock);
         if (meters == null) {
             meters = new SignalMeters(registry);
         }
@@ -60,7 +62,7 @@ public class SidecarRuntime {
 
     private void tick() {
         try {
-            SidecarSnapshot snapshot = monitor.scrapeOnce();
+            EngineState snapshot = monitor.scrapeOnce();
             meters.update(snapshot);
             logTransitions(snapshot);
         } catch (RuntimeException e) {
@@ -72,7 +74,7 @@ public class SidecarRuntime {
     }
 
     /** Logs when the engine goes away or comes back, once, rather than every second. */
-    private void logTransitions(SidecarSnapshot snapshot) {
+    private void logTransitions(EngineState snapshot) {
         snapshot.lastScrape().ifPresent(last -> {
             String problem = last.ok() ? null : last.outcome() + ": " + last.message();
             if (problem != null && !problem.equals(lastProblem)) {
@@ -85,7 +87,7 @@ public class SidecarRuntime {
     }
 
     /** The current state, recomputed now so that staleness advances even while a scrape hangs. */
-    public Optional<SidecarSnapshot> snapshot() {
+    public Optional<EngineState> snapshot() {
         EngineMonitor m = monitor;
         return m == null ? Optional.empty() : Optional.of(m.snapshot());
     }

@@ -1,9 +1,13 @@
 package dev.headroom.agent.sidecar;
 
+import dev.headroom.autoscaler.monitor.EngineMonitor;
 import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.collectors.scrape.ScrapeConfig;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -64,5 +68,15 @@ public record SidecarSettings(
     public SidecarSettings withDialect(String name) {
         return new SidecarSettings(engineUrl, scrapeInterval, connectTimeout, readTimeout, maxBodyBytes, name, window,
                 staleAfter, targets);
+    }
+
+    /** A monitor of the engine with these settings. */
+    public EngineMonitor monitor(InstantSource clock) {
+        ScrapeConfig scrape = ScrapeConfig.defaults(engineUrl)
+                .withTimeouts(connectTimeout, readTimeout)
+                .withMaxBodyBytes(maxBodyBytes)
+                .withDialect(dialect);
+        WindowConfig sized = WindowConfig.forScrapeInterval(scrapeInterval, window);
+        return new EngineMonitor(scrape, new WindowConfig(sized.maxSamples(), sized.maxSpan(), staleAfter), targets, clock);
     }
 }

@@ -1,5 +1,6 @@
 package dev.headroom.agent.sidecar;
 
+import dev.headroom.autoscaler.monitor.EngineState;
 import dev.headroom.autoscaler.signals.Signal;
 import dev.headroom.collectors.engine.EngineIdentity;
 import io.micrometer.core.instrument.Counter;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Publishes the sidecar's latest {@link SidecarSnapshot} as Micrometer gauges (hence Prometheus on
+ * Publishes the sidecar's latest {@link EngineState} as Micrometer gauges (hence Prometheus on
  * {@code /q/metrics}). Unknown and stale values read {@code NaN}: absent data must never look like an idle
  * engine. Signal gauges carry the {@code model} label, so they are re-registered when the engine's identity
  * changes (a new model behind the same URL); {@code headroom_engine_identity} carries dialect and version.
@@ -26,7 +27,7 @@ import java.util.function.ToDoubleFunction;
 public final class SignalMeters {
 
     private final MeterRegistry registry;
-    private final AtomicReference<SidecarSnapshot> latest = new AtomicReference<>();
+    private final AtomicReference<EngineState> latest = new AtomicReference<>();
     private final List<Meter> identityMeters = new ArrayList<>();
     private EngineIdentity registeredIdentity;
 
@@ -50,7 +51,7 @@ public final class SignalMeters {
     }
 
     /** Called once after every scrape, from the scraping thread, with the state that scrape produced. */
-    public synchronized void update(SidecarSnapshot snapshot) {
+    public synchronized void update(EngineState snapshot) {
         latest.set(snapshot);
         snapshot.lastScrape().ifPresent(last -> scrapes(last.outcome()).increment());
         EngineIdentity identity = snapshot.signals().engine();
@@ -101,10 +102,10 @@ public final class SignalMeters {
         }
     }
 
-    private static ToDoubleFunction<AtomicReference<SidecarSnapshot>> current(
-            java.util.function.Function<SidecarSnapshot, OptionalDouble> read) {
+    private static ToDoubleFunction<AtomicReference<EngineState>> current(
+            java.util.function.Function<EngineState, OptionalDouble> read) {
         return ref -> {
-            SidecarSnapshot s = ref.get();
+            EngineState s = ref.get();
             return s == null || s.signals().stale() ? Double.NaN : orNaN(read.apply(s));
         };
     }

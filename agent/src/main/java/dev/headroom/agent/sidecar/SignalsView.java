@@ -1,5 +1,6 @@
 package dev.headroom.agent.sidecar;
 
+import dev.headroom.autoscaler.monitor.EngineState;
 import dev.headroom.autoscaler.signals.Signal;
 
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ public record SignalsView(
     public record SaturationView(Double composite, String dominant, Map<String, Double> signals) {
     }
 
-    public static SignalsView of(SidecarSnapshot s) {
+    public static SignalsView of(EngineState s) {
         var id = s.signals().engine();
         Engine engine = new Engine(s.engineUrl().toString(), s.engineUp(), id.dialect(), id.model(), id.version());
         Scrape scrape = s.lastScrape()

@@ -1,4 +1,4 @@
-package dev.headroom.agent.sidecar;
+package dev.headroom.autoscaler.monitor;
 
 import dev.headroom.autoscaler.signals.SampleWindow;
 import dev.headroom.autoscaler.signals.Saturation;
@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * One engine watched: scrape → window → signals → saturation. Plain Java, so that the whole data path is
- * testable without the application; the agent only schedules {@link #scrapeOnce()} and exports snapshots.
+ * One engine watched: scrape → window → signals → saturation. The whole data path of a sidecar, without the
+ * application around it: the agent only schedules {@link #scrapeOnce()} and exports the states it returns.
  *
  * <p>A failed scrape adds nothing to the window. The signals then age until they turn stale, and stale
  * signals have no saturation: an engine that stops answering never looks idle.
@@ -33,7 +33,7 @@ public final class EngineMonitor {
     private final SaturationTargets targets;
     private final InstantSource clock;
     private final Duration scrapeTimeout;
-    private volatile SidecarSnapshot.LastScrape lastScrape;
+    private volatile EngineState.LastScrape lastScrape;
     private volatile boolean engineUp;
     private long scrapesOk;
     private long scrapesFailed;
@@ -48,28 +48,28 @@ public final class EngineMonitor {
         this.scrapeTimeout = scrapeTimeout;
     }
 
-    public static EngineMonitor create(SidecarSettings settings, InstantSource clock) {
-        ScrapeConfig config = ScrapeConfig.defaults(settings.engineUrl())
-                .withTimeouts(settings.connectTimeout(), settings.readTimeout())
-                .withMaxBodyBytes(settings.maxBodyBytes())
-                .withDialect(settings.dialect());
-        Scraper scraper = new Scraper(config, DialectRegistry.standard(), clock);
-        WindowConfig window = WindowConfig.forScrapeInterval(settings.scrapeInterval(), settings.window());
-        window = new WindowConfig(window.maxSamples(), window.maxSpan(), settings.staleAfter());
-        return new EngineMonitor(settings.engineUrl(), scraper::scrape, window, settings.targets(), clock,
-                settings.connectTimeout().plus(settings.readTimeout()));
+    /**
+     * @param scrape  where and how to scrape (timeouts, body limit, dialect)
+     * @param window  how far back rates and quantiles look, and when signals turn stale
+     * @param targets the saturation target of each signal
+     * @param clock   stamps samples and ages them; inject a fixed or manual one in tests
+     */
+    public EngineMonitor(ScrapeConfig scrape, WindowConfig window, SaturationTargets targets, InstantSource clock) {
+        this(scrape.url(), new Scraper(scrape, DialectRegistry.standard(), clock)::scrape, window, targets, clock,
+                scrape.connectTimeout().plus(scrape.readTimeout()));
     }
 
     public URI engineUrl() {
         return engineUrl;
     }
 
-    Duration scrapeTimeout() {
+    /** The longest a single scrape can take. */
+    public Duration scrapeTimeout() {
         return scrapeTimeout;
     }
 
     /** Scrapes once and returns the state after it. Called from one thread at a time. */
-    public SidecarSnapshot scrapeOnce() {
+    public EngineState scrapeOnce() {
         Instant started = clock.instant();
         ScrapeOutcome outcome = scrape.get();
         if (outcome instanceof ScrapeOutcome.Success ok) {
@@ -78,20 +78,20 @@ public final class EngineMonitor {
                 scrapesOk++;
             }
             engineUp = true;
-            lastScrape = new SidecarSnapshot.LastScrape(started, "ok", "", ok.duration(), ok.dialect());
+            lastScrape = new EngineState.LastScrape(started, "ok", "", ok.duration(), ok.dialect());
         } else if (outcome instanceof ScrapeOutcome.Failure failed) {
             synchronized (this) {
                 scrapesFailed++;
             }
             engineUp = false;
-            lastScrape = new SidecarSnapshot.LastScrape(started, failed.kind().name().toLowerCase(Locale.ROOT),
+            lastScrape = new EngineState.LastScrape(started, failed.kind().name().toLowerCase(Locale.ROOT),
                     failed.message(), failed.duration(), null);
         }
         return snapshot();
     }
 
     /** The state now: signals over the window as of the clock's present, so staleness keeps advancing. */
-    public SidecarSnapshot snapshot() {
+    public EngineState snapshot() {
         Signals signals = window.signals(clock.instant());
         long ok;
         long failed;
@@ -99,7 +99,7 @@ public final class EngineMonitor {
             ok = scrapesOk;
             failed = scrapesFailed;
         }
-        return new SidecarSnapshot(engineUrl, engineUp, Optional.ofNullable(lastScrape), signals,
+        return new EngineState(engineUrl, engineUp, Optional.ofNullable(lastScrape), signals,
                 Saturation.of(signals, targets), targets, ok, failed);
     }
 }

@@ -1,4 +1,4 @@
-package dev.headroom.agent.sidecar;
+package dev.headroom.autoscaler.monitor;
 
 import dev.headroom.autoscaler.signals.Saturation;
 import dev.headroom.autoscaler.signals.SaturationTargets;
@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What the sidecar knows of its engine at one instant: the last scrape's outcome, the signals over the window
+ * What a monitor knows of its engine at one instant: the last scrape's outcome, the signals over the window
  * and their saturation. Immutable; the exporters (JSON, Prometheus) only read it.
  *
  * @param engineUrl   the scraped URL
@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param scrapesOk   scrapes that returned a sample since start
  * @param scrapesFailed scrapes that did not
  */
-public record SidecarSnapshot(
+public record EngineState(
         URI engineUrl,
         boolean engineUp,
         Optional<LastScrape> lastScrape,
