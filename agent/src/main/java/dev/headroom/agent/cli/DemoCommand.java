@@ -14,9 +14,10 @@ import java.util.concurrent.Callable;
 
 /** {@code headroom demo}: the whole data path on a laptop, with a simulated engine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start a simulated engine and a sidecar scraping it over HTTP, ramp load from idle to",
-                "overload, show it live, and write a report (chart + summary). While it runs the sidecar",
-                "serves /v1/signals and /q/metrics as in production."})
+        description = {"Watch a simulated engine go from idle to overload, live, and get a report.",
+                "Starts a simulated engine and a sidecar scraping it over HTTP, ramps the load, shows each",
+                "second, and writes a chart and a summary. While it runs, the sidecar serves /v1/signals",
+                "and /q/metrics as in production."})
 public class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "60s", description = "Length of the load ramp. Default: ${DEFAULT-VALUE}")

@@ -24,8 +24,9 @@ import java.util.concurrent.Callable;
 
 /** {@code headroom inspect}: what Headroom reads from one payload, without deploying anything. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Parse one /metrics payload (a URL or a file), detect the engine and print what Headroom",
-                "reads: the dialect, the canonical sample as JSON, and the families it did not use.",
+        description = {"Show what Headroom reads from one /metrics payload (a URL or a file).",
+                "Parses it, detects the engine and prints the dialect, the canonical sample as JSON,",
+                "and the families it did not use.",
                 "Exit status: 0 read, 1 malformed or unrecognised, 2 could not fetch or read the input."})
 public class InspectCommand implements Callable<Integer> {
 

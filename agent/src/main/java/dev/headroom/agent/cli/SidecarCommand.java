@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code headroom sidecar}: scrape one engine and serve its saturation signals until stopped. */
 @Command(name = "sidecar", mixinStandardHelpOptions = true,
-        description = {"Scrape an inference engine's /metrics and serve its saturation signals:",
-                "  GET /v1/signals (JSON), /q/metrics (Prometheus), /q/health.",
+        description = {"Watch one engine and serve its saturation signals.",
+                "Scrapes the engine's /metrics and serves GET /v1/signals (JSON), /q/metrics (Prometheus)",
+                "and /q/health.",
                 "Every option can also be set as configuration: headroom.sidecar.* or HEADROOM_SIDECAR_* variables."})
 public class SidecarCommand implements Callable<Integer> {
 

@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 
 /** A clock the test moves by hand, so that no test waits for time to pass. */
-final class ManualClock implements InstantSource {
+public final class ManualClock implements InstantSource {
 
-    private Instant now;
+    private volatile Instant now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
@@ -18,7 +18,7 @@ final class ManualClock implements InstantSource {
         return now;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
