@@ -45,9 +45,44 @@ public final class DialectRegistry {
         return new DialectRegistry(List.of(dialects));
     }
 
-    /** Every dialect Headroom ships. */
+    /**
+     * Every dialect Headroom ships, in detection order: vLLM (and NIM), SGLang, TGI, Triton (with or without the
+     * TensorRT-LLM backend), trtllm-serve, llama.cpp, LMDeploy. Each recognises only its own prefixes or names, so
+     * the order matters only for payloads that carry two engines' families.
+     */
     public static DialectRegistry standard() {
-        return of(new VllmDialect());
+        return new DialectRegistry(builtIn());
+    }
+
+    /** Every dialect Headroom ships, then the user's {@link GenericDialect} under {@code generic}, detected last. */
+    public static DialectRegistry standard(GenericDialect generic) {
+        List<EngineDialect> all = builtIn();
+        all.add(java.util.Objects.requireNonNull(generic, "generic"));
+        return new DialectRegistry(all);
+    }
+
+    private static List<EngineDialect> builtIn() {
+        return new ArrayList<>(List.of(new VllmDialect(), new SglangDialect(), new TgiDialect(), new TritonDialect(),
+                new TrtllmServeDialect(), new LlamaCppDialect(), new LmdeployDialect()));
+    }
+
+    /** How to map an engine no dialect knows: the hint every "unrecognised" message ends with. */
+    public static final String GENERIC_HINT = "to read another engine, configure the generic dialect: "
+            + "SIGNAL.metric=FAMILY (SIGNAL: queue, running, kv_utilization, prompt_tokens, generation_tokens, ttft, "
+            + "…), optional SIGNAL.match=label=value, SIGNAL.aggregate=sum|mean|max, SIGNAL.scale=0.001";
+
+    /**
+     * The message for a payload no dialect recognised: the dialects tried, up to {@code listed} of the families
+     * seen, and how to configure the generic dialect.
+     */
+    public String unrecognisedMessage(List<String> seen, int listed) {
+        if (seen.isEmpty()) {
+            return "no dialect recognised an empty payload (no metric families); known dialects: " + byName.keySet();
+        }
+        String names = String.join(", ", seen.subList(0, Math.min(listed, seen.size())));
+        String more = seen.size() > listed ? " and " + (seen.size() - listed) + " more" : "";
+        return "no dialect (" + String.join(", ", byName.keySet()) + ") recognised these " + seen.size()
+                + " families: " + names + more + "; " + GENERIC_HINT;
     }
 
     public Set<String> names() {

@@ -4,6 +4,7 @@ import dev.headroom.collectors.exposition.ExpositionNumbers;
 import dev.headroom.collectors.exposition.MetricFamily;
 import dev.headroom.collectors.exposition.Sample;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * Arithmetic dialects share: summing a family over its series (data-parallel ranks, finish reasons), averaging
@@ -58,6 +59,77 @@ public final class FamilyReader {
      * (adding those would invent counts).
      */
     public static Histogram histogram(MetricFamily family) {
+        return histogram(family, ALL_SERIES);
+    }
+
+    /** Keeps every series. */
+    public static final Predicate<Sample> ALL_SERIES = s -> true;
+
+    /** The sum of the values of samples named {@code sampleName} whose series {@code keep} accepts; NaN when none. */
+    public static double sum(MetricFamily family, String sampleName, Predicate<Sample> keep) {
+        double total = 0;
+        boolean any = false;
+        for (Sample s : family.samples()) {
+            if (s.name().equals(sampleName) && keep.test(s)) {
+                total += s.value();
+                any = true;
+            }
+        }
+        return any ? total : Double.NaN;
+    }
+
+    /** The mean of the values of samples named {@code sampleName} whose series {@code keep} accepts; NaN when none. */
+    public static double mean(MetricFamily family, String sampleName, Predicate<Sample> keep) {
+        double total = 0;
+        int n = 0;
+        for (Sample s : family.samples()) {
+            if (s.name().equals(sampleName) && keep.test(s)) {
+                total += s.value();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : total / n;
+    }
+
+    /** The largest value of samples named {@code sampleName} whose series {@code keep} accepts; NaN when none. */
+    public static double max(MetricFamily family, String sampleName, Predicate<Sample> keep) {
+        double max = Double.NaN;
+        for (Sample s : family.samples()) {
+            if (s.name().equals(sampleName) && keep.test(s) && !(s.value() <= max)) {
+                max = s.value();
+            }
+        }
+        return max;
+    }
+
+    /**
+     * A summary (or a histogram exposed without buckets) as a one-bucket histogram: {@code [+Inf]} holding the
+     * count, with the sum. Rates and means over a window stay exact; quantiles come out unknown (one bucket says
+     * nothing about the shape), which is the truth. Null when there is no {@code _count}.
+     */
+    public static Histogram countAndSum(MetricFamily family, Predicate<Sample> keep) {
+        double count = sum(family, family.name() + "_count", keep);
+        if (Double.isNaN(count)) {
+            return null;
+        }
+        double sum = sum(family, family.name() + "_sum", keep);
+        return new Histogram(new double[] {Double.POSITIVE_INFINITY}, new double[] {count}, count, sum);
+    }
+
+    /** The histogram with bucket bounds and sum multiplied by {@code factor} (e.g. 1e-3 for milliseconds). */
+    public static Histogram scaled(Histogram h, double factor) {
+        if (factor == 1.0) {
+            return h;
+        }
+        double[] bounds = h.upperBounds();
+        for (int i = 0; i < bounds.length; i++) {
+            bounds[i] *= factor; // +Inf stays +Inf for a positive factor
+        }
+        return new Histogram(bounds, h.cumulativeCounts(), h.count(), h.sum() * factor);
+    }
+
+    /** As {@link #histogram(MetricFamily)}, over the series {@code keep} accepts. */
+    public static Histogram histogram(MetricFamily family, Predicate<Sample> keep) {
         String base = family.name();
         int baseLength = base.length();
         double[] bounds = new double[32];
@@ -70,6 +142,9 @@ public final class FamilyReader {
         boolean sawCount = false;
         boolean sawSum = false;
         for (Sample s : family.samples()) {
+            if (!keep.test(s)) {
+                continue;
+            }
             String name = s.name();
             int extra = name.length() - baseLength;
             if (extra == 7 && name.endsWith("_bucket")) {

@@ -53,12 +53,7 @@ public final class Inspection {
         Optional<EngineDialect> dialect = configured.isPresent() ? configured : registry.detect(exposition);
         if (dialect.isEmpty()) {
             List<String> seen = exposition.seenFamilyNames();
-            String listed = String.join(", ", seen.subList(0, Math.min(LISTED_FAMILIES, seen.size())));
-            String more = seen.size() > LISTED_FAMILIES ? " and " + (seen.size() - LISTED_FAMILIES) + " more" : "";
-            String message = seen.isEmpty()
-                    ? "no dialect recognised an empty payload (no metric families); known dialects: " + registry.names()
-                    : "no dialect (" + String.join(", ", registry.names()) + ") recognised these " + seen.size()
-                            + " families: " + listed + more;
+            String message = registry.unrecognisedMessage(seen, LISTED_FAMILIES);
             return new InspectionResult.Unrecognised(message, seen);
         }
         EngineReading reading = dialect.get().read(exposition, at);

@@ -15,9 +15,21 @@ import java.util.Objects;
  * @param maxBodyBytes   largest body accepted, compressed or not (default 16 MiB); enforced while reading
  * @param dialect        {@code auto} (detect from the families present) or a registered dialect name
  * @param limits         parser limits; its body limit is raised to {@code maxBodyBytes} when lower
+ * @param auxiliaryTimeout time for the whole second fetch a dialect may ask for (llama.cpp's {@code /slots}),
+ *                       connect included (default 1 s); when it passes, the signals that fetch gives stay unknown
  */
 public record ScrapeConfig(URI url, Duration connectTimeout, Duration readTimeout, long maxBodyBytes, String dialect,
-        ParserLimits limits) {
+        ParserLimits limits, Duration auxiliaryTimeout) {
+
+    public static final Duration DEFAULT_AUXILIARY_TIMEOUT = Duration.ofSeconds(1);
+    /** The largest auxiliary document read; {@code /slots} of 64 slots is a few tens of KiB. */
+    public static final int MAX_AUXILIARY_BYTES = 1024 * 1024;
+
+    /** A configuration with the default auxiliary timeout. */
+    public ScrapeConfig(URI url, Duration connectTimeout, Duration readTimeout, long maxBodyBytes, String dialect,
+            ParserLimits limits) {
+        this(url, connectTimeout, readTimeout, maxBodyBytes, dialect, limits, DEFAULT_AUXILIARY_TIMEOUT);
+    }
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(2);
@@ -31,6 +43,8 @@ public record ScrapeConfig(URI url, Duration connectTimeout, Duration readTimeou
         }
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("readTimeout", readTimeout);
+        auxiliaryTimeout = auxiliaryTimeout == null ? DEFAULT_AUXILIARY_TIMEOUT : auxiliaryTimeout;
+        requirePositive("auxiliaryTimeout", auxiliaryTimeout);
         if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + (Integer.MAX_VALUE - 8)
                     + ", got " + maxBodyBytes);
@@ -55,14 +69,18 @@ public record ScrapeConfig(URI url, Duration connectTimeout, Duration readTimeou
     }
 
     public ScrapeConfig withTimeouts(Duration connect, Duration read) {
-        return new ScrapeConfig(url, connect, read, maxBodyBytes, dialect, limits);
+        return new ScrapeConfig(url, connect, read, maxBodyBytes, dialect, limits, auxiliaryTimeout);
     }
 
     public ScrapeConfig withMaxBodyBytes(long bytes) {
-        return new ScrapeConfig(url, connectTimeout, readTimeout, bytes, dialect, limits);
+        return new ScrapeConfig(url, connectTimeout, readTimeout, bytes, dialect, limits, auxiliaryTimeout);
     }
 
     public ScrapeConfig withDialect(String name) {
-        return new ScrapeConfig(url, connectTimeout, readTimeout, maxBodyBytes, name, limits);
+        return new ScrapeConfig(url, connectTimeout, readTimeout, maxBodyBytes, name, limits, auxiliaryTimeout);
+    }
+
+    public ScrapeConfig withAuxiliaryTimeout(Duration timeout) {
+        return new ScrapeConfig(url, connectTimeout, readTimeout, maxBodyBytes, dialect, limits, timeout);
     }
 }

@@ -1,8 +1,10 @@
 package dev.headroom.collectors.scrape;
 
+import dev.headroom.collectors.engine.AuxiliaryReading;
 import dev.headroom.collectors.engine.DialectRegistry;
 import dev.headroom.collectors.engine.EngineDialect;
 import dev.headroom.collectors.engine.EngineReading;
+import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.exposition.Exposition;
 import dev.headroom.collectors.exposition.ExpositionException;
 import dev.headroom.collectors.exposition.ExpositionFormat;
@@ -169,15 +171,58 @@ public final class Scraper {
         }
         Optional<EngineDialect> dialect = configured.isPresent() ? configured : registry.detect(exposition);
         if (dialect.isEmpty()) {
-            List<String> seen = exposition.seenFamilyNames();
-            String listed = String.join(", ", seen.subList(0, Math.min(LISTED_FAMILIES, seen.size())));
-            return fail(FailureKind.UNRECOGNISED, "no engine dialect (" + String.join(", ", registry.names())
-                    + ") recognised " + seen.size() + " families" + (seen.isEmpty() ? "" : ": " + listed
-                    + (seen.size() > LISTED_FAMILIES ? ", …" : "")), started);
+            return fail(FailureKind.UNRECOGNISED, registry.unrecognisedMessage(exposition.seenFamilyNames(),
+                    LISTED_FAMILIES), started);
         }
         EngineReading reading = dialect.get().read(exposition, scrapedAt);
-        return new ScrapeOutcome.Success(url, reading.sample(), dialect.get().name(), reading.usedFamilies(),
+        EngineSample sample = reading.sample();
+        if (dialect.get() instanceof AuxiliaryReading aux) {
+            sample = auxiliary(aux, sample);
+        }
+        return new ScrapeOutcome.Success(url, sample, dialect.get().name(), reading.usedFamilies(),
                 since(started), length);
+    }
+
+    /**
+     * The second, bounded fetch a dialect asked for (llama.cpp's {@code /slots}), with its own deadline and size
+     * limit. Any failure leaves the sample as it was: those signals stay unknown, never zero.
+     */
+    private EngineSample auxiliary(AuxiliaryReading aux, EngineSample sample) {
+        URI auxUrl;
+        try {
+            auxUrl = config.url().resolve(aux.auxiliaryPath());
+        } catch (IllegalArgumentException e) {
+            return sample;
+        }
+        HttpRequest request = HttpRequest.newBuilder(auxUrl)
+                .timeout(config.auxiliaryTimeout())
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> future =
+                client.sendAsync(request, info -> new LimitedBodySubscriber(ScrapeConfig.MAX_AUXILIARY_BYTES));
+        try {
+            HttpResponse<LimitedBodySubscriber.Body> response =
+                    future.get(config.auxiliaryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (response.statusCode() != 200) {
+                return sample;
+            }
+            String encoding = response.headers().firstValue("Content-Encoding").orElse("").trim();
+            if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+                return sample;
+            }
+            LimitedBodySubscriber.Body body = response.body();
+            return aux.withAuxiliary(sample, body.bytes(), body.length());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return sample;
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return sample;
+        } catch (ExecutionException | RuntimeException e) {
+            return sample;
+        }
     }
 
     private ScrapeOutcome.Failure failure(Throwable cause, long started) {
