@@ -1,0 +1,25 @@
+package dev.headroom.autoscaler.policy;
+
+/** Why a decision came out as it did; one per decision, also the Kubernetes Event reason and metric label. */
+public enum DecisionReason {
+    /** More replicas: some signal is above its target beyond the tolerance. */
+    SCALE_UP,
+    /** Fewer replicas: every signal is below its target beyond the tolerance, and every ready pod reported. */
+    SCALE_DOWN,
+    /** No change: the usage ratios are within the tolerance (or the change would flip direction). */
+    WITHIN_TOLERANCE,
+    /** No scale-down: some ready pod's data is missing or stale. */
+    HELD_MISSING_DATA,
+    /** No change: no targeted signal has a value from any ready pod. */
+    HELD_NO_DATA,
+    /** The change was cut by a rate policy (or a direction is disabled). */
+    LIMITED_BY_RATE,
+    /** A stabilisation window kept an earlier recommendation. */
+    STABILISED,
+    /** Held at or brought up to {@code minReplicas}. */
+    AT_MIN,
+    /** Held at or brought down to {@code maxReplicas}. */
+    AT_MAX,
+    /** The target has 0 replicas while {@code minReplicas} &gt; 0: someone scaled it to zero; left alone. */
+    SCALING_DISABLED
+}

@@ -1,0 +1,251 @@
+package dev.headroom.autoscaler.policy;
+
+import dev.headroom.autoscaler.signals.Signal;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Kubernetes HPA's algorithm over Headroom's signals, with Headroom's fail-safe rules.
+ *
+ * <p>One decision follows {@code reconcileAutoscaler} in {@code pkg/controller/podautoscaler/horizontal.go}:
+ * <ol>
+ *   <li>a target at 0 replicas with {@code minReplicas > 0} is left alone; a count above {@code maxReplicas}
+ *       or below {@code minReplicas} is brought to the bound at once;</li>
+ *   <li>each targeted signal proposes {@code ceil(replicas × current / target)} within its tolerance
+ *       ({@link ReplicaCalculator}, after {@code calcPlainMetricReplicas}); the recommendation is the
+ *       maximum of the proposals ({@code computeReplicasForMetrics});</li>
+ *   <li>{@code normalizeDesiredReplicasWithBehaviors}: stabilisation windows, then rate policies and
+ *       min/max ({@link Normalization}).</li>
+ * </ol>
+ * Fail-safe, stricter than the HPA: with no targeted signal known on any ready pod, hold; while any ready
+ * pod's data is missing or stale, no signal may propose a scale-down (and it counts at target, not as idle,
+ * on a scale-up); pods not ready yet absorb load on a scale-up and are left out of a scale-down. A held
+ * decision, as the HPA's failed metric computation, leaves no recommendation behind.
+ *
+ * <p>State per workload (recommendations and scale events) is kept here, bounded by the stabilisation
+ * windows, the longest policy period and {@link Normalization#MAX_HISTORY}. Thread-safe; one workload's
+ * decisions are serialised.
+ */
+public final class HpaCompatiblePolicy implements ScalingPolicy {
+
+    private final InstantSource clock;
+    private final Map<String, History> histories = new ConcurrentHashMap<>();
+
+    private static final class History {
+        final List<Normalization.TimedRecommendation> recommendations = new ArrayList<>();
+        final List<Normalization.ScaleEvent> scaleUps = new ArrayList<>();
+        final List<Normalization.ScaleEvent> scaleDowns = new ArrayList<>();
+    }
+
+    public HpaCompatiblePolicy(InstantSource clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public ScalingDecision decide(String workload, PolicySpec spec, int currentReplicas, WorkloadSnapshot snapshot) {
+        Objects.requireNonNull(workload, "workload");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(snapshot, "snapshot");
+        if (currentReplicas < 0) {
+            throw new IllegalArgumentException("current replicas cannot be negative, got " + currentReplicas);
+        }
+        Instant now = clock.instant();
+        Behavior behavior = spec.behavior();
+        List<SignalInput> inputs = new ArrayList<>();
+        spec.targets().targets().forEach((signal, target) ->
+                inputs.add(ReplicaCalculator.evaluate(signal, target, snapshot, currentReplicas, behavior)));
+        Outcome o = new Outcome(workload, now, currentReplicas, inputs, snapshot);
+
+        if (currentReplicas == 0 && spec.minReplicas() != 0) {
+            return o.fixed(0, DecisionReason.SCALING_DISABLED, String.format(Locale.ROOT,
+                    "hold at 0: the target was scaled to zero while minReplicas is %d; autoscaling is paused",
+                    spec.minReplicas()));
+        }
+        if (currentReplicas > spec.maxReplicas()) {
+            return o.fixed(spec.maxReplicas(), DecisionReason.AT_MAX, String.format(Locale.ROOT,
+                    "scale down %d → %d: above maxReplicas", currentReplicas, spec.maxReplicas()));
+        }
+        if (currentReplicas < spec.minReplicas()) {
+            return o.fixed(spec.minReplicas(), DecisionReason.AT_MIN, String.format(Locale.ROOT,
+                    "scale up %d → %d: below minReplicas", currentReplicas, spec.minReplicas()));
+        }
+
+        SignalInput dominant = null;
+        boolean heldMissing = false;
+        for (SignalInput input : inputs) {
+            if (!input.voted()) {
+                continue;
+            }
+            heldMissing |= input.outcome() == SignalOutcome.HELD_MISSING_DATA;
+            if (dominant == null || dominates(input, dominant)) {
+                dominant = input;
+            }
+        }
+        if (dominant == null) {
+            return o.fixed(currentReplicas, DecisionReason.HELD_NO_DATA, String.format(Locale.ROOT,
+                    "hold at %d: no targeted signal (%s) has fresh data from any ready pod; %s", currentReplicas,
+                    keys(inputs), o.pods()));
+        }
+        int recommended = dominant.proposedReplicas().orElseThrow();
+
+        History history = histories.computeIfAbsent(workload, w -> new History());
+        int stabilised;
+        Normalization.Limited limited;
+        synchronized (history) {
+            stabilised = Normalization.stabilize(history.recommendations, now, currentReplicas, recommended, behavior);
+            limited = Normalization.limitByRate(currentReplicas, stabilised, spec.minReplicas(), spec.maxReplicas(),
+                    history.scaleUps, history.scaleDowns, behavior, now);
+        }
+        int desired = limited.replicas();
+        DecisionReason reason;
+        if (limited.limitedBy() != null) {
+            reason = limited.limitedBy();
+        } else if (stabilised != recommended) {
+            reason = DecisionReason.STABILISED;
+        } else if (desired > currentReplicas) {
+            reason = DecisionReason.SCALE_UP;
+        } else if (desired < currentReplicas) {
+            reason = DecisionReason.SCALE_DOWN;
+        } else if (heldMissing) {
+            reason = DecisionReason.HELD_MISSING_DATA;
+        } else {
+            reason = DecisionReason.WITHIN_TOLERANCE;
+        }
+        String message = message(reason, currentReplicas, recommended, stabilised, desired, dominant, spec, o);
+        return new ScalingDecision(workload, now, currentReplicas, recommended, stabilised, desired, reason,
+                Optional.of(dominant.signal()), inputs, o.fresh, o.missing, o.notReady, message);
+    }
+
+    /** The larger proposal wins; on a tie the larger ratio; on a tie the earlier signal (already held). */
+    private static boolean dominates(SignalInput a, SignalInput b) {
+        int pa = a.proposedReplicas().orElseThrow();
+        int pb = b.proposedReplicas().orElseThrow();
+        return pa > pb || (pa == pb && a.ratio().orElseThrow() > b.ratio().orElseThrow());
+    }
+
+    @Override
+    public void recordScale(String workload, PolicySpec spec, int from, int to) {
+        Objects.requireNonNull(workload, "workload");
+        Objects.requireNonNull(spec, "spec");
+        if (from < 0 || to < 0) {
+            throw new IllegalArgumentException("replica counts cannot be negative: " + from + " → " + to);
+        }
+        if (from == to) {
+            return;
+        }
+        Instant now = clock.instant();
+        History history = histories.computeIfAbsent(workload, w -> new History());
+        synchronized (history) {
+            if (to > from) {
+                Normalization.store(history.scaleUps, to - from, spec.behavior().scaleUp().longestPeriod(), now);
+            } else {
+                Normalization.store(history.scaleDowns, from - to, spec.behavior().scaleDown().longestPeriod(), now);
+            }
+        }
+    }
+
+    @Override
+    public void forget(String workload) {
+        histories.remove(workload);
+    }
+
+    /** How many recommendations are remembered for {@code workload} (bounded; for tests and diagnostics). */
+    public int rememberedRecommendations(String workload) {
+        History history = histories.get(workload);
+        if (history == null) {
+            return 0;
+        }
+        synchronized (history) {
+            return history.recommendations.size();
+        }
+    }
+
+    private static String message(DecisionReason reason, int current, int recommended, int stabilised, int desired,
+                                  SignalInput dominant, PolicySpec spec, Outcome o) {
+        String why = describe(dominant);
+        return switch (reason) {
+            case SCALE_UP -> String.format(Locale.ROOT, "scale up %d → %d: %s; %s", current, desired, why, o.pods());
+            case SCALE_DOWN -> String.format(Locale.ROOT, "scale down %d → %d: %s; %s", current, desired, why,
+                    o.pods());
+            case WITHIN_TOLERANCE -> String.format(Locale.ROOT, "hold at %d: within tolerance, %s; %s", current, why,
+                    o.pods());
+            case HELD_MISSING_DATA -> String.format(Locale.ROOT,
+                    "hold at %d: no scale-down while %d ready pod(s) have missing or stale data; %s; %s", current,
+                    o.missing, why, o.pods());
+            case STABILISED -> String.format(Locale.ROOT,
+                    "%s %d: a stabilisation window keeps %d instead of the recommended %d; %s; %s",
+                    desired == current ? "hold at" : "scale " + current + " →", desired, stabilised, recommended, why,
+                    o.pods());
+            case LIMITED_BY_RATE -> String.format(Locale.ROOT,
+                    "%s %d → %d: a rate policy limits the change (wanted %d); %s; %s",
+                    stabilised > current ? "scale up" : "scale down", current, desired, stabilised, why, o.pods());
+            case AT_MAX -> String.format(Locale.ROOT, "%s %d: at maxReplicas %d (wanted %d); %s; %s",
+                    desired == current ? "hold at" : "scale " + current + " →", desired, spec.maxReplicas(),
+                    stabilised, why, o.pods());
+            case AT_MIN -> String.format(Locale.ROOT, "%s %d: at minReplicas %d (wanted %d); %s; %s",
+                    desired == current ? "hold at" : "scale " + current + " →", desired, spec.minReplicas(),
+                    stabilised, why, o.pods());
+            case HELD_NO_DATA, SCALING_DISABLED -> throw new IllegalStateException("decided earlier: " + reason);
+        };
+    }
+
+    private static String describe(SignalInput input) {
+        return String.format(Locale.ROOT, "%s %s per replica against target %s (ratio %.3f) on %d pod(s)",
+                input.signal().key(), number(input.perReplicaValue().orElseThrow()), number(input.target()),
+                input.ratio().orElseThrow(), input.reporting());
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    private static String keys(List<SignalInput> inputs) {
+        StringBuilder b = new StringBuilder();
+        for (SignalInput i : inputs) {
+            if (!b.isEmpty()) {
+                b.append(", ");
+            }
+            b.append(i.signal().key());
+        }
+        return b.toString();
+    }
+
+    /** What every decision carries, so that the early returns build it the same way. */
+    private static final class Outcome {
+        final String workload;
+        final Instant at;
+        final int current;
+        final List<SignalInput> inputs;
+        final int fresh;
+        final int missing;
+        final int notReady;
+
+        Outcome(String workload, Instant at, int current, List<SignalInput> inputs, WorkloadSnapshot snapshot) {
+            this.workload = workload;
+            this.at = at;
+            this.current = current;
+            this.inputs = inputs;
+            this.fresh = snapshot.readyFresh();
+            this.missing = snapshot.readyMissing();
+            this.notReady = snapshot.notReady();
+        }
+
+        ScalingDecision fixed(int desired, DecisionReason reason, String message) {
+            return new ScalingDecision(workload, at, current, desired, desired, desired, reason, Optional.<Signal>empty(),
+                    inputs, fresh, missing, notReady, message);
+        }
+
+        String pods() {
+            return String.format(Locale.ROOT, "pods: %d ready with fresh data, %d ready without, %d not ready", fresh,
+                    missing, notReady);
+        }
+    }
+}

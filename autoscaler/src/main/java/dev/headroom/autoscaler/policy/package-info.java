@@ -1,0 +1,16 @@
+/**
+ * The scaling policy: a workload's replica reports aggregated per signal, and the Kubernetes HPA's algorithm
+ * run over them with Headroom's fail-safe rules.
+ *
+ * <p>{@link dev.headroom.autoscaler.policy.WorkloadSnapshot} classifies each pod (ready with fresh data, ready
+ * without, not ready) and aggregates fresh values per signal.
+ * {@link dev.headroom.autoscaler.policy.HpaCompatiblePolicy} turns a snapshot into a
+ * {@link dev.headroom.autoscaler.policy.ScalingDecision} that carries every input and a reason.
+ * {@link dev.headroom.autoscaler.policy.ExternalMetricValue} is the value to serve so that an HPA reproduces a
+ * decision. The reference, with the arithmetic and every difference from the HPA, is {@code src/docs/policy.md}.
+ *
+ * <p>What this package must never do: count missing or stale data as idle; scale down while a ready pod's data
+ * is missing; read the wall clock (time comes from an injected {@code InstantSource}); talk to Kubernetes or
+ * any network (the controller does, and calls this).
+ */
+package dev.headroom.autoscaler.policy;
