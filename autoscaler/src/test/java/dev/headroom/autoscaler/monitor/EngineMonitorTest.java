@@ -41,7 +41,7 @@ class EngineMonitorTest {
             for (int i = 0; i < 20; i++) {
                 engine.submit(500, 400);
             }
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
                 EngineState busy = scrape(monitor);
                 assertThat(busy.signals().get(Signal.RUNNING).orElseThrow()).isPositive();
                 assertThat(busy.signals().get(Signal.QUEUE).orElseThrow()).isPositive();
