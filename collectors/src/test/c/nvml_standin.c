@@ -78,7 +78,11 @@ static void default_device(unsigned int i) {
 
 /* ---- control functions, called by the tests ---- */
 
-void standin_reset(unsigned int count) {
+/*
+ * Static, so the library's own constructor never binds to another loaded copy's symbol (JNA opens libraries
+ * RTLD_GLOBAL, and a second stand-in built with other flags exports the same names).
+ */
+static void reset(unsigned int count) {
     device_count = count > MAX_DEVICES ? MAX_DEVICES : count;
     for (unsigned int i = 0; i < MAX_DEVICES; i++) {
         default_device(i);
@@ -88,6 +92,8 @@ void standin_reset(unsigned int count) {
     initialised = 0;
     init_calls = shutdown_calls = total_calls = 0;
 }
+
+void standin_reset(unsigned int count) { reset(count); }
 
 void standin_set_init_result(int rc) { init_rc = rc; }
 void standin_set_count_result(int rc) { count_rc = rc; }
@@ -133,7 +139,7 @@ int standin_initialised(void) { return initialised; }
 
 /* ---- NVML ---- */
 
-__attribute__((constructor)) static void standin_load(void) { standin_reset(2); }
+__attribute__((constructor)) static void standin_load(void) { reset(2); }
 
 static int lost(struct standin_device *d) {
     return d->lose_after >= 0 && d->calls >= d->lose_after;
