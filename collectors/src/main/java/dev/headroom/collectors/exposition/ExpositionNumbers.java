@@ -1,5 +1,7 @@
 package dev.headroom.collectors.exposition;
 
+import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Most values in engine payloads have at most 15 significant digits and a small exponent; for those the
  * exact fast path (Clinger) gives the correctly rounded double with one multiplication or division. Longer
- * mantissas fall back to {@link Double#parseDouble}, which allocates; the syntax has already been checked.
+ * mantissas (a Python float printed in full has 17 digits) go to FastDoubleParser's Eisel–Lemire path, also
+ * correctly rounded and read from the bytes in place; the syntax has already been checked.
  */
 public final class ExpositionNumbers {
 
@@ -140,8 +143,9 @@ public final class ExpositionNumbers {
         } else if (!inexact && mantissa < MAX_EXACT && exponent >= -22 && exponent <= 22) {
             value = exponent >= 0 ? mantissa * POW10[exponent] : mantissa / POW10[-exponent];
         } else {
-            String text = buf != null ? new String(buf, off, len, StandardCharsets.ISO_8859_1) : s.substring(off, off + len);
-            return Double.parseDouble(text);
+            // Too many digits or too large an exponent for the exact fast path: Eisel–Lemire (FastDoubleParser)
+            // rounds correctly straight from the bytes, so a long mantissa costs no String.
+            return buf != null ? JavaDoubleParser.parseDouble(buf, off, len) : JavaDoubleParser.parseDouble(s, off, len);
         }
         return negative ? -value : value;
     }
