@@ -39,9 +39,10 @@ final class ReplicaCalculator {
         int missing = snapshot.readyMissing();
         int withoutValue = snapshot.readyFresh() - reporting;
         int notReady = snapshot.notReady();
-        double ratio = aggregate.mean() / target;
+        long targetMilli = Math.max(1, SignalAggregate.toMilli(target));
+        double ratio = (double) aggregate.meanMilli() / targetMilli;
 
-        Proposal p = propose(ratio, aggregate.sum(), target, reporting, missing, withoutValue, notReady,
+        Proposal p = propose(aggregate.sumMilli(), targetMilli, reporting, missing, withoutValue, notReady,
                 currentReplicas, behavior);
         return new SignalInput(signal, aggregate.aggregation(), target, OptionalDouble.of(aggregate.workloadValue()),
                 OptionalDouble.of(aggregate.mean()), OptionalDouble.of(ratio), OptionalInt.of(p.replicas),
@@ -52,15 +53,19 @@ final class ReplicaCalculator {
     }
 
     /**
-     * @param ratio        mean of the reported values ÷ target
-     * @param sum          sum of the reported values
+     * Milli-unit arithmetic as the HPA's: {@code usage = total / pods} (integer division), {@code ratio =
+     * usage / target} in float64.
+     *
+     * @param sumMilli     sum of the reported values, milli-units
+     * @param targetMilli  the per-replica target, milli-units
      * @param reporting    ready, fresh pods with a value
      * @param missing      ready pods whose data is missing or stale
      * @param withoutValue ready, fresh pods without a value for this signal
      * @param notReady     pods not yet ready
      */
-    static Proposal propose(double ratio, double sum, double target, int reporting, int missing, int withoutValue,
+    static Proposal propose(long sumMilli, long targetMilli, int reporting, int missing, int withoutValue,
                             int notReady, int currentReplicas, Behavior behavior) {
+        double ratio = (double) (sumMilli / reporting) / targetMilli;
         if (missing > 0 && ratio < 1.0 && !behavior.withinTolerance(ratio)) {
             // Headroom: no scale-down unless every ready pod reports fresh data.
             return new Proposal(currentReplicas, SignalOutcome.HELD_MISSING_DATA);
@@ -74,9 +79,9 @@ final class ReplicaCalculator {
             return proposal(ceilReplicas(ratio * reporting), currentReplicas);
         }
         // Re-run the ratio with the pods that had no value filled in, as calcPlainMetricReplicas does.
-        double total = sum + atTarget * target;
+        long total = sumMilli + atTarget * targetMilli;
         int counted = reporting + atTarget + (scaleUpWithUnready ? notReady : 0); // not ready: 0 each
-        double newRatio = total / counted / target;
+        double newRatio = (double) (total / counted) / targetMilli;
         if (behavior.withinTolerance(newRatio) || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0)) {
             return new Proposal(currentReplicas, SignalOutcome.WITHIN_TOLERANCE);
         }

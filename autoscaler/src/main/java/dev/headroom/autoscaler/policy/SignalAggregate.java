@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param reporting   how many ready, fresh pods had a value for it (at least 1)
  * @param sum         the sum of their values (each clamped at 0: a negative reading is engine noise)
  * @param max         the largest of their values, shown to explain, never used to scale
+ * @param sumMilli    the sum of their values each rounded to milli-units, as Kubernetes quantities carry them:
+ *                    what the policy computes with, so that its arithmetic is the HPA's
  */
-public record SignalAggregate(Signal signal, Aggregation aggregation, int reporting, double sum, double max) {
+public record SignalAggregate(Signal signal, Aggregation aggregation, int reporting, double sum, double max,
+                              long sumMilli) {
 
     public SignalAggregate {
         Objects.requireNonNull(signal, "signal");
@@ -26,6 +29,19 @@ public record SignalAggregate(Signal signal, Aggregation aggregation, int report
             throw new IllegalArgumentException(signal.key() + ": sum and max must be finite, ≥ 0 and max ≤ sum; got sum "
                     + sum + ", max " + max);
         }
+        if (sumMilli < 0) {
+            throw new IllegalArgumentException(signal.key() + ": sumMilli must be ≥ 0, got " + sumMilli);
+        }
+    }
+
+    /** A value in milli-units, rounded to the nearest, as a Kubernetes quantity would carry it. */
+    public static long toMilli(double value) {
+        return Math.round(value * 1000.0);
+    }
+
+    /** The per-replica mean in milli-units, truncated, as the HPA's {@code GetMetricUsageRatio}. */
+    public long meanMilli() {
+        return sumMilli / reporting;
     }
 
     /** The per-replica mean: what the policy compares with the target. */

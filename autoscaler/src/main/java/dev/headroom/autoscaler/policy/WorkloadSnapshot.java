@@ -63,7 +63,7 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             throw new IllegalArgumentException("maxAge must be positive, got " + maxAge);
         }
         Map<String, ReplicaState> states = new TreeMap<>();
-        EnumMap<Signal, double[]> acc = new EnumMap<>(Signal.class); // {count, sum, max}
+        EnumMap<Signal, double[]> acc = new EnumMap<>(Signal.class); // {count, sum, max, sumMilli}
         for (ReplicaReport report : reports) {
             ReplicaState state = classify(report, now, maxAge);
             if (states.putIfAbsent(report.pod(), state) != null) {
@@ -74,15 +74,17 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             }
             report.signals().orElseThrow().values().forEach((signal, value) -> {
                 double v = Math.max(0, value);
-                double[] a = acc.computeIfAbsent(signal, s -> new double[3]);
+                double[] a = acc.computeIfAbsent(signal, s -> new double[4]);
                 a[0]++;
                 a[1] += v;
                 a[2] = Math.max(a[2], v);
+                a[3] += SignalAggregate.toMilli(v);
             });
         }
         EnumMap<Signal, SignalAggregate> aggregates = new EnumMap<>(Signal.class);
         acc.forEach((signal, a) -> aggregates.put(signal,
-                new SignalAggregate(signal, Aggregation.of(signal), (int) a[0], a[1], Math.min(a[2], a[1]))));
+                new SignalAggregate(signal, Aggregation.of(signal), (int) a[0], a[1], Math.min(a[2], a[1]),
+                        (long) a[3])));
         return new WorkloadSnapshot(now, states, aggregates);
     }
 

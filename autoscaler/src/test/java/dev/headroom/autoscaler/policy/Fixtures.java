@@ -1,0 +1,74 @@
+package dev.headroom.autoscaler.policy;
+
+import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.collectors.engine.EngineIdentity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builders shared by the policy tests: signals, reports, snapshots and a clock moved by hand. */
+final class Fixtures {
+
+    static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    static final Duration MAX_AGE = Duration.ofSeconds(10);
+    static final EngineIdentity VLLM = new EngineIdentity("vllm", "0.8.5", "llama");
+
+    private Fixtures() {
+    }
+
+    /** A clock the test moves by hand, so that no test waits for time to pass. */
+    static final class ManualClock implements InstantSource {
+        private Instant now;
+
+        ManualClock(Instant start) {
+            this.now = start;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    static Signals fresh(Instant at, Map<Signal, Double> values) {
+        return new Signals(at, VLLM, values, false, Duration.ZERO, 5);
+    }
+
+    static Signals stale(Instant at) {
+        return new Signals(at, VLLM, Map.of(), true, Duration.ofSeconds(30), 5);
+    }
+
+    /** Ready fresh pods with one queue value each, {@code missing} ready pods without data, {@code notReady} more. */
+    static WorkloadSnapshot queues(Instant at, int missing, int notReady, double... perPod) {
+        return snapshot(at, Signal.QUEUE, missing, notReady, perPod);
+    }
+
+    static WorkloadSnapshot snapshot(Instant at, Signal signal, int missing, int notReady, double... perPod) {
+        List<ReplicaReport> reports = new ArrayList<>();
+        for (int i = 0; i < perPod.length; i++) {
+            reports.add(ReplicaReport.ready("fresh-" + i, fresh(at, Map.of(signal, perPod[i]))));
+        }
+        for (int i = 0; i < missing; i++) {
+            reports.add(ReplicaReport.readyMissing("missing-" + i));
+        }
+        for (int i = 0; i < notReady; i++) {
+            reports.add(ReplicaReport.notReady("loading-" + i));
+        }
+        return WorkloadSnapshot.of(at, MAX_AGE, reports);
+    }
+
+    /** {@code min}..{@code max} replicas, one target on the queue, the HPA's default behaviour. */
+    static PolicySpec queueSpec(int min, int max, double queueTarget) {
+        return PolicySpec.of(min, max).withTargets(SaturationTargets.parse(Map.of("queue", Double.toString(queueTarget))));
+    }
+}
