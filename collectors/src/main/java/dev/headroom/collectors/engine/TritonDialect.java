@@ -31,7 +31,9 @@ public final class TritonDialect implements EngineDialect {
 
     public static final String NAME = "triton";
 
+    static final String BACKEND_PREFIX = "nv_trt_llm_";
     static final String REQUESTS = "nv_trt_llm_request_metrics";
+    static final String V1 = "nv_trt_llm_v1_metrics";
     static final String KV_BLOCKS = "nv_trt_llm_kv_cache_block_metrics";
     static final String PENDING = "nv_inference_pending_request_count";
     static final String SUCCESS = "nv_inference_request_success";
@@ -46,7 +48,7 @@ public final class TritonDialect implements EngineDialect {
     private static final double MS = 1e-3;
 
     private static final Set<String> FAMILIES = Set.of(REQUESTS, KV_BLOCKS, PENDING, SUCCESS, FAILURE,
-            REQUEST_DURATION_US, QUEUE_DURATION_US, REQUEST_SUMMARY_US, QUEUE_SUMMARY_US, FIRST_RESPONSE_MS);
+            REQUEST_DURATION_US, QUEUE_DURATION_US, REQUEST_SUMMARY_US, QUEUE_SUMMARY_US, FIRST_RESPONSE_MS, V1);
 
     @Override
     public String name() {
@@ -58,16 +60,28 @@ public final class TritonDialect implements EngineDialect {
         return FAMILIES::contains;
     }
 
+    /** Any family under Triton's {@code nv_inference_} or the backend's {@code nv_trt_llm_} prefix. */
     @Override
     public boolean recognises(Exposition e) {
-        return e.sawFamily(REQUESTS) || e.sawFamily(KV_BLOCKS) || e.sawFamily(PENDING) || e.sawFamily(SUCCESS);
+        for (String name : e.seenFamilyNames()) {
+            if (name.startsWith("nv_inference_") || name.startsWith(BACKEND_PREFIX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public EngineReading read(Exposition exposition, Instant scrapedAt) {
         SampleAssembler a = new SampleAssembler(exposition);
-        boolean backend = exposition.sawFamily(REQUESTS) || exposition.sawFamily(KV_BLOCKS);
-        a.modelIfUnknown(models(exposition, backend ? REQUESTS : SUCCESS));
+        boolean backend = false;
+        for (String name : exposition.seenFamilyNames()) {
+            backend |= name.startsWith(BACKEND_PREFIX);
+        }
+        for (String f : backend ? new String[] {REQUESTS, KV_BLOCKS, V1} : new String[] {SUCCESS, PENDING,
+                REQUEST_SUMMARY_US, QUEUE_SUMMARY_US}) {
+            a.modelIfUnknown(models(exposition, f));
+        }
         if (!a.gaugeWhere(GaugeSignal.QUEUE, REQUESTS, "request_type", "waiting")) {
             a.gaugeSum(GaugeSignal.QUEUE, PENDING);
         }

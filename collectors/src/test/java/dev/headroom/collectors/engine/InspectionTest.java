@@ -38,10 +38,12 @@ class InspectionTest {
 
     @Test
     void unrecognisedPayloadSaysWhatWasSeen() {
-        InspectionResult r = inspection.inspect(Fixtures.engine(Fixtures.TGI), null, "auto", AT);
+        InspectionResult r = inspection.inspect(Fixtures.engine("dcgm-exporter-datadog-2931c10.prom"), null, "auto", AT);
         assertThat(r).isInstanceOfSatisfying(InspectionResult.Unrecognised.class, u -> {
-            assertThat(u.familiesSeen()).hasSize(24).contains("tgi_queue_size");
-            assertThat(u.message()).startsWith("no dialect (vllm) recognised these 24 families: tgi_request_success, ");
+            assertThat(u.familiesSeen()).contains("DCGM_FI_DEV_GPU_UTIL");
+            assertThat(u.message()).startsWith("no dialect (vllm, sglang, tgi, triton, trtllm-serve, llamacpp, lmdeploy)"
+                    + " recognised these " + u.familiesSeen().size() + " families: ")
+                    .contains("configure the generic dialect: SIGNAL.metric=FAMILY");
         });
         InspectionResult empty = inspection.inspect("# nothing here\n".getBytes(StandardCharsets.UTF_8), null, "auto", AT);
         assertThat(empty).isInstanceOfSatisfying(InspectionResult.Unrecognised.class,

@@ -211,12 +211,14 @@ class VllmDialectTest {
     @Test
     void registryResolvesByNameAndRejectsUnknownNames() {
         DialectRegistry registry = DialectRegistry.standard();
-        assertThat(registry.names()).containsExactly("vllm");
+        assertThat(registry.names()).containsExactly("vllm", "sglang", "tgi", "triton", "trtllm-serve", "llamacpp",
+                "lmdeploy");
         assertThat(registry.resolve("auto")).isEmpty();
         assertThat(registry.resolve("vllm")).containsInstanceOf(VllmDialect.class);
-        assertThatThrownBy(() -> registry.resolve("tgi"))
+        assertThatThrownBy(() -> registry.resolve("ollama"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown engine dialect 'tgi'; expected auto or one of [vllm]");
+                .hasMessage("unknown engine dialect 'ollama'; expected auto or one of [vllm, sglang, tgi, triton, "
+                        + "trtllm-serve, llamacpp, lmdeploy]");
         assertThatThrownBy(() -> DialectRegistry.of(new VllmDialect(), new VllmDialect()))
                 .hasMessageContaining("two dialects named 'vllm'");
     }

@@ -84,7 +84,8 @@ class ScraperTest {
         });
         server.createContext("/garbage", ex -> send(ex, 200, "text/plain",
                 new byte[] {'v', 'l', 'l', 'm', ':', 'x', '{', 0x00, (byte) 0xff, '\n'}, null));
-        server.createContext("/tgi", ex -> send(ex, 200, "text/plain", Fixtures.engine(Fixtures.TGI), null));
+        server.createContext("/dcgm", ex -> send(ex, 200, "text/plain",
+                Fixtures.engine("dcgm-exporter-datadog-2931c10.prom"), null));
         server.createContext("/openmetrics", ex -> send(ex, 200, "application/openmetrics-text; version=1.0.0",
                 ("# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{model_name=\"m\"} 4\n# EOF\n")
                         .getBytes(StandardCharsets.UTF_8), null));
@@ -233,8 +234,9 @@ class ScraperTest {
 
     @Test
     void anotherEngineIsUnrecognisedWithTheFamiliesSeen() {
-        ScrapeOutcome.Failure f = failure(scrape("/tgi"), FailureKind.UNRECOGNISED);
-        assertThat(f.message()).startsWith(url("/tgi") + ": no engine dialect (vllm) recognised 24 families: tgi_request_success");
+        ScrapeOutcome.Failure f = failure(scrape("/dcgm"), FailureKind.UNRECOGNISED);
+        assertThat(f.message()).startsWith(url("/dcgm") + ": no dialect (vllm, sglang, tgi, triton, trtllm-serve, "
+                + "llamacpp, lmdeploy) recognised these ").contains("DCGM_FI_DEV_").contains("configure the generic dialect");
     }
 
     @Test
