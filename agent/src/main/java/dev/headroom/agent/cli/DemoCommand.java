@@ -4,12 +4,15 @@ import dev.headroom.agent.demo.DemoRun;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
+import dev.headroom.simulator.EngineConfig;
 import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code headroom demo}: the whole data path on a laptop, with a simulated engine. */
@@ -43,11 +46,18 @@ public class DemoCommand implements Callable<Integer> {
         this.config = config;
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        Duration ramp = Durations.parse("--duration", duration);
-        DemoRun.Options options = new DemoRun.Options(ramp, fromRps, toRps, seed, reportDir,
-                dev.headroom.simulator.EngineConfig.demo());
+        DemoRun.Options options;
+        try {
+            options = new DemoRun.Options(Durations.parse("--duration", duration), fromRps, toRps, seed, reportDir,
+                    EngineConfig.demo());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
         new DemoRun(options, metricsUrl -> {
             sidecar.start(SidecarSettings.from(config, metricsUrl));

@@ -5,7 +5,10 @@ import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.ServerOptions;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,9 +35,15 @@ public class SimulateCommand implements Callable<Integer> {
     @Option(names = "--max-waiting", defaultValue = "1000", description = "Refuse completions with 503 beyond this many waiting. Default: ${DEFAULT-VALUE}")
     int maxWaiting;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         EngineConfig config = preset(preset);
+        if (config == null) {
+            throw new ParameterException(spec.commandLine(), "unknown --preset '" + preset + "': expected demo or llama-3.1-8b-h100");
+        }
         ServerOptions options = ServerOptions.defaults().withPort(port).withTimeScale(timeScale).withMaxWaiting(maxWaiting);
         try (EngineServer server = EngineServer.start(config, options)) {
             System.out.printf("simulated engine %s (KV %d tokens, max %d running) on %s%n", config.modelName(),
@@ -53,8 +62,7 @@ public class SimulateCommand implements Callable<Integer> {
         return switch (name) {
             case "demo" -> EngineConfig.demo();
             case "llama-3.1-8b-h100" -> EngineConfig.llama31_8bH100();
-            default -> throw new picocli.CommandLine.TypeConversionException(
-                    "unknown preset '" + name + "': expected demo or llama-3.1-8b-h100");
+            default -> null;
         };
     }
 }
