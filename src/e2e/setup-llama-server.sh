@@ -9,6 +9,7 @@
 #   PREFIX defaults to $HEADROOM_LLAMA_HOME, else ~/.cache/headroom/llama. Afterwards:
 #     PREFIX/llama-server   a wrapper that runs the real binary
 #     PREFIX/tiny.gguf      a llama-architecture model with random weights (~0.5 MB, for plumbing, not for text)
+#     PREFIX/load.gguf      the same, larger (~14 MB): slow enough on a CPU that requests queue under a test's load
 # Idempotent: a second run with both in place does nothing but print the version. Downloads ~13 MB the first time.
 # Needs: apt-get, dpkg, python3 with numpy (the model writer is python3-gguf from the same download).
 set -euo pipefail
@@ -44,11 +45,15 @@ EOS
     rm -rf "$A" "$P/debs"
 fi
 
-if [ ! -s "$P/tiny.gguf" ]; then
-    GGUF_PY="$P/root/usr/lib/python3/dist-packages" python3 "$here/tiny_gguf.py" "$P/tiny.gguf.part"
-    mv "$P/tiny.gguf.part" "$P/tiny.gguf"
-fi
+model() { # NAME DIMS
+    if [ ! -s "$P/$1" ]; then
+        TINY_DIMS=$2 GGUF_PY="$P/root/usr/lib/python3/dist-packages" python3 "$here/tiny_gguf.py" "$P/$1.part"
+        mv "$P/$1.part" "$P/$1"
+    fi
+}
+model tiny.gguf 64,128,2,4,512
+model load.gguf 256,768,4,4,1024
 
 "$P/llama-server" --version 2>&1 | head -1
 echo "llama-server: $P/llama-server"
-echo "model:        $P/tiny.gguf"
+echo "models:       $P/tiny.gguf $P/load.gguf"
