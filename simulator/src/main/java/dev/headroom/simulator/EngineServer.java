@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * engine time has reached their stamp, so no request is scheduled before it arrived.
  *
  * <ul>
- *   <li>{@code GET /metrics} — vLLM V1 Prometheus text ({@link VllmMetricsRenderer}).</li>
+ *   <li>{@code GET /metrics} — vLLM V1 Prometheus text ({@link VllmMetricsRenderer}), or SGLang's or TGI's
+ *       ({@link ServerOptions#format()}).</li>
  *   <li>{@code POST /v1/completions} — OpenAI-style body: {@code prompt} (string, or array of token ids),
  *       or {@code prompt_tokens} (a count); {@code max_tokens} (default 16). Answers when the request
  *       finishes; 503 when {@code maxWaiting} requests already wait; 400 naming the bad field.</li>
@@ -144,7 +145,7 @@ public final class EngineServer implements AutoCloseable {
         lock.lock();
         try {
             // Arrived but not yet admitted into the model (its clock is mid-step): still waiting, as vLLM counts it.
-            return VllmMetricsRenderer.render(model, options.engineIndex(), pending.size());
+            return options.format().render(model, options.engineIndex(), pending.size());
         } finally {
             lock.unlock();
         }
@@ -290,7 +291,7 @@ public final class EngineServer implements AutoCloseable {
             switch (path) {
                 case "/metrics" -> {
                     if (requireMethod(exchange, method, "GET")) {
-                        send(exchange, 200, VllmMetricsRenderer.CONTENT_TYPE, renderMetrics());
+                        send(exchange, 200, options.format().contentType(), renderMetrics());
                     }
                 }
                 case "/health" -> {

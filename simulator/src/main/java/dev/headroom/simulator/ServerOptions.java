@@ -7,9 +7,16 @@ package dev.headroom.simulator;
  * @param timeScale   engine seconds per wall second: 1 is real time, 100 runs steps 100× faster
  * @param maxWaiting  completion requests are refused with 503 once this many are waiting
  * @param httpThreads threads that parse requests and write responses (a bounded pool)
- * @param engineIndex the {@code engine} label (vLLM's data-parallel rank)
+ * @param engineIndex the {@code engine} label (vLLM's data-parallel rank; SGLang's {@code dp_rank})
+ * @param format      which engine's {@code /metrics} to speak (default vLLM)
  */
-public record ServerOptions(int port, double timeScale, int maxWaiting, int httpThreads, int engineIndex) {
+public record ServerOptions(int port, double timeScale, int maxWaiting, int httpThreads, int engineIndex,
+        MetricsFormat format) {
+
+    /** Options that serve vLLM's format. */
+    public ServerOptions(int port, double timeScale, int maxWaiting, int httpThreads, int engineIndex) {
+        this(port, timeScale, maxWaiting, httpThreads, engineIndex, MetricsFormat.VLLM);
+    }
 
     public ServerOptions {
         if (port < 0 || port > 65535) {
@@ -28,6 +35,7 @@ public record ServerOptions(int port, double timeScale, int maxWaiting, int http
         if (engineIndex < 0) {
             throw new IllegalArgumentException("ServerOptions.engineIndex must be >= 0, was " + engineIndex);
         }
+        format = format == null ? MetricsFormat.VLLM : format;
     }
 
     /** Ephemeral port, real time, at most 1,000 waiting, 4 HTTP threads, engine 0. */
@@ -36,14 +44,18 @@ public record ServerOptions(int port, double timeScale, int maxWaiting, int http
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(p, timeScale, maxWaiting, httpThreads, engineIndex);
+        return new ServerOptions(p, timeScale, maxWaiting, httpThreads, engineIndex, format);
     }
 
     public ServerOptions withTimeScale(double scale) {
-        return new ServerOptions(port, scale, maxWaiting, httpThreads, engineIndex);
+        return new ServerOptions(port, scale, maxWaiting, httpThreads, engineIndex, format);
     }
 
     public ServerOptions withMaxWaiting(int cap) {
-        return new ServerOptions(port, timeScale, cap, httpThreads, engineIndex);
+        return new ServerOptions(port, timeScale, cap, httpThreads, engineIndex, format);
+    }
+
+    public ServerOptions withFormat(MetricsFormat f) {
+        return new ServerOptions(port, timeScale, maxWaiting, httpThreads, engineIndex, f);
     }
 }

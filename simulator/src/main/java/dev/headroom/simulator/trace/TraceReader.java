@@ -1,0 +1,423 @@
+package dev.headroom.simulator.trace;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads request traces in the two shapes public LLM traces come in.
+ *
+ * <ul>
+ *   <li><b>CSV</b> with a header naming {@code TIMESTAMP}, {@code ContextTokens} and {@code GeneratedTokens}
+ *       (Azure's LLM inference traces), in any order and among other columns; timestamps are date-times
+ *       {@code yyyy-MM-dd HH:mm:ss[.fraction]} (space or {@code T}, up to 9 fractional digits), read as UTC.</li>
+ *   <li><b>JSONL</b>, one object per line with numeric {@code timestamp} (milliseconds),
+ *       {@code input_length} and {@code output_length}; other fields are skipped.</li>
+ * </ul>
+ *
+ * <p>Any bad row stops the read with a {@link TraceFormatException} naming the line and the field: a replay
+ * that silently skipped rows would misstate the load it claims to offer. Blank lines are ignored. Rows are
+ * scanned by hand (no regex, no split) because traces run to millions of rows.
+ */
+public final class TraceReader {
+
+    public static final String CSV_TIMESTAMP = "TIMESTAMP";
+    public static final String CSV_PROMPT = "ContextTokens";
+    public static final String CSV_OUTPUT = "GeneratedTokens";
+    public static final String JSON_TIMESTAMP = "timestamp";
+    public static final String JSON_PROMPT = "input_length";
+    public static final String JSON_OUTPUT = "output_length";
+
+    private TraceReader() {
+    }
+
+    /** Reads a file, as JSONL when its name ends in {@code .jsonl} or {@code .json}, else as CSV. */
+    public static Trace read(Path file) throws IOException, TraceFormatException {
+        String name = file.getFileName().toString();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return name.endsWith(".jsonl") || name.endsWith(".json") ? readJsonl(in, name) : readCsv(in, name);
+        }
+    }
+
+    public static Trace readCsv(Reader reader, String source) throws IOException, TraceFormatException {
+        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        String header = in.readLine();
+        int lineNo = 1;
+        while (header != null && header.isBlank()) {
+            header = in.readLine();
+            lineNo++;
+        }
+        if (header == null) {
+            throw new TraceFormatException(source, lineNo, null, "empty: expected a header naming "
+                    + CSV_TIMESTAMP + ", " + CSV_PROMPT + " and " + CSV_OUTPUT);
+        }
+        if (!header.isEmpty() && header.charAt(0) == '\uFEFF') {
+            header = header.substring(1);
+        }
+        List<String> names = new ArrayList<>();
+        for (int from = 0; ; ) {
+            int comma = header.indexOf(',', from);
+            names.add(header.substring(from, comma < 0 ? header.length() : comma).trim());
+            if (comma < 0) {
+                break;
+            }
+            from = comma + 1;
+        }
+        int tsCol = column(names, CSV_TIMESTAMP, source, lineNo);
+        int promptCol = column(names, CSV_PROMPT, source, lineNo);
+        int outputCol = column(names, CSV_OUTPUT, source, lineNo);
+        int columns = names.size();
+
+        List<TraceRecord> out = new ArrayList<>();
+        int[] starts = new int[columns];
+        int[] ends = new int[columns];
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            int n = 0;
+            int from = 0;
+            while (true) {
+                int comma = line.indexOf(',', from);
+                int end = comma < 0 ? line.length() : comma;
+                if (n < columns) {
+                    starts[n] = from;
+                    ends[n] = end;
+                }
+                n++;
+                if (comma < 0) {
+                    break;
+                }
+                from = comma + 1;
+            }
+            if (n != columns) {
+                throw new TraceFormatException(source, lineNo, null,
+                        "expected " + columns + " comma-separated fields as the header has, found " + n);
+            }
+            long t = parseDateTime(line, starts[tsCol], ends[tsCol], source, lineNo, csvField(tsCol, CSV_TIMESTAMP));
+            int prompt = parseCount(line, starts[promptCol], ends[promptCol], source, lineNo,
+                    csvField(promptCol, CSV_PROMPT));
+            int output = parseCount(line, starts[outputCol], ends[outputCol], source, lineNo,
+                    csvField(outputCol, CSV_OUTPUT));
+            out.add(new TraceRecord(lineNo, t, prompt, output));
+        }
+        return new Trace(source, out);
+    }
+
+    public static Trace readJsonl(Reader reader, String source) throws IOException, TraceFormatException {
+        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        List<TraceRecord> out = new ArrayList<>();
+        int lineNo = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            out.add(new JsonLine(line, source, lineNo).read());
+        }
+        return new Trace(source, out);
+    }
+
+    private static int column(List<String> names, String wanted, String source, int line)
+            throws TraceFormatException {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(wanted)) {
+                return i;
+            }
+        }
+        throw new TraceFormatException(source, line, null, "header has no column " + wanted + "; found " + names);
+    }
+
+    private static String csvField(int col, String name) {
+        return "column " + (col + 1) + " (" + name + ")";
+    }
+
+    private static String show(String line, int from, int to) {
+        String s = line.substring(from, to);
+        return "\"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"";
+    }
+
+    /** A non-negative integer token count, surrounding spaces allowed. */
+    static int parseCount(String line, int from, int to, String source, int lineNo, String field)
+            throws TraceFormatException {
+        int a = from;
+        int b = to;
+        while (a < b && line.charAt(a) == ' ') {
+            a++;
+        }
+        while (b > a && line.charAt(b - 1) == ' ') {
+            b--;
+        }
+        if (a == b) {
+            throw new TraceFormatException(source, lineNo, field, "expected a token count, found nothing");
+        }
+        long v = 0;
+        for (int i = a; i < b; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new TraceFormatException(source, lineNo, field,
+                        "expected a non-negative integer token count, found " + show(line, from, to));
+            }
+            v = v * 10 + (c - '0');
+            if (v > Integer.MAX_VALUE) {
+                throw new TraceFormatException(source, lineNo, field, "token count out of range: " + show(line, from, to));
+            }
+        }
+        return (int) v;
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss[.f…]} (or {@code T}) as UTC epoch nanoseconds. */
+    static long parseDateTime(String line, int from, int to, String source, int lineNo, String field)
+            throws TraceFormatException {
+        int a = from;
+        int b = to;
+        while (a < b && line.charAt(a) == ' ') {
+            a++;
+        }
+        while (b > a && line.charAt(b - 1) == ' ') {
+            b--;
+        }
+        String bad = "expected a date-time yyyy-MM-dd HH:mm:ss[.fraction], found " + show(line, from, to);
+        if (b - a < 19 || line.charAt(a + 4) != '-' || line.charAt(a + 7) != '-'
+                || (line.charAt(a + 10) != ' ' && line.charAt(a + 10) != 'T')
+                || line.charAt(a + 13) != ':' || line.charAt(a + 16) != ':') {
+            throw new TraceFormatException(source, lineNo, field, bad);
+        }
+        int year = digits(line, a, 4);
+        int month = digits(line, a + 5, 2);
+        int day = digits(line, a + 8, 2);
+        int hour = digits(line, a + 11, 2);
+        int minute = digits(line, a + 14, 2);
+        int second = digits(line, a + 17, 2);
+        if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
+            throw new TraceFormatException(source, lineNo, field, bad);
+        }
+        long nanos = 0;
+        int p = a + 19;
+        if (p < b) {
+            if (line.charAt(p) != '.' || p + 1 == b || b - p - 1 > 9) {
+                throw new TraceFormatException(source, lineNo, field, bad);
+            }
+            long scale = 100_000_000L;
+            for (int i = p + 1; i < b; i++, scale /= 10) {
+                char c = line.charAt(i);
+                if (c < '0' || c > '9') {
+                    throw new TraceFormatException(source, lineNo, field, bad);
+                }
+                nanos += (c - '0') * scale;
+            }
+        }
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(year, month, day).toEpochDay();
+        } catch (DateTimeException e) {
+            throw new TraceFormatException(source, lineNo, field, "no such date: " + show(line, from, to));
+        }
+        long seconds = epochDay * 86_400L + hour * 3600L + minute * 60L + second;
+        return seconds * 1_000_000_000L + nanos;
+    }
+
+    private static int digits(String s, int at, int n) {
+        int v = 0;
+        for (int i = at; i < at + n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** One flat JSON object: the three numeric fields are read, anything else is skipped in place. */
+    private static final class JsonLine {
+        private final String s;
+        private final String source;
+        private final int line;
+        private int pos;
+
+        JsonLine(String s, String source, int line) {
+            this.s = s;
+            this.source = source;
+            this.line = line;
+        }
+
+        TraceRecord read() throws TraceFormatException {
+            double timestamp = Double.NaN;
+            long prompt = -1;
+            long output = -1;
+            ws();
+            expect('{');
+            ws();
+            if (peek() == '}') {
+                pos++;
+            } else {
+                while (true) {
+                    ws();
+                    String key = string();
+                    ws();
+                    expect(':');
+                    ws();
+                    switch (key) {
+                        case JSON_TIMESTAMP -> timestamp = number(key);
+                        case JSON_PROMPT -> prompt = count(key);
+                        case JSON_OUTPUT -> output = count(key);
+                        default -> skipValue();
+                    }
+                    ws();
+                    char c = next();
+                    if (c == '}') {
+                        break;
+                    }
+                    if (c != ',') {
+                        throw error(null, "expected ',' or '}' at character " + pos + ", found '" + c + "'");
+                    }
+                }
+            }
+            ws();
+            if (pos < s.length()) {
+                throw error(null, "unexpected text after the object at character " + (pos + 1));
+            }
+            if (Double.isNaN(timestamp)) {
+                throw error(field(JSON_TIMESTAMP), "missing (milliseconds, a number)");
+            }
+            if (prompt < 0) {
+                throw error(field(JSON_PROMPT), "missing (a non-negative integer)");
+            }
+            if (output < 0) {
+                throw error(field(JSON_OUTPUT), "missing (a non-negative integer)");
+            }
+            return new TraceRecord(line, Math.round(timestamp * 1e6), (int) prompt, (int) output);
+        }
+
+        private static String field(String key) {
+            return "field \"" + key + "\"";
+        }
+
+        private TraceFormatException error(String field, String detail) {
+            return new TraceFormatException(source, line, field, detail);
+        }
+
+        private double number(String key) throws TraceFormatException {
+            int start = pos;
+            while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
+                pos++;
+            }
+            String text = s.substring(start, pos);
+            try {
+                double v = text.isEmpty() ? Double.NaN : Double.parseDouble(text);
+                if (!Double.isFinite(v) || v < 0) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw error(field(key), "expected a non-negative number, found "
+                        + (text.isEmpty() ? "'" + peekText() + "'" : text));
+            }
+        }
+
+        private long count(String key) throws TraceFormatException {
+            double v = number(key);
+            if (v != Math.rint(v) || v > Integer.MAX_VALUE) {
+                throw error(field(key), "expected a non-negative integer token count, found " + v);
+            }
+            return (long) v;
+        }
+
+        private String peekText() {
+            return s.substring(pos, Math.min(s.length(), pos + 12));
+        }
+
+        private String string() throws TraceFormatException {
+            expect('"');
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+                if (pos >= s.length()) {
+                    throw error(null, "unterminated string");
+                }
+                char c = s.charAt(pos++);
+                if (c == '"') {
+                    return sb.toString();
+                }
+                if (c == '\\') {
+                    if (pos >= s.length()) {
+                        throw error(null, "unterminated string");
+                    }
+                    char e = s.charAt(pos++);
+                    if (e == 'u') {
+                        pos += 4;
+                        sb.append('?');
+                    } else {
+                        sb.append(e);
+                    }
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+
+        private void skipValue() throws TraceFormatException {
+            char c = peek();
+            if (c == '"') {
+                string();
+            } else if (c == '{' || c == '[') {
+                int depth = 0;
+                do {
+                    char d = peek();
+                    if (d == '"') {
+                        string();
+                        continue;
+                    }
+                    pos++;
+                    if (d == '{' || d == '[') {
+                        depth++;
+                    } else if (d == '}' || d == ']') {
+                        depth--;
+                    }
+                } while (depth > 0);
+            } else {
+                int start = pos;
+                while (pos < s.length() && ",}] \t".indexOf(s.charAt(pos)) < 0) {
+                    pos++;
+                }
+                if (pos == start) {
+                    throw error(null, "expected a value at character " + (pos + 1));
+                }
+            }
+        }
+
+        private void ws() {
+            while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t' || s.charAt(pos) == '\r')) {
+                pos++;
+            }
+        }
+
+        private char peek() throws TraceFormatException {
+            if (pos >= s.length()) {
+                throw error(null, "line ends inside the object");
+            }
+            return s.charAt(pos);
+        }
+
+        private char next() throws TraceFormatException {
+            char c = peek();
+            pos++;
+            return c;
+        }
+
+        private void expect(char c) throws TraceFormatException {
+            char got = next();
+            if (got != c) {
+                throw error(null, "expected '" + c + "' at character " + pos + ", found '" + got + "'");
+            }
+        }
+    }
+}
