@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,9 +38,9 @@ class DemoTest {
     void aShortRampOverloadsTheEngineAndWritesTheReport() throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         DemoRun.Options options = new DemoRun.Options(Duration.ofSeconds(12), 0.5, 10, 7, reports, EngineConfig.demo());
-        Path summary = new DemoRun(options, metrics -> {
-            sidecar.start(SidecarSettings.from(config, metrics));
-            return sidecar::snapshot;
+        Path summary = new DemoRun(options, (metrics, gpu) -> {
+            sidecar.start(SidecarSettings.from(config, metrics), Optional.of(gpu));
+            return new DemoRun.Sidecar(sidecar::snapshot, sidecar::gpu);
         }, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
 
         String view = console.toString(StandardCharsets.UTF_8);
@@ -59,5 +60,11 @@ class DemoTest {
         // The point of the demo, in numbers: GPU utilisation looks full before the replica is.
         assertThat(md).contains("GPU utilisation first ≥ 90 %", "saturation first ≥ 1.0");
         assertThat(md).containsPattern("GPU utilisation read \\d+ % at (\\d+) s");
+
+        // The GPU reading went through the sidecar's probe and out on /q/metrics like a real one.
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("headroom_gpu_probe_up{source=\"simulated\"} 1.0");
+        assertThat(metrics).containsPattern("headroom_gpu_utilization_ratio\\{gpu=\"0\",model=\"simulated H100 80GB\",uuid=\"GPU-[0-9a-f-]+\"} [01]\\.\\d+");
+        assertThat(metrics).contains("headroom_gpu_memory_total_bytes{gpu=\"0\"");
     }
 }

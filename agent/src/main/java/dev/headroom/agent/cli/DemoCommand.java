@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code headroom demo}: the whole data path on a laptop, with a simulated engine. */
@@ -59,10 +60,10 @@ public class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
-        new DemoRun(options, metricsUrl -> {
-            sidecar.start(SidecarSettings.from(config, metricsUrl));
+        new DemoRun(options, (metricsUrl, gpu) -> {
+            sidecar.start(SidecarSettings.from(config, metricsUrl), Optional.of(gpu));
             System.out.printf("While it runs: curl http://localhost:%d/v1/signals  |  curl http://localhost:%d/q/metrics%n", port, port);
-            return sidecar::snapshot;
+            return new DemoRun.Sidecar(sidecar::snapshot, sidecar::gpu);
         }, System.out).run();
         return 0;
     }

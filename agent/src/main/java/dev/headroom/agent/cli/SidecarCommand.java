@@ -1,8 +1,11 @@
 package dev.headroom.agent.cli;
 
+import dev.headroom.agent.gpu.GpuConfig;
+import dev.headroom.agent.gpu.GpuProbes;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
+import dev.headroom.collectors.gpu.GpuProbe;
 import io.quarkus.runtime.Quarkus;
 import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Command;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.net.URI;
-import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code headroom sidecar}: scrape one engine and serve its saturation signals until stopped. */
@@ -37,10 +41,12 @@ public class SidecarCommand implements Callable<Integer> {
 
     private final SidecarRuntime sidecar;
     private final SidecarConfig config;
+    private final GpuConfig gpuConfig;
 
-    public SidecarCommand(SidecarRuntime sidecar, SidecarConfig config) {
+    public SidecarCommand(SidecarRuntime sidecar, SidecarConfig config, GpuConfig gpuConfig) {
         this.sidecar = sidecar;
         this.config = config;
+        this.gpuConfig = gpuConfig;
     }
 
     @Override
@@ -49,6 +55,7 @@ public class SidecarCommand implements Callable<Integer> {
                 new ParameterException(spec.commandLine(), "no engine to watch: pass --engine-url URL "
                         + "or set HEADROOM_SIDECAR_ENGINE_URL"));
         SidecarSettings settings;
+        Optional<GpuProbe> gpu;
         try {
             settings = SidecarSettings.from(config, url);
             if (interval != null) {
@@ -57,10 +64,11 @@ public class SidecarCommand implements Callable<Integer> {
             if (dialect != null) {
                 settings = settings.withDialect(dialect);
             }
+            gpu = GpuProbes.open(gpuConfig, System.getenv(), InstantSource.system());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        sidecar.start(settings);
+        sidecar.start(settings, gpu);
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
         System.out.printf("headroom sidecar watching %s; signals on http://localhost:%d/v1/signals%n", url, port);
         Quarkus.waitForExit();

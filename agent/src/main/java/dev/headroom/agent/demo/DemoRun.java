@@ -3,6 +3,8 @@ package dev.headroom.agent.demo;
 import dev.headroom.autoscaler.monitor.EngineState;
 import dev.headroom.autoscaler.signals.Signal;
 import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.collectors.gpu.GpuProbe;
+import dev.headroom.collectors.gpu.GpuReading;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.LoadGenerator;
@@ -13,6 +15,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -53,14 +55,21 @@ public final class DemoRun {
         }
     }
 
+    /** Starts a sidecar against an engine's metrics URL, with a GPU probe, and says how to read what it sees. */
+    @FunctionalInterface
+    public interface SidecarStarter {
+        Sidecar start(URI metricsUrl, GpuProbe gpu);
+    }
+
+    /** How the demo reads a running sidecar: its engine state and its last GPU reading. */
+    public record Sidecar(Supplier<Optional<EngineState>> state, Supplier<Optional<GpuReading>> gpu) {
+    }
+
     private final Options options;
-    private final Function<URI, Supplier<Optional<EngineState>>> startSidecar;
+    private final SidecarStarter startSidecar;
     private final PrintStream out;
 
-    /**
-     * @param startSidecar starts a sidecar against the given metrics URL and returns how to read its state
-     */
-    public DemoRun(Options options, Function<URI, Supplier<Optional<EngineState>>> startSidecar, PrintStream out) {
+    public DemoRun(Options options, SidecarStarter startSidecar, PrintStream out) {
         this.options = options;
         this.startSidecar = startSidecar;
         this.out = out;
@@ -73,7 +82,7 @@ public final class DemoRun {
             URI metrics = engine.baseUri().resolve("/metrics");
             out.printf("Simulated engine %s on %s (KV cache %d tokens, at most %d running)%n",
                     options.engine().modelName(), engine.baseUri(), options.engine().kvCapacityTokens(), options.engine().maxNumSeqs());
-            Supplier<Optional<EngineState>> sidecar = startSidecar.apply(metrics);
+            Sidecar sidecar = startSidecar.start(metrics, new SimulatedGpuProbe(engine, InstantSource.system()));
             out.printf("Sidecar scraping %s every second. Load ramps %.1f → %.1f requests/s over %d s.%n%n",
                     metrics, options.fromRps(), options.toRps(), options.ramp().toSeconds());
 
@@ -99,7 +108,7 @@ public final class DemoRun {
                             rampOver.complete(null);
                             return;
                         }
-                        DemoTick tick = tick(p, sidecar.get(), engine.gpuUtilization());
+                        DemoTick tick = tick(p, sidecar.state().get(), sidecar.gpu().get());
                         synchronized (ticks) {
                             if (ticks.size() % 20 == 0) {
                                 out.println(DemoView.header());
@@ -133,8 +142,10 @@ public final class DemoRun {
         }
     }
 
-    static DemoTick tick(LoadGenerator.Progress p, Optional<EngineState> snapshot, double gpuUtilization) {
+    static DemoTick tick(LoadGenerator.Progress p, Optional<EngineState> snapshot, Optional<GpuReading> gpu) {
         Signals s = snapshot.map(EngineState::signals).orElse(null);
+        double gpuUtilization = gpu.flatMap(r -> r.devices().stream().findFirst())
+                .map(d -> orNaN(d.gpuUtilization())).orElse(Double.NaN);
         double saturation = snapshot.map(x -> orNaN(x.saturation().composite())).orElse(Double.NaN);
         return new DemoTick(p.elapsedSeconds(), p.offeredRate(),
                 value(s, Signal.RUNNING), value(s, Signal.QUEUE), value(s, Signal.KV_UTILIZATION),

@@ -11,7 +11,7 @@ package dev.headroom.agent.demo;
  * @param kvUtilization    KV-cache occupancy 0..1 (from the sidecar)
  * @param generationTps    generated tokens per second (from the sidecar)
  * @param ttftP95Seconds   time to first token, p95 over the window (from the sidecar)
- * @param gpuUtilization   what nvidia-smi would show, 0..1 (from the simulated engine)
+ * @param gpuUtilization   what nvidia-smi would show, 0..1 (from the sidecar's GPU probe)
  * @param saturation       the composite saturation, 1.0 = at target (from the sidecar)
  * @param completed        requests completed so far
  * @param failed           requests that failed so far (rejected or errored)

@@ -25,6 +25,16 @@ public record ExportedMetric(String name, String quantile, String description) {
     public static final String SCRAPES = "headroom_scrapes";
     public static final String SCRAPE_DURATION = "headroom_scrape_duration_seconds";
 
+    public static final String GPU_PROBE_UP = "headroom_gpu_probe_up";
+    public static final String GPU_MEMORY_USED = "headroom_gpu_memory_used_bytes";
+    public static final String GPU_MEMORY_FREE = "headroom_gpu_memory_free_bytes";
+    public static final String GPU_MEMORY_TOTAL = "headroom_gpu_memory_total_bytes";
+    public static final String GPU_UTILIZATION = "headroom_gpu_utilization_ratio";
+    public static final String GPU_MEMORY_UTILIZATION = "headroom_gpu_memory_utilization_ratio";
+    public static final String GPU_POWER = "headroom_gpu_power_watts";
+    public static final String GPU_TEMPERATURE = "headroom_gpu_temperature_celsius";
+    public static final String GPU_LOST = "headroom_gpu_lost";
+
     private static final Map<Signal, ExportedMetric> BY_SIGNAL = new EnumMap<>(Signal.class);
 
     static {

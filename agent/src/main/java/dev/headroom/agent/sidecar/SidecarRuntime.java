@@ -2,6 +2,9 @@ package dev.headroom.agent.sidecar;
 
 import dev.headroom.autoscaler.monitor.EngineState;
 import dev.headroom.autoscaler.monitor.EngineMonitor;
+import dev.headroom.collectors.gpu.GpuProbe;
+import dev.headroom.collectors.gpu.GpuReading;
+import dev.headroom.collectors.gpu.ProbeState;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +35,9 @@ public class SidecarRuntime {
     private final AtomicLong lastTickNanos = new AtomicLong();
     private volatile EngineMonitor monitor;
     private volatile SignalMeters meters;
+    private volatile GpuProbe gpu;
+    private volatile GpuReading lastGpu;
+    private GpuMeters gpuMeters;
     private volatile Duration interval;
     private ScheduledExecutorService scheduler;
     private String lastProblem;
@@ -40,10 +46,29 @@ public class SidecarRuntime {
         this.registry = registry;
     }
 
-    /** Starts scraping; a sidecar watches one engine, so a second call moves it to the new one. */
-    public synchronized void start(SidecarSettings settings) {
+    /** Starts scraping without a GPU probe. */
+    public void start(SidecarSettings settings) {
+        start(settings, Optional.empty());
+    }
+
+    /**
+     * Starts scraping the engine, and polling the GPUs on the same beat when a probe is given (the runtime closes
+     * it). A sidecar watches one engine, so a second call moves it to the new one.
+     */
+    public synchronized void start(SidecarSettings settings, Optional<GpuProbe> gpuProbe) {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        closeGpu();
+        gpu = gpuProbe.orElse(null);
+        lastGpu = null;
+        if (gpu != null) {
+            if (gpuMeters == null) {
+                gpuMeters = new GpuMeters(registry, gpu.source());
+            }
+            if (gpu.state() != ProbeState.AVAILABLE) {
+                LOG.warnf("GPU metrics unavailable (%s): %s", gpu.source(), gpu.message());
+            }
         }
         monitor = settings.monitor(clock);
         if (meters == null) {
@@ -65,6 +90,12 @@ public class SidecarRuntime {
             EngineState snapshot = monitor.scrapeOnce();
             meters.update(snapshot);
             logTransitions(snapshot);
+            GpuProbe probe = gpu;
+            if (probe != null && probe.state() != ProbeState.CLOSED) {
+                GpuReading reading = probe.poll();
+                lastGpu = reading;
+                gpuMeters.update(reading);
+            }
         } catch (RuntimeException e) {
             // A bug, not an engine problem: keep the loop alive and say what happened.
             LOG.errorf(e, "scrape of %s failed unexpectedly", monitor.engineUrl());
@@ -92,6 +123,11 @@ public class SidecarRuntime {
         return m == null ? Optional.empty() : Optional.of(m.snapshot());
     }
 
+    /** The last GPU reading; empty without a probe or before its first poll. */
+    public Optional<GpuReading> gpu() {
+        return Optional.ofNullable(lastGpu);
+    }
+
     public boolean running() {
         return monitor != null;
     }
@@ -111,6 +147,14 @@ public class SidecarRuntime {
     synchronized void stop() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        closeGpu();
+    }
+
+    private void closeGpu() {
+        if (gpu != null) {
+            gpu.close();
+            gpu = null;
         }
     }
 }

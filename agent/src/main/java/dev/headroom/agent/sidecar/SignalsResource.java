@@ -22,7 +22,7 @@ public class SignalsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response signals() {
         return sidecar.snapshot()
-                .map(s -> Response.ok(SignalsView.of(s)).build())
+                .map(s -> Response.ok(SignalsView.of(s, sidecar.gpu())).build())
                 .orElseGet(() -> Response.status(Response.Status.SERVICE_UNAVAILABLE)
                         .entity(Map.of("error", "this agent is not running as a sidecar: start it with "
                                 + "'headroom sidecar --engine-url URL' or set HEADROOM_SIDECAR_ENGINE_URL"))

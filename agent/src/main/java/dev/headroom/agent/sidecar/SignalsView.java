@@ -3,7 +3,11 @@ package dev.headroom.agent.sidecar;
 import dev.headroom.autoscaler.monitor.EngineState;
 import dev.headroom.autoscaler.signals.Signal;
 
+import dev.headroom.collectors.gpu.GpuReading;
+
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -20,7 +24,8 @@ public record SignalsView(
         Map<String, Double> signals,
         Map<String, String> units,
         SaturationView saturation,
-        Map<String, Double> targets) {
+        Map<String, Double> targets,
+        Gpus gpus) {
 
     public record Engine(String url, boolean up, String dialect, String model, String version) {
     }
@@ -31,7 +36,19 @@ public record SignalsView(
     public record SaturationView(Double composite, String dominant, Map<String, Double> signals) {
     }
 
+    /** What the GPU probe saw; reported beside saturation, never part of it. Null when no probe is configured. */
+    public record Gpus(String source, boolean up, String state, String message, List<Gpu> devices) {
+    }
+
+    public record Gpu(int index, String uuid, String model, String status, String problem, Double memoryUsedBytes,
+                      Double memoryTotalBytes, Double utilization, Double powerWatts, Double temperatureCelsius) {
+    }
+
     public static SignalsView of(EngineState s) {
+        return of(s, Optional.empty());
+    }
+
+    public static SignalsView of(EngineState s, Optional<GpuReading> gpu) {
         var id = s.signals().engine();
         Engine engine = new Engine(s.engineUrl().toString(), s.engineUp(), id.dialect(), id.model(), id.version());
         Scrape scrape = s.lastScrape()
@@ -50,7 +67,14 @@ public record SignalsView(
         SaturationView saturation = new SaturationView(boxed(s.saturation().composite()),
                 s.saturation().dominant().map(Signal::key).orElse(null), perSignal);
         return new SignalsView(engine, scrape, s.signals().stale(), boxed(s.signals().ageSeconds()),
-                s.signals().samples(), values, units, saturation, targets);
+                s.signals().samples(), values, units, saturation, targets, gpu.map(SignalsView::gpus).orElse(null));
+    }
+
+    private static Gpus gpus(GpuReading r) {
+        List<Gpu> devices = r.devices().stream().map(d -> new Gpu(d.index(), d.uuid(), d.name(), d.status().name().toLowerCase(java.util.Locale.ROOT),
+                d.problem(), boxed(d.memoryUsedBytes()), boxed(d.memoryTotalBytes()), boxed(d.gpuUtilization()),
+                boxed(d.powerWatts()), boxed(d.temperatureCelsius()))).toList();
+        return new Gpus(r.source(), r.up() == 1, r.state().name().toLowerCase(java.util.Locale.ROOT), r.message(), devices);
     }
 
     private static Double boxed(java.util.OptionalDouble v) {
