@@ -1,0 +1,105 @@
+package dev.headroom.simulator.capacity;
+
+import dev.headroom.simulator.EngineConfig;
+
+import java.util.Objects;
+
+/**
+ * A model served by one engine replica on {@code gpus} identical GPUs (tensor parallel), with vLLM's memory
+ * and scheduler settings: enough to size the KV cache ({@link #memory()}) and to derive a simulated engine
+ * ({@link #engineConfig()}) whose step costs come from the hardware.
+ *
+ * <p>Step costs, per step: the weights are read once ({@code weightBytes ÷ (gpus × bandwidth)}) plus a fixed
+ * overhead (scheduling, sampling, launches, tensor-parallel all-reduces); each computed token costs
+ * {@code 2 × parameters} FLOPs over {@code gpus × FLOP/s}; each context token the attention reads costs
+ * its KV bytes over the aggregate bandwidth. Tensor parallelism is taken as perfectly efficient apart from
+ * the overhead term.
+ *
+ * @param model                 the model
+ * @param gpu                   the GPU type
+ * @param gpus                  GPUs per replica (tensor parallel size)
+ * @param gpuMemoryUtilization  vLLM's {@code --gpu-memory-utilization}
+ * @param reservedBytesPerGpu   activation peak and CUDA graphs per GPU (~2 GiB on an H100 for these models)
+ * @param stepOverheadSeconds   fixed per-step cost beyond reading the weights
+ * @param blockSize             tokens per KV block
+ * @param maxNumSeqs            {@code --max-num-seqs}
+ * @param maxNumBatchedTokens   {@code --max-num-batched-tokens}
+ * @param maxModelLen           {@code --max-model-len}
+ */
+public record Deployment(ModelShape model, Accelerator gpu, int gpus, double gpuMemoryUtilization,
+        long reservedBytesPerGpu, double stepOverheadSeconds, int blockSize, int maxNumSeqs,
+        int maxNumBatchedTokens, int maxModelLen) {
+
+    public static final long GIB = 1L << 30;
+
+    public Deployment {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(gpu, "gpu");
+        if (gpus < 1) {
+            throw new IllegalArgumentException("Deployment.gpus must be >= 1, was " + gpus);
+        }
+        if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
+            throw new IllegalArgumentException("Deployment.gpuMemoryUtilization must be in (0, 1], was "
+                    + gpuMemoryUtilization);
+        }
+        if (reservedBytesPerGpu < 0) {
+            throw new IllegalArgumentException("Deployment.reservedBytesPerGpu must be >= 0, was "
+                    + reservedBytesPerGpu);
+        }
+        if (!(stepOverheadSeconds >= 0) || !Double.isFinite(stepOverheadSeconds)) {
+            throw new IllegalArgumentException("Deployment.stepOverheadSeconds must be finite and >= 0, was "
+                    + stepOverheadSeconds);
+        }
+        if (blockSize < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || maxModelLen < 2) {
+            throw new IllegalArgumentException("Deployment blockSize, maxNumSeqs, maxNumBatchedTokens must be >= 1"
+                    + " and maxModelLen >= 2, were " + blockSize + ", " + maxNumSeqs + ", " + maxNumBatchedTokens
+                    + ", " + maxModelLen);
+        }
+    }
+
+    /** Llama-3.1-8B on one H100 80GB: the deployment {@code EngineConfig.llama31_8bH100()} was derived from. */
+    public static Deployment llama31_8bOnH100() {
+        return new Deployment(ModelShape.llama31_8b(), Accelerator.h100Sxm80(), 1, 0.9, 2 * GIB, 0.001, 16, 256,
+                8192, 131_072);
+    }
+
+    /**
+     * Llama-3.1-70B on four H100 80GB with tensor parallelism 4, one replica: 141.2 GB of weights over 4 × 2.68
+     * TB/s = 13.2 ms per step, plus 3 ms for scheduling and 160 all-reduces (two per layer) over NVLink.
+     */
+    public static Deployment llama31_70bOn4xH100() {
+        return new Deployment(ModelShape.llama31_70b(), Accelerator.h100Sxm80(), 4, 0.9, 2 * GIB, 0.003, 16, 256,
+                8192, 131_072);
+    }
+
+    /** The KV cache this deployment gets. */
+    public MemoryPlan memory() {
+        long kvPerToken = model.kvBytesPerToken();
+        long weights = model.weightBytes();
+        long budget = (long) Math.floor((double) gpu.memoryBytes() * gpus * gpuMemoryUtilization);
+        long reserved = reservedBytesPerGpu * gpus;
+        long pool = budget - weights - reserved;
+        if (pool < (long) blockSize * kvPerToken) {
+            throw new IllegalArgumentException(model.name() + " on " + gpus + " × " + gpu.name() + " leaves no KV cache:"
+                    + " budget " + budget + " B − weights " + weights + " B − reserved " + reserved + " B = " + pool
+                    + " B, less than one block of " + blockSize + " tokens × " + kvPerToken + " B");
+        }
+        long blocks = pool / kvPerToken / blockSize;
+        if (blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("KV cache of " + blocks + " blocks is beyond the engine's range");
+        }
+        return new MemoryPlan(kvPerToken, weights, budget, reserved, pool, blocks * blockSize, (int) blocks);
+    }
+
+    /** A simulated engine for this deployment ({@code maxModelLen} capped at the KV capacity, as vLLM requires). */
+    public EngineConfig engineConfig() {
+        MemoryPlan m = memory();
+        double bandwidth = gpu.bandwidthBytesPerSecond() * gpus;
+        double fixed = m.weightBytes() / bandwidth + stepOverheadSeconds;
+        double perBatched = 2 * model.parameters() / (gpu.flopsPerSecond() * gpus);
+        double perContext = m.kvBytesPerToken() / bandwidth;
+        int maxLen = (int) Math.min(maxModelLen, m.kvTokens());
+        return new EngineConfig(model.name(), blockSize, m.kvBlocks(), maxNumSeqs, maxNumBatchedTokens, maxLen,
+                fixed, perBatched, perContext, gpuMemoryUtilization, gpu.memoryBytes() * (long) gpus);
+    }
+}

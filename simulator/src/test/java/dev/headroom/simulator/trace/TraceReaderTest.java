@@ -1,0 +1,108 @@
+package dev.headroom.simulator.trace;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class TraceReaderTest {
+
+    static Trace azure() throws Exception {
+        try (InputStream in = TraceReaderTest.class.getResourceAsStream("/traces/azure-llm-conv-2023.csv")) {
+            return TraceReader.readCsv(new InputStreamReader(in, StandardCharsets.UTF_8), "azure-llm-conv-2023.csv");
+        }
+    }
+
+    @Test
+    void readsTheAzureConversationTraceWithTheFiguresItsSourceStates() throws Exception {
+        Trace trace = azure();
+        assertThat(trace.size()).isEqualTo(19_366);
+        TraceRecord first = trace.records().get(0);
+        assertThat(first.line()).isEqualTo(2);
+        assertThat(first.promptTokens()).isEqualTo(374);
+        assertThat(first.outputTokens()).isEqualTo(44);
+        assertThat(first.timeNanos()).isEqualTo(Instant.parse("2023-11-16T18:15:46.680590Z").getEpochSecond()
+                * 1_000_000_000L + 680_590_000L);
+        assertThat(trace.durationSeconds()).isCloseTo(58.4 * 60, within(30.0));
+        assertThat(trace.meanPromptTokens()).isCloseTo(1155, within(1.0));
+        assertThat(trace.meanOutputTokens()).isCloseTo(211, within(1.0));
+    }
+
+    @Test
+    void csvColumnsAreFoundByNameInAnyOrderAmongOthersAndRowsAreSortedByTime() throws Exception {
+        String csv = "GeneratedTokens,Extra,TIMESTAMP,ContextTokens\n"
+                + "5,x,2024-01-01 00:00:02,10\n"
+                + "\n"
+                + "7,y,2024-01-01T00:00:01.5,20\n";
+        Trace trace = TraceReader.readCsv(new StringReader(csv), "t.csv");
+        assertThat(trace.records()).extracting(TraceRecord::promptTokens).containsExactly(20, 10);
+        assertThat(trace.records()).extracting(TraceRecord::outputTokens).containsExactly(7, 5);
+        assertThat(trace.records()).extracting(TraceRecord::line).containsExactly(4, 2);
+        assertThat(trace.durationSeconds()).isEqualTo(0.5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "letters in a count      | 2023-11-16 18:15:46.1,abc,4     | t.csv: line 3, column 2 (ContextTokens): expected a non-negative integer token count, found \"abc\"",
+            "negative count          | 2023-11-16 18:15:46.1,3,-4      | line 3, column 3 (GeneratedTokens): expected a non-negative integer",
+            "empty count             | 2023-11-16 18:15:46.1,3,        | line 3, column 3 (GeneratedTokens): expected a token count, found nothing",
+            "time without seconds    | 2023-11-16 18:15,3,4            | line 3, column 1 (TIMESTAMP): expected a date-time yyyy-MM-dd HH:mm:ss[.fraction]",
+            "no such day             | 2023-02-30 18:15:46,3,4         | line 3, column 1 (TIMESTAMP): no such date",
+            "hour out of range       | 2023-11-16 25:15:46,3,4         | line 3, column 1 (TIMESTAMP): expected a date-time",
+            "ten fractional digits   | 2023-11-16 18:15:46.0123456789,3,4 | line 3, column 1 (TIMESTAMP)",
+            "a missing field         | 2023-11-16 18:15:46,3           | line 3: expected 3 comma-separated fields as the header has, found 2",
+            "an extra field          | 2023-11-16 18:15:46,3,4,5       | line 3: expected 3 comma-separated fields as the header has, found 4",
+    })
+    void aBadCsvRowNamesItsLineAndColumn(String why, String row, String message) {
+        String csv = "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n" + row + "\n";
+        assertThatThrownBy(() -> TraceReader.readCsv(new StringReader(csv), "t.csv"))
+                .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.line()).isEqualTo(3))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void aCsvWithoutTheNeededColumnSaysWhichAndWhatItFound() {
+        assertThatThrownBy(() -> TraceReader.readCsv(new StringReader("TIMESTAMP,Prompt,GeneratedTokens\n"), "t.csv"))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessage("t.csv: line 1: header has no column ContextTokens; found [TIMESTAMP, Prompt, GeneratedTokens]");
+        assertThatThrownBy(() -> TraceReader.readCsv(new StringReader(""), "t.csv"))
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void jsonlReadsTheThreeFieldsAndSkipsEverythingElse() throws Exception {
+        String jsonl = "{\"timestamp\": 1000, \"input_length\": 12, \"output_length\": 3}\n"
+                + "\n"
+                + "{\"note\": \"a, {tricky} \\\"string\\\"\", \"nested\": {\"a\": [1, {\"b\": 2}]}, \"flag\": true,"
+                + " \"output_length\": 4.0, \"timestamp\": 2500.5, \"input_length\": 30, \"x\": null}\n";
+        Trace trace = TraceReader.readJsonl(new StringReader(jsonl), "t.jsonl");
+        assertThat(trace.records()).containsExactly(new TraceRecord(1, 1_000_000_000L, 12, 3),
+                new TraceRecord(3, 2_500_500_000L, 30, 4));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "missing output          | {\"timestamp\": 1, \"input_length\": 2}                        | t.jsonl: line 2, field \"output_length\": missing",
+            "fractional count        | {\"timestamp\": 1, \"input_length\": 2.5, \"output_length\": 1} | line 2, field \"input_length\": expected a non-negative integer token count, found 2.5",
+            "string timestamp        | {\"timestamp\": \"soon\", \"input_length\": 2, \"output_length\": 1} | line 2, field \"timestamp\": expected a non-negative number",
+            "negative count          | {\"timestamp\": 1, \"input_length\": -2, \"output_length\": 1}  | line 2, field \"input_length\": expected a non-negative number, found -2",
+            "not an object           | [1, 2, 3]                                                 | line 2: expected '{'",
+            "truncated               | {\"timestamp\": 1, \"input_length\": 2,                       | line 2: line ends inside the object",
+            "trailing text           | {\"timestamp\": 1, \"input_length\": 2, \"output_length\": 1} x | line 2: unexpected text after the object",
+    })
+    void aBadJsonlLineNamesItsLineAndField(String why, String row, String message) {
+        String jsonl = "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1}\n" + row + "\n";
+        assertThatThrownBy(() -> TraceReader.readJsonl(new StringReader(jsonl), "t.jsonl"))
+                .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.line()).isEqualTo(2))
+                .hasMessageContaining(message);
+    }
+}
