@@ -14,7 +14,12 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +107,35 @@ class SidecarTest {
 
         RestAssured.get("/q/health/ready").then().statusCode(200);
         RestAssured.get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void anEngineNoBuiltInDialectKnowsIsReadThroughTheConfiguredGenericDialect() throws Exception {
+        // A real HTTP server with an in-house engine's payload; test application.properties maps its names.
+        HttpServer engine = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] payload = ("# TYPE my_queue_depth gauge\nmy_queue_depth 3\n"
+                + "# TYPE my_running gauge\nmy_running{model=\"in-house\"} 2\n").getBytes(StandardCharsets.UTF_8);
+        engine.createContext("/metrics", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, payload.length);
+            exchange.getResponseBody().write(payload);
+            exchange.close();
+        });
+        engine.start();
+        try {
+            sidecar.start(settings(URI.create("http://127.0.0.1:" + engine.getAddress().getPort() + "/metrics")));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                JsonPath json = signals();
+                assertThat(json.getString("engine.dialect")).isEqualTo("generic");
+                assertThat(json.getDouble("signals.queue")).isEqualTo(3.0);
+                assertThat(json.getDouble("signals.running")).isEqualTo(2.0);
+                // Not mapped: unknown, not zero.
+                assertThat((Object) json.get("signals.kv_utilization")).isNull();
+                assertThat(json.getDouble("saturation.signals.queue")).isEqualTo(3.0 / 6.0);
+            });
+        } finally {
+            engine.stop(0);
+        }
     }
 
     private SidecarSettings settings(URI metrics) {

@@ -50,4 +50,11 @@ public interface SidecarConfig {
      * unset keys keep their defaults.
      */
     Map<String, String> targets();
+
+    /**
+     * The user-defined {@code generic} dialect, for an engine no built-in dialect reads: keys such as
+     * {@code queue.metric}, {@code queue.match}, {@code ttft.metric}, {@code ttft.scale} (see
+     * {@code src/docs/engines.md}). Empty: no generic dialect. Validated at start; an error names the key.
+     */
+    Map<String, String> generic();
 }

@@ -3,6 +3,8 @@ package dev.headroom.agent.sidecar;
 import dev.headroom.autoscaler.monitor.EngineMonitor;
 import dev.headroom.autoscaler.signals.SaturationTargets;
 import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.collectors.engine.DialectRegistry;
+import dev.headroom.collectors.engine.GenericDialect;
 import dev.headroom.collectors.scrape.ScrapeConfig;
 
 import java.net.URI;
@@ -11,7 +13,8 @@ import java.time.InstantSource;
 import java.util.Objects;
 
 /**
- * The sidecar's validated settings: {@link SidecarConfig} with the command line's overrides applied.
+ * The sidecar's validated settings: {@link SidecarConfig} with the command line's overrides applied, and the
+ * dialects to choose from (the built-in ones, plus the user's generic one when configured).
  */
 public record SidecarSettings(
         URI engineUrl,
@@ -22,7 +25,8 @@ public record SidecarSettings(
         String dialect,
         Duration window,
         Duration staleAfter,
-        SaturationTargets targets) {
+        SaturationTargets targets,
+        DialectRegistry dialects) {
 
     public SidecarSettings {
         Objects.requireNonNull(engineUrl, "engineUrl");
@@ -45,6 +49,12 @@ public record SidecarSettings(
         }
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(targets, "targets");
+        Objects.requireNonNull(dialects, "dialects");
+        if (!DialectRegistry.AUTO.equals(dialect) && dialects.byName(dialect).isEmpty()) {
+            throw new IllegalArgumentException("headroom.sidecar.dialect must be auto or one of " + dialects.names()
+                    + ", was '" + dialect + "'" + (GenericDialect.NAME.equals(dialect)
+                    ? " (the generic dialect needs headroom.sidecar.generic.* keys)" : ""));
+        }
     }
 
     private static void requirePositive(String key, Duration d) {
@@ -55,19 +65,21 @@ public record SidecarSettings(
 
     /** Settings from configuration, for the engine at {@code engineUrl}. */
     public static SidecarSettings from(SidecarConfig config, URI engineUrl) {
+        DialectRegistry dialects = config.generic().isEmpty() ? DialectRegistry.standard()
+                : DialectRegistry.standard(GenericDialect.fromConfig(config.generic()));
         return new SidecarSettings(engineUrl, config.scrapeInterval(), config.connectTimeout(), config.readTimeout(),
                 config.maxBodyBytes(), config.dialect(), config.window(), config.staleAfter(),
-                SaturationTargets.defaults().overriddenBy(config.targets()));
+                SaturationTargets.defaults().overriddenBy(config.targets()), dialects);
     }
 
     public SidecarSettings withScrapeInterval(Duration interval) {
         return new SidecarSettings(engineUrl, interval, connectTimeout, readTimeout, maxBodyBytes, dialect, window,
-                staleAfter, targets);
+                staleAfter, targets, dialects);
     }
 
     public SidecarSettings withDialect(String name) {
         return new SidecarSettings(engineUrl, scrapeInterval, connectTimeout, readTimeout, maxBodyBytes, name, window,
-                staleAfter, targets);
+                staleAfter, targets, dialects);
     }
 
     /** A monitor of the engine with these settings. */
@@ -77,6 +89,7 @@ public record SidecarSettings(
                 .withMaxBodyBytes(maxBodyBytes)
                 .withDialect(dialect);
         WindowConfig sized = WindowConfig.forScrapeInterval(scrapeInterval, window);
-        return new EngineMonitor(scrape, new WindowConfig(sized.maxSamples(), sized.maxSpan(), staleAfter), targets, clock);
+        return new EngineMonitor(scrape, dialects, new WindowConfig(sized.maxSamples(), sized.maxSpan(), staleAfter), targets,
+                clock);
     }
 }

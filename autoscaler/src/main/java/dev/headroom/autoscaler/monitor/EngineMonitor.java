@@ -55,8 +55,17 @@ public final class EngineMonitor {
      * @param clock   stamps samples and ages them; inject a fixed or manual one in tests
      */
     public EngineMonitor(ScrapeConfig scrape, WindowConfig window, SaturationTargets targets, InstantSource clock) {
-        this(scrape.url(), new Scraper(scrape, DialectRegistry.standard(), clock)::scrape, window, targets, clock,
-                scrape.connectTimeout().plus(scrape.readTimeout()));
+        this(scrape, DialectRegistry.standard(), window, targets, clock);
+    }
+
+    /**
+     * @param dialects the dialects to detect or choose from (e.g. the standard ones plus a user-configured generic one)
+     */
+    public EngineMonitor(ScrapeConfig scrape, DialectRegistry dialects, WindowConfig window, SaturationTargets targets,
+                         InstantSource clock) {
+        this(scrape.url(), new Scraper(scrape, dialects, clock)::scrape, window, targets, clock,
+                // A dialect may ask for a second fetch (llama.cpp's /slots) after the first.
+                scrape.connectTimeout().plus(scrape.readTimeout()).plus(scrape.auxiliaryTimeout()));
     }
 
     public URI engineUrl() {
