@@ -1,5 +1,7 @@
 package dev.headroom.agent;
 
+import dev.headroom.agent.gpu.GpuConfig;
+import dev.headroom.agent.gpu.GpuProbes;
 import dev.headroom.agent.sidecar.ExportedMetric;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
@@ -22,8 +24,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +45,9 @@ class SidecarTest {
 
     @Inject
     SidecarConfig config;
+
+    @Inject
+    GpuConfig gpuConfig;
 
     @Test
     void signalsFollowTheSimulatedEngineUnderLoad() throws Exception {
@@ -135,6 +142,26 @@ class SidecarTest {
             });
         } finally {
             engine.stop(0);
+        }
+    }
+
+    @Test
+    void withoutAnNvidiaLibraryTheGpuIsReportedAbsentAndTheEngineStillWatched() throws Exception {
+        // This machine has no NVIDIA driver on the library path: the default NVML probe cannot open.
+        try (EngineServer engine = EngineServer.start(EngineConfig.demo(), ServerOptions.defaults())) {
+            sidecar.start(settings(engine.baseUri().resolve("/metrics")), GpuProbes.open(gpuConfig, Map.of(), InstantSource.system()));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                JsonPath json = signals();
+                assertThat(json.getBoolean("engine.up")).isTrue();
+                assertThat(json.getString("gpus.source")).isEqualTo("nvml");
+                assertThat(json.getBoolean("gpus.up")).isFalse();
+                assertThat(json.getString("gpus.state")).isEqualTo("no_library");
+                assertThat(json.getString("gpus.message")).contains("nvidia-ml");
+                assertThat(json.getList("gpus.devices")).isEmpty();
+            });
+            String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains(ExportedMetric.GPU_PROBE_UP + "{source=\"nvml\"} 0.0");
+            assertThat(metrics).doesNotContain(ExportedMetric.GPU_MEMORY_USED + "{gpu=\"0\",model=\"NVIDIA");
         }
     }
 

@@ -21,15 +21,21 @@ import java.util.function.Function;
 public final class GpuMeters {
 
     private final MeterRegistry registry;
+    private final String source;
     private final AtomicReference<GpuReading> latest = new AtomicReference<>();
     private final Set<String> registered = new HashSet<>();
 
     public GpuMeters(MeterRegistry registry, String source) {
         this.registry = registry;
+        this.source = source;
         Gauge.builder(ExportedMetric.GPU_PROBE_UP, latest, r -> r.get() == null ? 0 : r.get().up())
                 .description("1 when the GPU source (NVML or a DCGM exporter) answered the last poll, else 0")
                 .tag("source", source)
                 .register(registry);
+    }
+
+    public String source() {
+        return source;
     }
 
     /** Called after every poll, from the scraping thread. */

@@ -63,7 +63,7 @@ public class SidecarRuntime {
         gpu = gpuProbe.orElse(null);
         lastGpu = null;
         if (gpu != null) {
-            if (gpuMeters == null) {
+            if (gpuMeters == null || !gpuMeters.source().equals(gpu.source())) {
                 gpuMeters = new GpuMeters(registry, gpu.source());
             }
             if (gpu.state() != ProbeState.AVAILABLE) {
