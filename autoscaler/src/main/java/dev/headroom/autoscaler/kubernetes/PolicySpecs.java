@@ -1,0 +1,199 @@
+package dev.headroom.autoscaler.kubernetes;
+
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
+import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.policy.Behavior;
+import dev.headroom.autoscaler.policy.PolicySpec;
+import dev.headroom.autoscaler.policy.RatePolicy;
+import dev.headroom.autoscaler.policy.ScalingRules;
+import dev.headroom.autoscaler.policy.SelectPolicy;
+import dev.headroom.autoscaler.signals.InvalidTargetsException;
+import dev.headroom.autoscaler.signals.SaturationTargets;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code HeadroomPolicy} read once into the validated values the controller works with. Every problem is
+ * collected and reported together, each naming its field; nothing is half-applied.
+ */
+public final class PolicySpecs {
+
+    /** The sidecar's port when neither the policy nor the pod says (the agent's {@code quarkus.http.port}). */
+    public static final int DEFAULT_SIDECAR_PORT = 8480;
+    /** The sidecar's signals path. */
+    public static final String DEFAULT_SIDECAR_PATH = "/v1/signals";
+    /** The pod annotation that overrides the sidecar port for that pod. */
+    public static final String SIDECAR_PORT_ANNOTATION = "headroom.dev/sidecar-port";
+
+    private PolicySpecs() {
+    }
+
+    /**
+     * One policy, validated.
+     *
+     * @param key        namespace and name
+     * @param generation {@code metadata.generation} it was read at
+     * @param target     the object to scale
+     * @param selector   the pods' label selector, as {@code matchLabels} and {@code matchExpressions}
+     * @param port       the sidecar port
+     * @param path       the signals path
+     * @param mode       how decisions are acted on
+     * @param spec       limits, targets and behaviour
+     */
+    public record Resolved(WorkloadKey key, long generation, ScaleTarget target,
+                           io.fabric8.kubernetes.api.model.LabelSelector selector, int port, String path,
+                           ScalingMode mode, PolicySpec spec) {
+    }
+
+    /** Reads {@code policy}; throws {@link InvalidPolicyException} listing every bad field. */
+    public static Resolved resolve(HeadroomPolicy policy) {
+        String ns = policy.getMetadata().getNamespace();
+        String name = policy.getMetadata().getName();
+        WorkloadKey key = new WorkloadKey(ns == null ? "default" : ns, name);
+        HeadroomPolicySpec s = policy.getSpec();
+        List<String> problems = new ArrayList<>();
+        if (s == null) {
+            throw new InvalidPolicyException(key.toString(), List.of("spec is missing"));
+        }
+        ScaleTarget target = null;
+        if (s.scaleTargetRef == null || blank(s.scaleTargetRef.kind) || blank(s.scaleTargetRef.name)) {
+            problems.add("spec.scaleTargetRef needs kind and name (e.g. kind: Deployment, name: my-engine)");
+        } else {
+            String apiVersion = blank(s.scaleTargetRef.apiVersion) ? "apps/v1" : s.scaleTargetRef.apiVersion;
+            target = new ScaleTarget(apiVersion, s.scaleTargetRef.kind, key.namespace(), s.scaleTargetRef.name);
+        }
+        boolean noLabels = s.selector == null
+                || ((s.selector.getMatchLabels() == null || s.selector.getMatchLabels().isEmpty())
+                && (s.selector.getMatchExpressions() == null || s.selector.getMatchExpressions().isEmpty()));
+        if (noLabels) {
+            problems.add("spec.selector must select the target's pods with matchLabels or matchExpressions;"
+                    + " an empty selector would poll every pod in the namespace");
+        }
+        int port = DEFAULT_SIDECAR_PORT;
+        String path = DEFAULT_SIDECAR_PATH;
+        if (s.sidecar != null) {
+            if (s.sidecar.port != null) {
+                if (s.sidecar.port < 1 || s.sidecar.port > 65535) {
+                    problems.add("spec.sidecar.port is " + s.sidecar.port + "; expected 1 to 65535");
+                } else {
+                    port = s.sidecar.port;
+                }
+            }
+            if (s.sidecar.path != null) {
+                if (!s.sidecar.path.startsWith("/")) {
+                    problems.add("spec.sidecar.path is '" + s.sidecar.path + "'; expected a path starting with /");
+                } else {
+                    path = s.sidecar.path;
+                }
+            }
+        }
+        int min = s.minReplicas == null ? 1 : s.minReplicas;
+        if (s.maxReplicas == null) {
+            problems.add("spec.maxReplicas is required");
+        } else if (min < 0 || s.maxReplicas < 1 || s.maxReplicas < min) {
+            problems.add("spec.minReplicas " + min + " and spec.maxReplicas " + s.maxReplicas
+                    + " must satisfy 0 ≤ minReplicas ≤ maxReplicas and maxReplicas ≥ 1");
+        }
+        SaturationTargets targets = SaturationTargets.defaults();
+        if (s.targets != null && !s.targets.isEmpty()) {
+            Map<String, String> raw = new LinkedHashMap<>();
+            s.targets.forEach((k, v) -> raw.put(k, v == null ? null : Double.toString(v)));
+            try {
+                targets = SaturationTargets.parse(raw);
+            } catch (InvalidTargetsException e) {
+                e.problems().forEach(p -> problems.add("spec.targets: " + p));
+            }
+        }
+        Behavior behavior = Behavior.defaults();
+        if (s.behavior != null) {
+            ScalingRules up = rules("spec.behavior.scaleUp", s.behavior.scaleUp, ScalingRules.defaultScaleUp(),
+                    problems);
+            ScalingRules down = rules("spec.behavior.scaleDown", s.behavior.scaleDown,
+                    ScalingRules.defaultScaleDown(), problems);
+            if (up != null && down != null) {
+                behavior = new Behavior(up, down);
+            }
+        }
+        ScalingMode mode = s.mode == null ? ScalingMode.DRY_RUN : s.mode;
+        if (!problems.isEmpty()) {
+            throw new InvalidPolicyException(key.toString(), problems);
+        }
+        PolicySpec spec = new PolicySpec(min, s.maxReplicas, targets, behavior);
+        Long generation = policy.getMetadata().getGeneration();
+        return new Resolved(key, generation == null ? 0 : generation, target, s.selector, port, path, mode, spec);
+    }
+
+    private static ScalingRules rules(String field, HeadroomPolicySpec.RulesSpec r, ScalingRules defaults,
+                                      List<String> problems) {
+        if (r == null) {
+            return defaults;
+        }
+        int before = problems.size();
+        Duration window = defaults.stabilizationWindow();
+        if (r.stabilizationWindowSeconds != null) {
+            if (r.stabilizationWindowSeconds < 0 || r.stabilizationWindowSeconds > 3600) {
+                problems.add(field + ".stabilizationWindowSeconds is " + r.stabilizationWindowSeconds
+                        + "; expected 0 to 3600");
+            } else {
+                window = Duration.ofSeconds(r.stabilizationWindowSeconds);
+            }
+        }
+        SelectPolicy select = defaults.selectPolicy();
+        if (r.selectPolicy != null) {
+            switch (r.selectPolicy) {
+                case "Max" -> select = SelectPolicy.MAX;
+                case "Min" -> select = SelectPolicy.MIN;
+                case "Disabled" -> select = SelectPolicy.DISABLED;
+                default -> problems.add(field + ".selectPolicy is '" + r.selectPolicy
+                        + "'; expected Max, Min or Disabled");
+            }
+        }
+        List<RatePolicy> policies = defaults.policies();
+        if (r.policies != null) {
+            policies = new ArrayList<>();
+            for (int i = 0; i < r.policies.size(); i++) {
+                HeadroomPolicySpec.RatePolicySpec p = r.policies.get(i);
+                String at = field + ".policies[" + i + "]";
+                if (p == null || p.value == null || p.periodSeconds == null || p.type == null) {
+                    problems.add(at + " needs type, value and periodSeconds");
+                    continue;
+                }
+                RatePolicy.Type type = switch (p.type) {
+                    case "Pods" -> RatePolicy.Type.PODS;
+                    case "Percent" -> RatePolicy.Type.PERCENT;
+                    default -> null;
+                };
+                if (type == null) {
+                    problems.add(at + ".type is '" + p.type + "'; expected Pods or Percent");
+                } else if (p.value <= 0) {
+                    problems.add(at + ".value is " + p.value + "; expected a positive number");
+                } else if (p.periodSeconds < 1 || p.periodSeconds > 1800) {
+                    problems.add(at + ".periodSeconds is " + p.periodSeconds + "; expected 1 to 1800");
+                } else {
+                    policies.add(new RatePolicy(type, p.value, Duration.ofSeconds(p.periodSeconds)));
+                }
+            }
+            if (policies.isEmpty() && select != SelectPolicy.DISABLED && problems.size() == before) {
+                problems.add(field + ".policies is empty; give at least one or set selectPolicy: Disabled");
+            }
+        }
+        double tolerance = defaults.tolerance();
+        if (r.tolerance != null) {
+            if (!Double.isFinite(r.tolerance) || r.tolerance < 0) {
+                problems.add(field + ".tolerance is " + r.tolerance + "; expected a number ≥ 0");
+            } else {
+                tolerance = r.tolerance;
+            }
+        }
+        return problems.size() == before ? new ScalingRules(window, select, policies, tolerance) : null;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

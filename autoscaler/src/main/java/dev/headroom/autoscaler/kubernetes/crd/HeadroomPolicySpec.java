@@ -1,0 +1,97 @@
+package dev.headroom.autoscaler.kubernetes.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The desired scaling of one workload. Validated into a {@code PolicySpec} by {@code PolicySpecs}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HeadroomPolicySpec {
+
+    @Required
+    @JsonPropertyDescription("The object to scale: anything with a scale subresource (Deployment, StatefulSet, ...).")
+    public ScaleTargetRef scaleTargetRef;
+
+    @Required
+    @JsonPropertyDescription("Selects the target's pods, whose sidecars are polled.")
+    public LabelSelector selector;
+
+    @JsonPropertyDescription("Where each pod's Headroom sidecar serves /v1/signals. A pod's annotation "
+            + "headroom.dev/sidecar-port overrides the port.")
+    public SidecarEndpoint sidecar;
+
+    @JsonPropertyDescription("The fewest replicas (default 1).")
+    public Integer minReplicas;
+
+    @Required
+    @JsonPropertyDescription("The most replicas.")
+    public Integer maxReplicas;
+
+    @JsonPropertyDescription("Per signal key (kv_utilization, queue, ttft_p95, itl_p95, ...), the value one "
+            + "replica should run at. Empty: Headroom's defaults.")
+    public Map<String, Double> targets = new LinkedHashMap<>();
+
+    @JsonPropertyDescription("Stabilisation windows, rate policies and tolerance per direction, as the HPA's.")
+    public BehaviorSpec behavior;
+
+    @JsonPropertyDescription("direct (patch the scale subresource), external-metrics, keda, or dry-run "
+            + "(decide and explain only). Default dry-run.")
+    public ScalingMode mode;
+
+    /** {@code scaleTargetRef}: as an HPA's. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ScaleTargetRef {
+        @JsonPropertyDescription("e.g. apps/v1")
+        public String apiVersion;
+        @Required
+        @JsonPropertyDescription("e.g. Deployment")
+        public String kind;
+        @Required
+        @JsonPropertyDescription("The object's name, in the policy's namespace.")
+        public String name;
+    }
+
+    /** Where the sidecar listens in each pod. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SidecarEndpoint {
+        @JsonPropertyDescription("The sidecar's HTTP port (default 8480).")
+        public Integer port;
+        @JsonPropertyDescription("The signals path (default /v1/signals).")
+        public String path;
+    }
+
+    /** The HPA's {@code behavior}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class BehaviorSpec {
+        public RulesSpec scaleUp;
+        public RulesSpec scaleDown;
+    }
+
+    /** The HPA's {@code HPAScalingRules}, plus its per-direction tolerance. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RulesSpec {
+        @JsonPropertyDescription("Seconds of recommendations to remember (0 to 3600).")
+        public Integer stabilizationWindowSeconds;
+        @JsonPropertyDescription("Max, Min or Disabled.")
+        public String selectPolicy;
+        public java.util.List<RatePolicySpec> policies;
+        @JsonPropertyDescription("No change while the usage ratio is within this of 1 (default 0.1).")
+        public Double tolerance;
+    }
+
+    /** The HPA's {@code HPAScalingPolicy}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RatePolicySpec {
+        @Required
+        @JsonPropertyDescription("Pods or Percent.")
+        public String type;
+        @Required
+        public Integer value;
+        @Required
+        public Integer periodSeconds;
+    }
+}
