@@ -1,7 +1,6 @@
 package dev.headroom.collectors.engine;
 
 import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.FamilyFilter;
 import java.time.Instant;
 import java.util.Set;
 
@@ -18,7 +17,7 @@ import java.util.Set;
  * disabled or does not answer in time, occupancy is unknown. llama.cpp exposes no latency histograms, no preemption
  * and no finished-request counter: those are unknown too.
  */
-public final class LlamaCppDialect implements EngineDialect, AuxiliaryReading {
+public final class LlamaCppDialect extends KnownFamiliesDialect implements AuxiliaryReading {
 
     public static final String NAME = "llamacpp";
     public static final String SLOTS_PATH = "/slots";
@@ -32,19 +31,8 @@ public final class LlamaCppDialect implements EngineDialect, AuxiliaryReading {
     private static final Set<String> FAMILIES = Set.of(DEFERRED, PROCESSING, PROMPT_TOKENS, "llamacpp:prompt_tokens",
             PREDICTED_TOKENS, "llamacpp:tokens_predicted", KV_RATIO);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FamilyFilter families() {
-        return FAMILIES::contains;
-    }
-
-    @Override
-    public boolean recognises(Exposition e) {
-        return e.sawFamily(PROCESSING) || e.sawFamily(DEFERRED) || e.sawFamily(PREDICTED_TOKENS);
+    public LlamaCppDialect() {
+        super(NAME, FAMILIES, PROCESSING, DEFERRED, PREDICTED_TOKENS);
     }
 
     @Override

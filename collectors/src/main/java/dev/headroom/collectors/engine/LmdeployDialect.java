@@ -1,7 +1,6 @@
 package dev.headroom.collectors.engine;
 
 import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.FamilyFilter;
 import java.time.Instant;
 import java.util.Set;
 
@@ -10,7 +9,7 @@ import java.util.Set;
  * {@code gpu_cache_usage_perc} a 0..1 ratio despite its name, inter-token latency named {@code iter_token_latency}.
  * Built from the engine's source; no public payload was available to test against.
  */
-public final class LmdeployDialect implements EngineDialect {
+public final class LmdeployDialect extends KnownFamiliesDialect {
 
     public static final String NAME = "lmdeploy";
 
@@ -31,19 +30,8 @@ public final class LmdeployDialect implements EngineDialect {
             GENERATION_TOKENS, P + "generation_tokens", PREEMPTIONS, P + "num_preemptions", SUCCESS,
             P + "request_success", TTFT, ITL, E2E, QUEUE_TIME);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FamilyFilter families() {
-        return FAMILIES::contains;
-    }
-
-    @Override
-    public boolean recognises(Exposition e) {
-        return e.sawFamily(WAITING) || e.sawFamily(RUNNING) || e.sawFamily(KV);
+    public LmdeployDialect() {
+        super(NAME, FAMILIES, WAITING, RUNNING, KV);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.headroom.collectors.engine;
 
 import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.FamilyFilter;
 import dev.headroom.collectors.exposition.MetricFamily;
 import dev.headroom.collectors.exposition.Sample;
 import java.time.Instant;
@@ -23,7 +22,7 @@ import java.util.function.Predicate;
  * since the last publish and reset after it, so it cannot become a monotonic total without inventing one; the counter
  * {@code sglang:num_retracted_requests_total} is read where the engine has it, and otherwise preemptions are unknown.
  */
-public final class SglangDialect implements EngineDialect {
+public final class SglangDialect extends KnownFamiliesDialect {
 
     public static final String NAME = "sglang";
 
@@ -45,19 +44,8 @@ public final class SglangDialect implements EngineDialect {
             "sglang:prompt_tokens", GENERATION_TOKENS, "sglang:generation_tokens", RETRACTIONS,
             "sglang:num_retracted_requests", REQUESTS, "sglang:num_requests", TTFT, ITL, ITL_OLD, E2E, QUEUE_TIME);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FamilyFilter families() {
-        return FAMILIES::contains;
-    }
-
-    @Override
-    public boolean recognises(Exposition e) {
-        return e.sawFamily(RUNNING) || e.sawFamily(QUEUE) || e.sawFamily(TOKEN_USAGE);
+    public SglangDialect() {
+        super(NAME, FAMILIES, RUNNING, QUEUE, TOKEN_USAGE);
     }
 
     @Override

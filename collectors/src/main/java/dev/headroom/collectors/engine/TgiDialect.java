@@ -1,7 +1,6 @@
 package dev.headroom.collectors.engine;
 
 import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.FamilyFilter;
 import java.time.Instant;
 import java.util.Set;
 
@@ -15,7 +14,7 @@ import java.util.Set;
  * over the token budget), and it is unknown when either is missing. TGI exposes no time-to-first-token and labels no
  * model.
  */
-public final class TgiDialect implements EngineDialect {
+public final class TgiDialect extends KnownFamiliesDialect {
 
     public static final String NAME = "tgi";
 
@@ -33,19 +32,8 @@ public final class TgiDialect implements EngineDialect {
     private static final Set<String> FAMILIES = Set.of(QUEUE, RUNNING, CURRENT_MAX_TOKENS, MAX_TOTAL_TOKENS,
             INPUT_LENGTH, GENERATED_TOKENS, SUCCESS, DURATION, QUEUE_DURATION, TIME_PER_TOKEN);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FamilyFilter families() {
-        return FAMILIES::contains;
-    }
-
-    @Override
-    public boolean recognises(Exposition e) {
-        return e.sawFamily(QUEUE) || e.sawFamily(RUNNING) || e.sawFamily(SUCCESS);
+    public TgiDialect() {
+        super(NAME, FAMILIES, QUEUE, RUNNING, SUCCESS);
     }
 
     @Override

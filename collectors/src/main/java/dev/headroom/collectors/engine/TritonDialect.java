@@ -1,7 +1,6 @@
 package dev.headroom.collectors.engine;
 
 import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.FamilyFilter;
 import dev.headroom.collectors.exposition.MetricFamily;
 import dev.headroom.collectors.exposition.Sample;
 import java.time.Instant;
@@ -27,7 +26,7 @@ import java.util.Set;
  * <p>Tokens per second are unknown: the backend's token gauges are per iteration, not totals. The identity's dialect
  * says {@code triton-trtllm} when the backend's families are present, else {@code triton}.
  */
-public final class TritonDialect implements EngineDialect {
+public final class TritonDialect extends KnownFamiliesDialect {
 
     public static final String NAME = "triton";
 
@@ -50,14 +49,8 @@ public final class TritonDialect implements EngineDialect {
     private static final Set<String> FAMILIES = Set.of(REQUESTS, KV_BLOCKS, PENDING, SUCCESS, FAILURE,
             REQUEST_DURATION_US, QUEUE_DURATION_US, REQUEST_SUMMARY_US, QUEUE_SUMMARY_US, FIRST_RESPONSE_MS, V1);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FamilyFilter families() {
-        return FAMILIES::contains;
+    public TritonDialect() {
+        super(NAME, FAMILIES);
     }
 
     /** Any family under Triton's {@code nv_inference_} or the backend's {@code nv_trt_llm_} prefix. */

@@ -1,7 +1,6 @@
 package dev.headroom.collectors.engine;
 
 import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.FamilyFilter;
 import java.time.Instant;
 import java.util.Set;
 
@@ -10,7 +9,7 @@ import java.util.Set;
  * {@code trtllm_} prefix, in seconds, {@code kv_cache_utilization} a 0..1 ratio. Built from the engine's source
  * ({@code tensorrt_llm/metrics/collector.py}); no public payload was available to test against.
  */
-public final class TrtllmServeDialect implements EngineDialect {
+public final class TrtllmServeDialect extends KnownFamiliesDialect {
 
     public static final String NAME = "trtllm-serve";
 
@@ -29,19 +28,8 @@ public final class TrtllmServeDialect implements EngineDialect {
             GENERATION_TOKENS, "trtllm_generation_tokens", SUCCESS, "trtllm_request_success", TTFT, ITL, E2E,
             QUEUE_TIME);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FamilyFilter families() {
-        return FAMILIES::contains;
-    }
-
-    @Override
-    public boolean recognises(Exposition e) {
-        return e.sawFamily(WAITING) || e.sawFamily(RUNNING) || e.sawFamily(KV);
+    public TrtllmServeDialect() {
+        super(NAME, FAMILIES, WAITING, RUNNING, KV);
     }
 
     @Override
