@@ -1,0 +1,14 @@
+package dev.headroom.autoscaler.kubernetes;
+
+/** Told of every decision as it is made, e.g. to update metrics. Must be quick and must not throw. */
+@FunctionalInterface
+public interface DecisionListener {
+
+    void onDecision(WorkloadDecision decision);
+
+    /** The workload's policy was deleted. */
+    default void onForget(WorkloadKey key) {
+    }
+
+    DecisionListener NONE = d -> { };
+}
