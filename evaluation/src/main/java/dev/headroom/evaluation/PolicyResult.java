@@ -1,0 +1,58 @@
+package dev.headroom.evaluation;
+
+import java.util.Objects;
+
+/**
+ * One policy's run, reduced to what the report shows.
+ *
+ * @param name         the policy
+ * @param description  what it does, one line
+ * @param requests     requests served
+ * @param ttft         TTFT quantiles, seconds from arrival at the cluster
+ * @param itl          mean inter-token latency quantiles, seconds (one-token outputs left out)
+ * @param sloAttainment share of requests meeting the SLO
+ * @param gpuHours     billed GPU-hours (cold starts and draining included)
+ * @param scaleEvents  changes of the replica count
+ * @param maxReplicas  the most replicas asked for at any tick
+ * @param meanReplicas replicas asked for, averaged over the control ticks
+ * @param wallSeconds  how long the simulation took
+ * @param timeline     load and replicas at each control tick
+ */
+public record PolicyResult(String name, String description, int requests, Quantiles ttft, Quantiles itl,
+        double sloAttainment, double gpuHours, int scaleEvents, int maxReplicas, double meanReplicas,
+        double wallSeconds, Timeline timeline) {
+
+    public PolicyResult {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(ttft, "ttft");
+        Objects.requireNonNull(itl, "itl");
+        Objects.requireNonNull(timeline, "timeline");
+    }
+
+    /** p50, p95 and p99 of one latency, seconds. */
+    public record Quantiles(double p50, double p95, double p99) {
+    }
+
+    /**
+     * One sample per control tick.
+     *
+     * @param seconds     tick times
+     * @param arrivalRate requests/s offered since the previous tick
+     * @param desired     the policy's answer
+     * @param ready       replicas serving
+     * @param starting    replicas loading
+     */
+    public record Timeline(double[] seconds, double[] arrivalRate, int[] desired, int[] ready, int[] starting) {
+        public Timeline {
+            int n = seconds.length;
+            if (arrivalRate.length != n || desired.length != n || ready.length != n || starting.length != n) {
+                throw new IllegalArgumentException("timeline columns must have one value per tick");
+            }
+        }
+
+        public int size() {
+            return seconds.length;
+        }
+    }
+}

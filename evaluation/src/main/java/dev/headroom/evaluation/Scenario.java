@@ -1,0 +1,104 @@
+package dev.headroom.evaluation;
+
+import dev.headroom.simulator.SimRequest;
+import dev.headroom.simulator.cluster.ClusterConfig;
+import dev.headroom.simulator.trace.LengthRule;
+import dev.headroom.simulator.trace.ReplayOptions;
+import dev.headroom.simulator.trace.Replay;
+import dev.headroom.simulator.trace.Rescale;
+import dev.headroom.simulator.trace.Trace;
+import dev.headroom.simulator.trace.TraceFormatException;
+import dev.headroom.simulator.trace.TraceReader;
+import dev.headroom.simulator.trace.TraceReplay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A prepared run: the requests every policy is offered (identical for all), the cluster they run on, and the
+ * SLO they are judged by.
+ *
+ * @param options  what it was made from
+ * @param source   the trace's name
+ * @param replay   the replayed requests and the account of the replay (multiplier, passes, peak, clipped rows)
+ * @param cluster  the cluster every policy runs (initial replicas set per run)
+ */
+public record Scenario(ScenarioOptions options, String source, Replay replay, ClusterConfig cluster) {
+
+    /** The bundled trace, a main resource of this module. */
+    public static final String BUNDLED_TRACE = "/traces/azure-llm-conv-2023.csv";
+
+    public Scenario {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(replay, "replay");
+        Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /**
+     * Reads the trace and prepares the replay.
+     *
+     * @throws TraceFormatException naming the line and field of a bad row
+     * @throws IOException          when the trace cannot be read
+     */
+    public static Scenario prepare(ScenarioOptions options) throws IOException, TraceFormatException {
+        Trace trace;
+        String source;
+        if (options.trace().isPresent()) {
+            trace = TraceReader.read(options.trace().get());
+            source = options.trace().get().getFileName().toString();
+        } else {
+            source = "azure-llm-conv-2023.csv (bundled)";
+            try (InputStream in = Scenario.class.getResourceAsStream(BUNDLED_TRACE)) {
+                if (in == null) {
+                    throw new IOException("the bundled trace " + BUNDLED_TRACE + " is missing from the classpath");
+                }
+                trace = TraceReader.readCsv(new InputStreamReader(in, StandardCharsets.UTF_8), "azure-llm-conv-2023.csv");
+            }
+        }
+        ReplayOptions replayOptions = ReplayOptions.whole(options.engine().maxModelLen())
+                .withWindow(options.fromSeconds(), options.toSeconds())
+                .withRescale(Rescale.targetPeakRate(options.peakRate(), options.peakWindowSeconds()))
+                .withLengthRule(LengthRule.CLIP)
+                .repeatedUntil(options.durationSeconds());
+        Replay replay = TraceReplay.prepare(trace, replayOptions);
+        if (replay.requests().isEmpty()) {
+            throw new IllegalArgumentException("the trace " + source + " has no requests in the chosen window");
+        }
+        ClusterConfig cluster = ClusterConfig.of(options.engine())
+                .withReplicas(1, 1, options.maxReplicas())
+                .withColdStartSeconds(options.coldStartSeconds())
+                .withControlIntervalSeconds(options.controlIntervalSeconds())
+                .withScrapeIntervalSeconds(options.scrapeIntervalSeconds())
+                .withBalancer(options.balancer());
+        return new Scenario(options, source, replay, cluster);
+    }
+
+    /** Reads the trace, turning I/O and format errors into unchecked ones (for callers that report them whole). */
+    public static Scenario prepareUnchecked(ScenarioOptions options) {
+        try {
+            return prepare(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (TraceFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    public List<SimRequest> requests() {
+        return replay.requests();
+    }
+
+    public Slo slo() {
+        return options.slo();
+    }
+
+    public long seed() {
+        return options.seed();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.headroom.evaluation;
+
+import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
+import dev.headroom.autoscaler.policy.PolicySpec;
+import dev.headroom.autoscaler.policy.ScalingDecision;
+import dev.headroom.autoscaler.policy.WorkloadSnapshot;
+import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.simulator.cluster.ClusterView;
+import dev.headroom.simulator.cluster.ReplicaController;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Headroom's controller on a simulated cluster: sidecars read each replica's exposition at every scrape tick
+ * ({@link SimulatedSidecars}), and at every control tick the {@link HpaCompatiblePolicy} decides from the
+ * workload snapshot under {@code spec}, then records the scale as the production controller does after a
+ * successful patch. The same class runs Headroom's multi-signal targets and the single-signal baselines
+ * (queue only, KV only): only the spec's targets differ.
+ */
+final class SignalPolicyController implements ReplicaController {
+
+    static final String WORKLOAD = "evaluation";
+
+    private final PolicySpec spec;
+    private final VirtualClock clock = new VirtualClock();
+    private final HpaCompatiblePolicy policy = new HpaCompatiblePolicy(clock);
+    private final SimulatedSidecars sidecars;
+    private final Duration maxAge;
+    private final double warmUpSeconds;
+
+    SignalPolicyController(PolicySpec spec, WindowConfig window) {
+        this.warmUpSeconds = window.maxSpan().toNanos() / 1e9;
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.sidecars = new SimulatedSidecars(window);
+        this.maxAge = window.staleAfter();
+    }
+
+    @Override
+    public void observe(ClusterView view) {
+        Instant at = clock.set(view.nowSeconds());
+        sidecars.scrape(view, at);
+    }
+
+    @Override
+    public int desiredReplicas(ClusterView view) {
+        Instant at = clock.set(view.nowSeconds());
+        if (view.nowSeconds() < warmUpSeconds) {
+            // The run starts with idle engines and empty windows; a controller that had been running before
+            // the measured span would not see that, so the first window's span only observes.
+            return view.currentReplicas();
+        }
+        WorkloadSnapshot snapshot = WorkloadSnapshot.of(at, maxAge, sidecars.reports(view, at));
+        ScalingDecision decision = policy.decide(WORKLOAD, spec, view.currentReplicas(), snapshot);
+        int desired = Math.max(spec.minReplicas(), Math.min(spec.maxReplicas(), decision.desired()));
+        if (desired != view.currentReplicas()) {
+            // The simulated actuator always succeeds; the policy remembers the change for its rate limits.
+            policy.recordScale(WORKLOAD, spec, view.currentReplicas(), desired);
+        }
+        return desired;
+    }
+
+    long expositionsParsed() {
+        return sidecars.parsed();
+    }
+}
