@@ -1,0 +1,48 @@
+package dev.headroom.agent.controller;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The controller's settings, read once at start ({@code headroom.controller.*}, or environment variables such
+ * as {@code HEADROOM_CONTROLLER_NAMESPACE}). See {@code src/docs/controller.md}.
+ */
+@ConfigMapping(prefix = "headroom.controller")
+public interface ControllerConfig {
+
+    /** The namespace whose HeadroomPolicies are served; unset for every namespace. */
+    Optional<String> namespace();
+
+    /** How often each workload is decided. */
+    @WithDefault("1s")
+    Duration interval();
+
+    /** Time allowed for one sidecar's /v1/signals answer, connect included. */
+    @WithDefault("500ms")
+    Duration pollTimeout();
+
+    /** The oldest sidecar data that still counts as fresh. */
+    @WithDefault("5s")
+    Duration maxDataAge();
+
+    /** A Ready pod that started less than this ago is not ready yet (the HPA's 30 s). */
+    @WithDefault("30s")
+    Duration readinessDelay();
+
+    /** Whether to elect a leader on a Lease; off only for a single controller. */
+    @WithDefault("true")
+    boolean leaderElection();
+
+    /** The Lease's name. */
+    @WithDefault("headroom-controller")
+    String leaseName();
+
+    /** The Lease's namespace; unset: the watched namespace, else {@code default}. */
+    Optional<String> leaseNamespace();
+
+    /** This controller's identity in the Lease; unset: the HOSTNAME (the pod name). */
+    Optional<String> identity();
+}

@@ -1,0 +1,72 @@
+package dev.headroom.agent.controller;
+
+import dev.headroom.autoscaler.kubernetes.Backoff;
+import dev.headroom.autoscaler.kubernetes.EventRecorder;
+import dev.headroom.autoscaler.kubernetes.HeadroomController;
+import dev.headroom.autoscaler.kubernetes.KubernetesScaleActuator;
+import dev.headroom.autoscaler.kubernetes.LeaderElection;
+import dev.headroom.autoscaler.kubernetes.LeadershipCheck;
+import dev.headroom.autoscaler.kubernetes.SidecarPoller;
+import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * One running controller and everything it owns (client, threads, Lease), built from plain library objects;
+ * closing it stops the ticks, releases the Lease and closes the client.
+ */
+public record ControllerRun(KubernetesClient client, HeadroomController controller, LeadershipCheck leadership,
+                            Optional<LeaderElection> election, ScheduledExecutorService scheduler,
+                            ExecutorService workers) implements AutoCloseable {
+
+    /** Builds and starts the controller role. */
+    public static ControllerRun start(KubernetesClient client, ControllerConfig config, MeterRegistry registry) {
+        InstantSource clock = InstantSource.system();
+        ExecutorService workers = Executors.newFixedThreadPool(4, daemon("headroom-controller-io"));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("headroom-controller"));
+        String identity = config.identity().or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
+                .orElse("headroom-controller-" + ProcessHandle.current().pid());
+        Optional<LeaderElection> election = Optional.empty();
+        LeadershipCheck leadership = LeadershipCheck.ALWAYS;
+        if (config.leaderElection()) {
+            String ns = config.leaseNamespace().or(config::namespace).orElse("default");
+            LeaderElection e = new LeaderElection(client, LeaderElection.Settings.standard(ns, config.leaseName(),
+                    identity), workers);
+            e.start();
+            election = Optional.of(e);
+            leadership = e;
+        }
+        HeadroomController controller = new HeadroomController(client,
+                new HeadroomController.Settings(config.namespace(), config.interval(), config.maxDataAge(),
+                        config.readinessDelay()),
+                clock, new HpaCompatiblePolicy(clock),
+                new KubernetesScaleActuator(client, Backoff.defaults(), Backoff.Sleeper.REAL),
+                new SidecarPoller(config.pollTimeout(), clock, workers), leadership,
+                new EventRecorder(client, clock, identity), new ControllerMeters(registry));
+        controller.start(scheduler);
+        return new ControllerRun(client, controller, leadership, election, scheduler, workers);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        controller.close();
+        election.ifPresent(LeaderElection::close);
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+        client.close();
+    }
+}

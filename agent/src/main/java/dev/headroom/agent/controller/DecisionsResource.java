@@ -1,0 +1,73 @@
+package dev.headroom.agent.controller;
+
+import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
+import dev.headroom.autoscaler.policy.SignalInput;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /v1/decisions}: every workload's latest decision with the per-signal inputs behind it. */
+@Path("/v1/decisions")
+public class DecisionsResource {
+
+    private final ControllerRuntime runtime;
+
+    public DecisionsResource(ControllerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> decisions() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("controller", runtime.isRunning());
+        body.put("leader", runtime.isLeader());
+        body.put("decisions", runtime.all().stream().map(DecisionsResource::view).toList());
+        return body;
+    }
+
+    /** The JSON of one decision; unknown values are null, never 0. */
+    static Map<String, Object> view(WorkloadDecision w) {
+        var d = w.decision();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("namespace", w.key().namespace());
+        m.put("workload", w.key().name());
+        m.put("target", w.target().kind() + "/" + w.target().name());
+        m.put("mode", w.mode().value());
+        m.put("at", d.at().toString());
+        m.put("currentReplicas", d.current());
+        m.put("recommendedReplicas", d.recommended());
+        m.put("stabilisedReplicas", d.stabilised());
+        m.put("desiredReplicas", d.desired());
+        m.put("reason", d.reason().name());
+        m.put("dominantSignal", d.dominant().map(s -> s.key()).orElse(null));
+        m.put("message", d.message());
+        m.put("acted", w.acted());
+        m.put("actionError", w.actionError().orElse(null));
+        m.put("pods", Map.of("readyFresh", d.readyFresh(), "readyMissing", d.readyMissing(),
+                "notReady", d.notReady()));
+        m.put("signals", signals(d.signals()));
+        return m;
+    }
+
+    private static List<Map<String, Object>> signals(List<SignalInput> inputs) {
+        return inputs.stream().map(i -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("signal", i.signal().key());
+            s.put("aggregation", i.aggregation().name().toLowerCase(java.util.Locale.ROOT));
+            s.put("target", i.target());
+            s.put("workloadValue", i.workloadValue().isPresent() ? i.workloadValue().getAsDouble() : null);
+            s.put("perReplicaValue", i.perReplicaValue().isPresent() ? i.perReplicaValue().getAsDouble() : null);
+            s.put("ratio", i.ratio().isPresent() ? i.ratio().getAsDouble() : null);
+            s.put("proposedReplicas", i.proposedReplicas().isPresent() ? i.proposedReplicas().getAsInt() : null);
+            s.put("reporting", i.reporting());
+            s.put("outcome", i.outcome().name());
+            return s;
+        }).toList();
+    }
+}
