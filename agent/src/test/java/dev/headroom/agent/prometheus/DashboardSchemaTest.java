@@ -1,0 +1,93 @@
+package dev.headroom.agent.prometheus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every dashboard in {@code dashboards/grafana/} is a valid Grafana dashboard (Grafana's own strict schema,
+ * copied into {@code dashboards/schema/}), has the variables it promises and a PromQL query on every panel.
+ */
+class DashboardSchemaTest {
+
+    private static Schema schema;
+
+    @BeforeAll
+    static void loadSchema() throws Exception {
+        try (InputStream in = Files.newInputStream(PrometheusTools.DASHBOARDS.resolve("schema/grafana-dashboard.schema.json"))) {
+            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(in);
+        }
+    }
+
+    @Test
+    void everyDashboardValidatesAgainstGrafanasSchema() throws Exception {
+        List<Path> files = PrometheusTools.dashboards();
+        assertThat(files).extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder("headroom-autoscaling.json", "headroom-engine.json");
+        for (Path file : files) {
+            List<Error> errors = schema.validate(new ObjectMapper().readTree(file.toFile()));
+            assertThat(errors).as("schema errors in %s", file.getFileName()).isEmpty();
+        }
+    }
+
+    @Test
+    void theSchemaRejectsWhatGrafanaWouldNot() throws Exception {
+        // The validator must be strict for the test above to mean anything: an unknown key and a wrong type fail.
+        ObjectNode dashboard = (ObjectNode) new ObjectMapper().readTree(
+                PrometheusTools.DASHBOARDS.resolve("grafana/headroom-engine.json").toFile());
+        ObjectNode unknownKey = dashboard.deepCopy().put("colour", "blue");
+        assertThat(schema.validate(unknownKey)).isNotEmpty();
+        ObjectNode badGrid = dashboard.deepCopy();
+        ((ObjectNode) badGrid.path("panels").get(0).path("gridPos")).put("w", "wide");
+        assertThat(schema.validate(badGrid)).isNotEmpty();
+    }
+
+    @Test
+    void theEngineDashboardHasItsVariablesAndPanels() throws Exception {
+        Dashboard engine = Dashboard.read(PrometheusTools.DASHBOARDS.resolve("grafana/headroom-engine.json"));
+        assertThat(engine.variables()).contains("namespace", "model", "pod");
+        assertThat(engine.queries()).extracting(Dashboard.Query::panel).contains(
+                "Saturation next to GPU utilisation", "KV-cache occupancy", "Queue and running requests",
+                "Tokens per second", "Time to first token p50 / p95", "Inter-token latency p50 / p95",
+                "Preemptions per second", "GPU memory");
+        // The trap panel: composite saturation and GPU utilisation in the same panel.
+        assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Saturation next to GPU utilisation"))
+                .extracting(Dashboard.Query::expr)
+                .anySatisfy(e -> assertThat(e).contains("headroom_saturation_composite_ratio"))
+                .anySatisfy(e -> assertThat(e).contains("headroom_gpu_utilization_ratio"));
+        Dashboard autoscaling = Dashboard.read(PrometheusTools.DASHBOARDS.resolve("grafana/headroom-autoscaling.json"));
+        assertThat(autoscaling.queries()).extracting(Dashboard.Query::expr)
+                .anySatisfy(e -> assertThat(e).contains("headroom_desired_replicas"))
+                .anySatisfy(e -> assertThat(e).contains("headroom_current_replicas"))
+                .anySatisfy(e -> assertThat(e).contains("headroom_scaling_decisions_total").contains("by (reason)"))
+                .anySatisfy(e -> assertThat(e).contains("headroom_saturation_ratio").contains("by (signal)"));
+    }
+
+    @Test
+    void everyPanelHasAQueryAndUniqueIds() throws Exception {
+        for (Path file : PrometheusTools.dashboards()) {
+            JsonNode json = new ObjectMapper().readTree(file.toFile());
+            Set<Integer> ids = new HashSet<>();
+            for (JsonNode panel : json.path("panels")) {
+                assertThat(ids.add(panel.path("id").asInt())).as("unique panel id in %s", file.getFileName()).isTrue();
+                assertThat(panel.path("targets")).as("queries of %s", panel.path("title").asText()).isNotEmpty();
+                panel.path("targets").forEach(t -> assertThat(t.path("expr").asText()).isNotBlank());
+            }
+        }
+    }
+}
