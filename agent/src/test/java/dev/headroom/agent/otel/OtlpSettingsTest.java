@@ -1,0 +1,80 @@
+package dev.headroom.agent.otel;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OtlpSettingsTest {
+
+    /** A configuration as SmallRye would map it, with the defaults of {@link OtlpConfig}. */
+    private record Config(String protocol, Optional<String> endpoint, Duration interval, String serviceName,
+                          Optional<String> pod, Map<String, String> headers) implements OtlpConfig {
+        static Config defaults() {
+            return new Config("http/protobuf", Optional.empty(), Duration.ofSeconds(15), "headroom-sidecar",
+                    Optional.empty(), Map.of());
+        }
+
+        @Override
+        public boolean enabled() {
+            return true;
+        }
+
+        @Override
+        public Duration timeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        public Optional<String> namespace() {
+            return Optional.of("inference");
+        }
+
+        @Override
+        public Optional<String> model() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> resourceAttributes() {
+            return Map.of("deployment.environment.name", "prod");
+        }
+    }
+
+    @Test
+    void defaultsFollowTheOtlpSpecificationPerProtocol() {
+        OtlpSettings http = OtlpSettings.from(Config.defaults());
+        assertThat(http.protocol()).isEqualTo(OtlpSettings.Protocol.HTTP_PROTOBUF);
+        assertThat(http.endpoint()).isEqualTo(URI.create("http://localhost:4318/v1/metrics"));
+        assertThat(http.resource()).containsEntry("service.name", "headroom-sidecar")
+                .containsEntry("k8s.namespace.name", "inference")
+                .containsEntry("deployment.environment.name", "prod")
+                .doesNotContainKey("k8s.pod.name");
+
+        Config grpc = new Config("grpc", Optional.empty(), Duration.ofSeconds(5), "svc", Optional.of("llm-0"), Map.of("a", "b"));
+        OtlpSettings settings = OtlpSettings.from(grpc);
+        assertThat(settings.endpoint()).isEqualTo(URI.create("http://localhost:4317"));
+        assertThat(settings.resource()).containsEntry("k8s.pod.name", "llm-0").containsEntry("service.name", "svc");
+        assertThat(settings.headers()).containsEntry("a", "b");
+    }
+
+    @Test
+    void everyMistakeIsReportedAtOnceNamingKeyValueAndWhatIsAccepted() {
+        Config bad = new Config("thrift", Optional.of("otel-collector:4317"), Duration.ZERO, " ", Optional.empty(), Map.of());
+        assertThatThrownBy(() -> OtlpSettings.from(bad))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("headroom.otlp.protocol must be 'grpc' or 'http/protobuf', was 'thrift'")
+                .hasMessageContaining("headroom.otlp.interval must be a positive duration")
+                .hasMessageContaining("headroom.otlp.service-name must not be blank");
+        Config badEndpoint = new Config("grpc", Optional.of("otel-collector:4317"), Duration.ofSeconds(1), "s",
+                Optional.empty(), Map.of());
+        assertThatThrownBy(() -> OtlpSettings.from(badEndpoint))
+                .hasMessageContaining("headroom.otlp.endpoint must be an http(s) URL")
+                .hasMessageContaining("'otel-collector:4317'");
+    }
+}
