@@ -32,8 +32,8 @@ import java.util.SplittableRandom;
  */
 public final class OraclePlan {
 
-    static final int PROBE_REPLICAS = 4;
-    static final double PROBE_SECONDS = 300;
+    static final int PROBE_REPLICAS = 2;
+    static final double PROBE_SECONDS = 240;
     private static final int BISECTIONS = 7;
 
     private final double capacityPerReplica;

@@ -57,8 +57,8 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder();
         b.append("## Run\n\n```\n").append(command).append("\n```\n\n");
         b.append(String.format(Locale.ROOT,
-                "- Trace: %s, time-compressed ×%.2f so that the busiest %.0f s hold %.0f req/s, replayed %d times"
-                        + " end to end to fill %.0f s: %,d requests (mean %.1f req/s, peak %.1f req/s over %.0f s);"
+                "- Trace: %s, time-compressed ×%.2f so that the busiest %.0f s hold %.0f req/s, in %d pass(es)"
+                        + " end to end filling %.0f s: %,d requests (mean %.1f req/s, peak %.1f req/s over %.0f s);"
                         + " %d rows clipped to the engine's length limit, %d empty rows left out.%n",
                 s.source(), s.replay().rateMultiplier(), o.peakWindowSeconds(), o.peakRate(), s.replay().passes(),
                 s.replay().durationSeconds(), s.requests().size(), s.replay().meanRate(), s.replay().peakRate(),

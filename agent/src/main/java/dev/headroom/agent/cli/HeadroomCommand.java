@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "headroom", mixinStandardHelpOptions = true, versionProvider = HeadroomCommand.Version.class,
         description = "Saturation signals and autoscaling for self-hosted LLM inference engines.",
         subcommands = {DemoCommand.class, SidecarCommand.class, ControllerCommand.class, SimulateCommand.class,
-                InspectCommand.class})
+                InspectCommand.class, EvaluateCommand.class, CapacityCommand.class})
 public class HeadroomCommand {
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

@@ -1,0 +1,167 @@
+package dev.headroom.agent.cli;
+
+import dev.headroom.evaluation.Evaluation;
+import dev.headroom.evaluation.EvaluationResult;
+import dev.headroom.evaluation.ReportWriter;
+import dev.headroom.evaluation.Scenario;
+import dev.headroom.evaluation.ScenarioOptions;
+import dev.headroom.evaluation.Slo;
+import dev.headroom.simulator.EngineConfig;
+import dev.headroom.simulator.cluster.Balancer;
+import dev.headroom.simulator.trace.TraceFormatException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code headroom evaluate}: scaling policies compared on a replayed trace through a simulated cluster. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Compare scaling policies on a request trace replayed through a simulated cluster.",
+                "Static peak, the HPA on GPU utilisation (60/70/80 %), queue only, KV only, Headroom and an oracle,",
+                "in virtual time; Headroom's sidecar and policy code decide from each replica's /metrics text.",
+                "Writes evaluation.md and evaluation-replicas.png into --output."})
+public class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--trace", description = "CSV (TIMESTAMP,ContextTokens,GeneratedTokens) or JSONL (timestamp ms,"
+            + " input_length, output_length). Default: the bundled Azure conversation trace (2023, 58 min)")
+    Path trace;
+
+    @Option(names = "--preset", defaultValue = "llama-3.1-8b-h100",
+            description = "Engine per replica: llama-3.1-8b-h100 or demo. Default: ${DEFAULT-VALUE}")
+    String preset;
+
+    @Option(names = "--peak-rate", defaultValue = "70",
+            description = "Compress the trace's time so that its busiest --peak-window holds this many req/s. Default: ${DEFAULT-VALUE}")
+    double peakRate;
+
+    @Option(names = "--peak-window", defaultValue = "60", description = "Seconds the peak is measured over. Default: ${DEFAULT-VALUE}")
+    double peakWindow;
+
+    @Option(names = "--from", defaultValue = "0", description = "Start of the trace window used, trace seconds. Default: ${DEFAULT-VALUE}")
+    double from;
+
+    @Option(names = "--to", defaultValue = "Infinity", description = "End of the trace window, trace seconds. Default: the end")
+    double to;
+
+    @Option(names = "--duration", defaultValue = "3600",
+            description = "Seconds simulated: the compressed window is replayed end to end until filled. Default: ${DEFAULT-VALUE}")
+    double duration;
+
+    @Option(names = "--cold-start", defaultValue = "90", description = "Seconds from a replica's request to serving. Default: ${DEFAULT-VALUE}")
+    double coldStart;
+
+    @Option(names = "--control-interval", defaultValue = "15", description = "Seconds between decisions. Default: ${DEFAULT-VALUE}")
+    double controlInterval;
+
+    @Option(names = "--scrape-interval", defaultValue = "5",
+            description = "Seconds between the sidecars' reads of each replica's /metrics. Default: ${DEFAULT-VALUE}")
+    double scrapeInterval;
+
+    @Option(names = "--balancer", defaultValue = "least-requests",
+            description = "least-requests, round-robin or kv-aware. Default: ${DEFAULT-VALUE}")
+    String balancer;
+
+    @Option(names = "--max-replicas", defaultValue = "16", description = "No policy may ask for more. Default: ${DEFAULT-VALUE}")
+    int maxReplicas;
+
+    @Option(names = "--slo-ttft", defaultValue = "2", description = "SLO: seconds to first token. Default: ${DEFAULT-VALUE}")
+    double sloTtft;
+
+    @Option(names = "--slo-itl", defaultValue = "0.1", description = "SLO: mean seconds between tokens. Default: ${DEFAULT-VALUE}")
+    double sloItl;
+
+    @Option(names = "--slo-attainment", defaultValue = "0.99",
+            description = "SLO: share of requests that must meet both. Default: ${DEFAULT-VALUE}")
+    double sloAttainment;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Policies simulated at once. Default: ${DEFAULT-VALUE}")
+    int threads;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "evaluation-report",
+            description = "Folder for evaluation.md and the chart. Default: ${DEFAULT-VALUE}")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ScenarioOptions options;
+        try {
+            options = new ScenarioOptions(java.util.Optional.ofNullable(trace), engine(), peakRate, peakWindow, from, to,
+                    duration, coldStart, controlInterval, scrapeInterval, balancer(), maxReplicas,
+                    new Slo(sloTtft, sloItl, sloAttainment), seed, threads);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        Scenario scenario;
+        try {
+            scenario = Scenario.prepare(options);
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "--trace " + trace + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the trace: " + e.getMessage(), e);
+        } catch (TraceFormatException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--trace: " + e.getMessage());
+        }
+        out.printf(Locale.ROOT, "%s: %,d requests over %.0f s (×%.2f, %d passes); measuring a replica's capacity…%n",
+                scenario.source(), scenario.requests().size(), scenario.replay().durationSeconds(),
+                scenario.replay().rateMultiplier(), scenario.replay().passes());
+        out.flush();
+        EvaluationResult result = Evaluation.run(scenario, r -> {
+            out.printf(Locale.ROOT, "  [%5.1f s] %-12s SLO %6.2f %%  GPU-hours %6.2f  scale events %3d  (%.1f s)%n",
+                    (System.nanoTime() - start) / 1e9, r.name(), r.sloAttainment() * 100, r.gpuHours(), r.scaleEvents(),
+                    r.wallSeconds());
+            out.flush();
+        });
+        try {
+            Path report = ReportWriter.write(result, output, commandLine());
+            out.printf(Locale.ROOT, "done in %.1f s; report: %s%n", result.wallSeconds(), report);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the report into " + output + ": " + e.getMessage(), e);
+        }
+        out.println(ReportWriter.verdict(result).replace("**", ""));
+        return 0;
+    }
+
+    private String commandLine() {
+        StringBuilder b = new StringBuilder("./headroom");
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            b.append(' ').append(arg);
+        }
+        return b.toString();
+    }
+
+    private EngineConfig engine() {
+        EngineConfig e = SimulateCommand.preset(preset);
+        if (e == null) {
+            throw new ParameterException(spec.commandLine(), "unknown --preset '" + preset
+                    + "': expected llama-3.1-8b-h100 or demo");
+        }
+        return e;
+    }
+
+    private Balancer balancer() {
+        return switch (balancer) {
+            case "least-requests" -> Balancer.LEAST_REQUESTS;
+            case "round-robin" -> Balancer.ROUND_ROBIN;
+            case "kv-aware" -> Balancer.KV_AWARE;
+            default -> throw new ParameterException(spec.commandLine(), "unknown --balancer '" + balancer
+                    + "': expected least-requests, round-robin or kv-aware");
+        };
+    }
+}

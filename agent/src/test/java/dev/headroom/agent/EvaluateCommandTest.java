@@ -1,0 +1,83 @@
+package dev.headroom.agent;
+
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code headroom evaluate} and {@code headroom capacity} as a user runs them. */
+@QuarkusMainTest
+class EvaluateCommandTest {
+
+    @Test
+    void helpNamesTheOptions(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("evaluate", "--help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.getOutput()).contains("--trace", "--peak-rate", "--cold-start", "--slo-ttft", "--output");
+    }
+
+    @Test
+    void aShortRunReportsEveryPolicyAndWritesTheReport(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report");
+        LaunchResult result = launcher.launch("evaluate", "--duration", "90", "--peak-rate", "30",
+                "--output", out.toString());
+        assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+        assertThat(result.getOutput()).contains("static-peak", "hpa-gpu-60", "hpa-gpu-70", "hpa-gpu-80", "queue-only",
+                "kv-only", "headroom", "oracle", "Verdict");
+        String report = Files.readString(out.resolve("evaluation.md"));
+        assertThat(report).contains("./headroom evaluate --duration 90 --peak-rate 30", "| headroom |", "| oracle |");
+        assertThat(Files.size(out.resolve("evaluation-replicas.png"))).isGreaterThan(10_000);
+    }
+
+    @Test
+    void mistakesAreUsageErrorsNamingTheOption(QuarkusMainLauncher launcher, @TempDir Path dir) {
+        LaunchResult badBalancer = launcher.launch("evaluate", "--balancer", "random");
+        assertThat(badBalancer.exitCode()).isEqualTo(2);
+        assertThat(badBalancer.getErrorOutput()).contains("--balancer", "random", "least-requests");
+
+        LaunchResult noTrace = launcher.launch("evaluate", "--trace", dir.resolve("missing.csv").toString());
+        assertThat(noTrace.exitCode()).isEqualTo(2);
+        assertThat(noTrace.getErrorOutput()).contains("--trace", "missing.csv").doesNotContain("at dev.headroom");
+
+        LaunchResult badSlo = launcher.launch("evaluate", "--slo-attainment", "2");
+        assertThat(badSlo.exitCode()).isEqualTo(2);
+        assertThat(badSlo.getErrorOutput()).contains("attainment");
+    }
+
+    @Test
+    void capacityPrintsTheKvArithmeticForAShape(QuarkusMainLauncher launcher) {
+        // Llama-3.1-8B by shape: 2 × 32 × 8 × 128 × 2 B = 131,072 B per token; 448,304 KV tokens on an H100
+        LaunchResult result = launcher.launch("capacity", "--layers", "32", "--kv-heads", "8", "--head-dim", "128",
+                "--dtype", "bf16", "--params", "8.03e9", "--prompt-tokens", "1100", "--output-tokens", "200");
+        assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+        assertThat(result.getOutput()).contains("131,072", "448,304", "max_num_seqs", "19.2");
+    }
+
+    @Test
+    void capacityAgreesWithTheSimulatorOnTwoShapes(QuarkusMainLauncher launcher) {
+        LaunchResult small = launcher.launch("capacity", "--preset", "llama-3.1-8b-h100", "--check");
+        assertThat(small.exitCode()).as(small.getErrorOutput()).isZero();
+        assertThat(small.getOutput()).contains("simulator:", "(within 10 %)");
+
+        LaunchResult large = launcher.launch("capacity", "--preset", "llama-3.1-70b-4xh100", "--check");
+        assertThat(large.exitCode()).as(large.getErrorOutput()).isZero();
+        assertThat(large.getOutput()).contains("simulator:", "(within 10 %)");
+    }
+
+    @Test
+    void capacityRejectsAShapeThatLeavesNoCache(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("capacity", "--params", "70e9", "--gpus", "1");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.getErrorOutput()).contains("leaves no KV cache");
+
+        LaunchResult dtype = launcher.launch("capacity", "--dtype", "fp4x");
+        assertThat(dtype.exitCode()).isEqualTo(2);
+        assertThat(dtype.getErrorOutput()).contains("--dtype", "fp4x");
+    }
+}
