@@ -1,0 +1,148 @@
+package dev.headroom.agent.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code agent/src/main/docker/Dockerfile.jvm}, read as the Docker engine would read its instructions (no engine is
+ * needed): the image runs the launcher's sidecar JVM flags, those flags start a JVM, and the port and user agree with
+ * the application and the manifests.
+ */
+class DockerfileTest {
+
+    private static final Path DOCKERFILE = Deploy.root().resolve("agent/src/main/docker/Dockerfile.jvm");
+    private static final Path LAUNCHER = Deploy.root().resolve("headroom");
+
+    /** The Dockerfile's instructions, continuation lines joined, comments dropped: keyword and arguments. */
+    static List<String[]> instructions() {
+        List<String[]> out = new ArrayList<>();
+        StringBuilder pending = new StringBuilder();
+        for (String raw : Deploy.read(DOCKERFILE).split("\n")) {
+            String line = raw.strip();
+            if (pending.isEmpty() && (line.isEmpty() || line.startsWith("#"))) {
+                continue;
+            }
+            if (line.endsWith("\\")) {
+                pending.append(line, 0, line.length() - 1).append(' ');
+                continue;
+            }
+            pending.append(line);
+            String full = pending.toString().strip();
+            pending.setLength(0);
+            int space = full.indexOf(' ');
+            out.add(new String[]{full.substring(0, space).toUpperCase(), full.substring(space + 1).strip()});
+        }
+        return out;
+    }
+
+    static List<String> args(String keyword) {
+        return instructions().stream().filter(i -> i[0].equals(keyword)).map(i -> i[1]).toList();
+    }
+
+    /** {@code ENV KEY="value"} and {@code ENV KEY=value}, one variable per instruction. */
+    static Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String arg : args("ENV")) {
+            int eq = arg.indexOf('=');
+            String value = arg.substring(eq + 1);
+            if (value.startsWith("\"") || value.startsWith("'")) {
+                assertThat(value).endsWith(value.substring(0, 1));
+                value = value.substring(1, value.length() - 1);
+            }
+            env.put(arg.substring(0, eq), value);
+        }
+        return env;
+    }
+
+    /** The JVM flags of the launcher's {@code sidecar|controller} case: the words inside {@code jvm=( ... )}. */
+    static List<String> launcherSidecarFlags() {
+        String script = Deploy.read(LAUNCHER);
+        int branch = script.indexOf("sidecar|controller)");
+        assertThat(branch).as("the launcher's sidecar case").isPositive();
+        int open = script.indexOf("jvm=(", branch) + "jvm=(".length();
+        int close = script.indexOf(")", open);
+        return List.of(script.substring(open, close).strip().split("\\s+"));
+    }
+
+    @Test
+    void baseImageIsQuarkusUbiJavaRuntimeAndTheLayoutIsTheFastJar() throws IOException {
+        assertThat(args("FROM")).singleElement().asString()
+                .startsWith("registry.access.redhat.com/ubi9/openjdk-17-runtime:");
+        assertThat(args("COPY")).containsExactly(
+                "--chown=185 target/quarkus-app/lib/ /deployments/lib/",
+                "--chown=185 target/quarkus-app/*.jar /deployments/",
+                "--chown=185 target/quarkus-app/app/ /deployments/app/",
+                "--chown=185 target/quarkus-app/quarkus/ /deployments/quarkus/");
+        assertThat(env()).containsEntry("JAVA_APP_JAR", "/deployments/quarkus-run.jar");
+        assertThat(applicationProperties().getProperty("quarkus.package.jar.type", "fast-jar")).isEqualTo("fast-jar");
+        assertThat(args("ENTRYPOINT")).containsExactly("[ \"/opt/jboss/container/java/run/run-java.sh\" ]");
+    }
+
+    @Test
+    void imageCarriesTheLaunchersSidecarFlags() {
+        List<String> image = List.of(env().get("JAVA_OPTS_APPEND").split("\\s+"));
+        assertThat(image).containsSubsequence(launcherSidecarFlags());
+        assertThat(image).contains("-Dquarkus.http.host=0.0.0.0", "-Djava.io.tmpdir=/tmp");
+        // JNA unpacks its native part under jna.tmpdir: it must be on the one writable mount, /tmp.
+        assertThat(image).anyMatch(f -> f.startsWith("-Djna.tmpdir=/tmp"));
+        String launcherArenas = Deploy.read(LAUNCHER).lines().filter(l -> l.contains("MALLOC_ARENA_MAX=")).findFirst()
+                .orElseThrow();
+        assertThat(launcherArenas).contains("${MALLOC_ARENA_MAX:-" + env().get("MALLOC_ARENA_MAX") + "}");
+    }
+
+    @Test
+    void theImagesFlagsStartAJvmWhereRunJavasDefaultCollectorWouldNot() throws Exception {
+        List<String> flags = new ArrayList<>(List.of(env().get("GC_CONTAINER_OPTIONS").split("\\s+")));
+        flags.addAll(List.of(env().get("JAVA_OPTS_APPEND").split("\\s+")));
+        assertThat(java(flags)).as("java %s -version", flags).isZero();
+        // run-java.sh's own default (-XX:+UseParallelGC) next to the serial collector stops the JVM: hence
+        // GC_CONTAINER_OPTIONS.
+        List<String> withDefault = new ArrayList<>(List.of("-XX:+UseParallelGC"));
+        withDefault.addAll(List.of(env().get("JAVA_OPTS_APPEND").split("\\s+")));
+        assertThat(java(withDefault)).isNotZero();
+    }
+
+    @Test
+    void portAndUserAgreeWithTheApplicationAndTheManifests() throws IOException {
+        assertThat(args("EXPOSE")).containsExactly(applicationProperties().getProperty("quarkus.http.port"));
+        String user = args("USER").get(0);
+        assertThat(Deploy.read(Deploy.chart().resolve("values.yaml"))).contains("runAsUser: " + user);
+        assertThat(Deploy.read(Deploy.examples().resolve("vllm-with-headroom.yaml"))).contains("runAsUser: " + user);
+    }
+
+    /** The application's own configuration (the test classpath may carry a test one over it). */
+    private static Properties applicationProperties() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = java.nio.file.Files.newInputStream(
+                Deploy.root().resolve("agent/src/main/resources/application.properties"))) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    /** Exit status of {@code java FLAGS -version} on this JDK (bounded to 30 s). */
+    private static int java(List<String> flags) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(flags);
+        command.add("-version");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("java -version did not finish in 30 s");
+        }
+        return p.exitValue();
+    }
+}
