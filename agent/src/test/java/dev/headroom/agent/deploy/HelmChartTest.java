@@ -297,7 +297,7 @@ class HelmChartTest {
             assertThat(rule.getSpec().getGroups()).allSatisfy(g -> assertThat(g.getRules()).allSatisfy(r ->
                     assertThat(r.getExpr().getStrVal()).isNotBlank()));
             long bundledGroups = 0;
-            for (Path file : files("files/rules", ".yaml")) {
+            for (Path file : files("files/rules", ".yml")) {
                 Object groups = Deploy.SERIALIZATION.unmarshal(Deploy.read(file), Map.class).get("groups");
                 bundledGroups += ((List<?>) groups).size();
             }
