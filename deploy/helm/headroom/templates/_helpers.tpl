@@ -58,9 +58,9 @@ app.kubernetes.io/component: controller
 {{- range .Values.controller.scaleTargets }}
 - apiGroups: [{{ .apiGroup | quote }}]
   resources: [{{ range $i, $r := .resources }}{{ if $i }}, {{ end }}{{ printf "%s/scale" $r | quote }}{{ end }}]
-  verbs: ["get", "update", "patch"]
+  verbs: ["get", "update"]
 {{- end }}
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end -}}

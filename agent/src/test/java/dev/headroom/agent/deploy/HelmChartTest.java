@@ -116,10 +116,12 @@ class HelmChartTest {
             Map<String, EnvVar> env = env(c);
             assertThat(env.get("HEADROOM_CONTROLLER_IDENTITY").getValueFrom().getFieldRef().getFieldPath())
                     .as("each replica campaigns under its pod name").isEqualTo("metadata.name");
-            assertThat(env.get("HEADROOM_CONTROLLER_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
-                    .isEqualTo("metadata.namespace");
+            assertThat(env.get("HEADROOM_CONTROLLER_LEASE_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+                    .as("the Lease beside the controller").isEqualTo("metadata.namespace");
             assertThat(env.get("HEADROOM_CONTROLLER_LEASE_NAME").getValue()).isEqualTo("headroom-leader");
-            assertThat(env).doesNotContainKeys("HEADROOM_EXTERNAL_METRICS_ENABLED", "JAVA_OPTS_APPEND");
+            assertThat(env).as("every namespace watched; no external metrics; the image's JVM flags")
+                    .doesNotContainKeys("HEADROOM_CONTROLLER_NAMESPACE", "HEADROOM_EXTERNAL_METRICS_ENABLED",
+                            "JAVA_OPTS_APPEND");
             assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
             assertThat(c.getResources().getLimits()).containsKey("memory");
         }
@@ -140,9 +142,9 @@ class HelmChartTest {
                     "headroom.dev/headroompolicies: get,list,watch",
                     "headroom.dev/headroompolicies/status: get,patch,update",
                     "/pods: get,list,watch",
-                    "apps/deployments/scale: get,patch,update",
-                    "apps/statefulsets/scale: get,patch,update",
-                    "/events: create,patch");
+                    "apps/deployments/scale: get,update",
+                    "apps/statefulsets/scale: get,update",
+                    "/events: create");
             assertNoWildcards(role.getRules());
             ClusterRoleBinding binding = Deploy.one(objects, ClusterRoleBinding.class);
             assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
@@ -199,28 +201,26 @@ class HelmChartTest {
         }
 
         @Test
-        void watchedNamespacesGetRolesAndNothingClusterWideButTheHpasReadOfExternalMetrics() {
+        void aWatchedNamespaceGetsARoleAndNothingClusterWideButTheHpasReadOfExternalMetrics() {
             List<Role> roles = Deploy.ofType(objects, Role.class).stream()
                     .filter(r -> r.getMetadata().getName().equals("headroom-controller")).toList();
-            assertThat(roles).extracting(r -> r.getMetadata().getNamespace())
-                    .containsExactlyInAnyOrder("llm-serving", "llm-batch");
+            assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactly("llm-serving");
             assertThat(roles).allSatisfy(r -> {
                 assertThat(rules(r.getRules())).contains("/pods: get,list,watch",
-                        "leaderworkerset.x-k8s.io/leaderworkersets/scale: get,patch,update");
+                        "leaderworkerset.x-k8s.io/leaderworkersets/scale: get,update");
                 assertNoWildcards(r.getRules());
             });
             assertThat(Deploy.ofType(objects, RoleBinding.class))
                     .filteredOn(b -> b.getRoleRef().getName().equals("headroom-controller"))
-                    .extracting(b -> b.getMetadata().getNamespace())
-                    .containsExactlyInAnyOrder("llm-serving", "llm-batch");
+                    .extracting(b -> b.getMetadata().getNamespace()).containsExactly("llm-serving");
             ClusterRole only = Deploy.one(objects, ClusterRole.class);
             assertThat(rules(only.getRules())).containsExactly("external.metrics.k8s.io/*: get,list,watch");
             assertThat(Deploy.one(objects, ClusterRoleBinding.class).getSubjects())
                     .extracting(Subject::getNamespace, Subject::getName)
                     .containsExactly(tuple("kube-system", "horizontal-pod-autoscaler"));
-            String namespaces = env(single(Deploy.one(objects, Deployment.class).getSpec().getTemplate().getSpec()))
-                    .get("HEADROOM_CONTROLLER_WATCH_NAMESPACES").getValue();
-            assertThat(namespaces).isEqualTo("llm-serving,llm-batch");
+            String namespace = env(single(Deploy.one(objects, Deployment.class).getSpec().getTemplate().getSpec()))
+                    .get("HEADROOM_CONTROLLER_NAMESPACE").getValue();
+            assertThat(namespace).isEqualTo("llm-serving");
         }
 
         @Test
@@ -262,7 +262,7 @@ class HelmChartTest {
             assertThat(volumes.get("requestheader").getConfigMap().getName()).isEqualTo("headroom-requestheader-ca");
             assertHardened(pod);
             assertThat(env.get("JAVA_OPTS_APPEND").getValue()).isEqualTo("-XX:+UseSerialGC -Xmx128m");
-            assertThat(env.get("HEADROOM_CONTROLLER_POLL_INTERVAL").getValue()).isEqualTo("1s");
+            assertThat(env.get("HEADROOM_CONTROLLER_INTERVAL").getValue()).isEqualTo("1s");
             assertThat(c.getImage()).endsWith(":0.1.0-test");
             assertThat(pod.getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("registry-credentials");
             assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
