@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Fail-safe, stricter than the HPA: with no targeted signal known on any ready pod, hold; while any ready
  * pod's data is missing or stale, no signal may propose a scale-down (and it counts at target, not as idle,
  * on a scale-up); pods not ready yet absorb load on a scale-up and are left out of a scale-down. A held
- * decision, as the HPA's failed metric computation, leaves no recommendation behind.
+ * decision, as the HPA's failed metric computation, leaves no recommendation behind. Under
+ * {@link ScaleDownVoting#LOAD_SIGNALS} (the default), alarm signals (queue, latencies) vote only for more
+ * replicas; with only quiet alarm signals the recommendation is the current count.
  *
  * <p>State per workload (recommendations and scale events) is kept here, bounded by the stabilisation
  * windows, the longest policy period and {@link Normalization#MAX_HISTORY}. Thread-safe; one workload's
@@ -60,8 +62,8 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         Instant now = clock.instant();
         Behavior behavior = spec.behavior();
         List<SignalInput> inputs = new ArrayList<>();
-        spec.targets().targets().forEach((signal, target) ->
-                inputs.add(ReplicaCalculator.evaluate(signal, target, snapshot, currentReplicas, behavior)));
+        spec.targets().targets().forEach((signal, target) -> inputs.add(alarmRule(spec,
+                ReplicaCalculator.evaluate(signal, target, snapshot, currentReplicas, behavior), currentReplicas)));
         Outcome o = new Outcome(workload, now, currentReplicas, inputs, snapshot);
 
         if (currentReplicas == 0 && spec.minReplicas() != 0) {
@@ -89,12 +91,15 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
                 dominant = input;
             }
         }
-        if (dominant == null) {
+        boolean anyQuiet = inputs.stream().anyMatch(i -> i.outcome() == SignalOutcome.QUIET);
+        if (dominant == null && !anyQuiet) {
             return o.fixed(currentReplicas, DecisionReason.HELD_NO_DATA, String.format(Locale.ROOT,
                     "hold at %d: no targeted signal (%s) has fresh data from any ready pod; %s", currentReplicas,
                     keys(inputs), o.pods()));
         }
-        int recommended = dominant.proposedReplicas().orElseThrow();
+        // Only quiet alarm signals: nothing says how many fewer replicas would do, so the recommendation is
+        // the current count (remembered, as any recommendation, for the scale-down window).
+        int recommended = dominant == null ? currentReplicas : dominant.proposedReplicas().orElseThrow();
 
         History history = histories.computeIfAbsent(workload, w -> new History());
         int stabilised;
@@ -121,7 +126,25 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         }
         String message = message(reason, currentReplicas, recommended, stabilised, desired, dominant, spec, o);
         return new ScalingDecision(workload, now, currentReplicas, recommended, stabilised, desired, reason,
-                Optional.of(dominant.signal()), inputs, o.fresh, o.missing, o.notReady, message);
+                Optional.ofNullable(dominant).map(SignalInput::signal), inputs, o.fresh, o.missing, o.notReady,
+                message);
+    }
+
+    /**
+     * Under {@link ScaleDownVoting#LOAD_SIGNALS}, an alarm signal that does not ask for more replicas abstains
+     * ({@link SignalOutcome#QUIET}); one at its target (within the tolerance, ratio ≥ 1 − tolerance) holds.
+     */
+    private static SignalInput alarmRule(PolicySpec spec, SignalInput input, int currentReplicas) {
+        if (!input.voted() || spec.scaleDownVoting().mayVoteDown(input.signal())) {
+            return input;
+        }
+        int proposed = input.proposedReplicas().orElseThrow();
+        boolean belowTarget = input.ratio().orElseThrow() < 1.0 - spec.behavior().scaleDown().tolerance();
+        if (proposed < currentReplicas || input.outcome() == SignalOutcome.HELD_MISSING_DATA
+                || (proposed == currentReplicas && belowTarget)) {
+            return input.quiet();
+        }
+        return input;
     }
 
     /** The larger proposal wins; on a tie the larger ratio; on a tie the earlier signal (already held). */
@@ -170,7 +193,7 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
 
     private static String message(DecisionReason reason, int current, int recommended, int stabilised, int desired,
                                   SignalInput dominant, PolicySpec spec, Outcome o) {
-        String why = describe(dominant);
+        String why = dominant == null ? quiet(o.inputs) : describe(dominant);
         return switch (reason) {
             case SCALE_UP -> String.format(Locale.ROOT, "scale up %d → %d: %s; %s", current, desired, why, o.pods());
             case SCALE_DOWN -> String.format(Locale.ROOT, "scale down %d → %d: %s; %s", current, desired, why,
@@ -201,6 +224,20 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         return String.format(Locale.ROOT, "%s %s per replica against target %s (ratio %.3f) on %d pod(s)",
                 input.signal().key(), number(input.perReplicaValue().orElseThrow()), number(input.target()),
                 input.ratio().orElseThrow(), input.reporting());
+    }
+
+    private static String quiet(List<SignalInput> inputs) {
+        StringBuilder b = new StringBuilder("no load signal voted and every alarm signal is at or below its target (");
+        boolean first = true;
+        for (SignalInput i : inputs) {
+            if (i.outcome() == SignalOutcome.QUIET) {
+                b.append(first ? "" : ", ").append(i.signal().key()).append(' ')
+                        .append(number(i.perReplicaValue().orElseThrow())).append(" per replica against ")
+                        .append(number(i.target()));
+                first = false;
+            }
+        }
+        return b.append("); alarm signals never vote for fewer replicas").toString();
     }
 
     private static String number(double v) {

@@ -12,12 +12,16 @@ import java.util.Objects;
  * @param maxReplicas the most replicas; at least 1 and at least {@code minReplicas}
  * @param targets     per signal, the value one replica should run at (at least one signal)
  * @param behavior    stabilisation, rate policies and tolerance per direction
+ * @param scaleDownVoting which signals may vote for fewer replicas ({@link ScaleDownVoting#LOAD_SIGNALS} unless
+ *                    set: alarm signals such as the queue vote only up)
  */
-public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior) {
+public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior,
+                         ScaleDownVoting scaleDownVoting) {
 
     public PolicySpec {
         Objects.requireNonNull(targets, "targets");
         Objects.requireNonNull(behavior, "behavior");
+        Objects.requireNonNull(scaleDownVoting, "scaleDownVoting");
         if (minReplicas < 0) {
             throw new IllegalArgumentException("minReplicas must be ≥ 0, got " + minReplicas);
         }
@@ -30,16 +34,26 @@ public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets tar
         }
     }
 
+    /** Headroom's scale-down voting ({@link ScaleDownVoting#LOAD_SIGNALS}). */
+    public PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior) {
+        this(minReplicas, maxReplicas, targets, behavior, ScaleDownVoting.LOAD_SIGNALS);
+    }
+
     /** {@code min}..{@code max} replicas, the default targets and the HPA's default behaviour. */
     public static PolicySpec of(int minReplicas, int maxReplicas) {
         return new PolicySpec(minReplicas, maxReplicas, SaturationTargets.defaults(), Behavior.defaults());
     }
 
     public PolicySpec withTargets(SaturationTargets newTargets) {
-        return new PolicySpec(minReplicas, maxReplicas, newTargets, behavior);
+        return new PolicySpec(minReplicas, maxReplicas, newTargets, behavior, scaleDownVoting);
     }
 
     public PolicySpec withBehavior(Behavior newBehavior) {
-        return new PolicySpec(minReplicas, maxReplicas, targets, newBehavior);
+        return new PolicySpec(minReplicas, maxReplicas, targets, newBehavior, scaleDownVoting);
+    }
+
+    /** The same spec with {@code voting} deciding which signals may vote for fewer replicas. */
+    public PolicySpec withScaleDownVoting(ScaleDownVoting voting) {
+        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, voting);
     }
 }

@@ -15,7 +15,7 @@ import java.util.OptionalInt;
  * @param workloadValue    the total ({@link Aggregation#SUM}) or mean ({@link Aggregation#MEAN}); empty with no data
  * @param perReplicaValue  the mean over the reporting pods: what is compared with the target
  * @param ratio            {@code perReplicaValue / target}, the HPA's usage ratio; empty with no data
- * @param proposedReplicas the replicas it asks for; empty with no data
+ * @param proposedReplicas the replicas it asks for; empty with no data and when {@link SignalOutcome#QUIET}
  * @param reporting        how many ready pods reported it fresh
  * @param outcome          what it said
  */
@@ -32,9 +32,14 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
         Objects.requireNonNull(proposedReplicas, "proposedReplicas");
         Objects.requireNonNull(outcome, "outcome");
         boolean noData = outcome == SignalOutcome.NO_DATA;
-        if (noData != proposedReplicas.isEmpty() || noData != ratio.isEmpty() || noData != workloadValue.isEmpty()
+        boolean abstains = noData || outcome == SignalOutcome.QUIET;
+        if (noData != ratio.isEmpty() || noData != workloadValue.isEmpty()
                 || noData != perReplicaValue.isEmpty() || noData != (reporting == 0)) {
             throw new IllegalArgumentException(signal.key() + ": values are absent exactly when there is no data");
+        }
+        if (abstains != proposedReplicas.isEmpty()) {
+            throw new IllegalArgumentException(signal.key() + ": a proposal is absent exactly when the signal has no"
+                    + " data or is quiet");
         }
         if (!(target > 0) || !Double.isFinite(target)) {
             throw new IllegalArgumentException(signal.key() + ": target must be positive, got " + target);
@@ -46,8 +51,14 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
                 OptionalDouble.empty(), OptionalInt.empty(), 0, SignalOutcome.NO_DATA);
     }
 
-    /** Whether this signal voted (had data). */
+    /** Whether this signal voted (had data and was not {@link SignalOutcome#QUIET}). */
     public boolean voted() {
-        return outcome != SignalOutcome.NO_DATA;
+        return proposedReplicas.isPresent();
+    }
+
+    /** The same reading, abstaining: an alarm signal that does not vote for fewer replicas. */
+    SignalInput quiet() {
+        return new SignalInput(signal, aggregation, target, workloadValue, perReplicaValue, ratio, OptionalInt.empty(),
+                reporting, SignalOutcome.QUIET);
     }
 }

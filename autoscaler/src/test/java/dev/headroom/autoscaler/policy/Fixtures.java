@@ -67,8 +67,13 @@ final class Fixtures {
         return WorkloadSnapshot.of(at, MAX_AGE, reports);
     }
 
-    /** {@code min}..{@code max} replicas, one target on the queue, the HPA's default behaviour. */
+    /**
+     * {@code min}..{@code max} replicas, one target on the queue, the HPA's default behaviour and the HPA's
+     * voting ({@link ScaleDownVoting#EVERY_SIGNAL}): Kubernetes' cases use the queue as a plain custom metric,
+     * which votes both ways; Headroom's default, where the queue votes only up, is tested on its own.
+     */
     static PolicySpec queueSpec(int min, int max, double queueTarget) {
-        return PolicySpec.of(min, max).withTargets(SaturationTargets.parse(Map.of("queue", Double.toString(queueTarget))));
+        return PolicySpec.of(min, max).withTargets(SaturationTargets.parse(Map.of("queue", Double.toString(queueTarget))))
+                .withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL);
     }
 }
