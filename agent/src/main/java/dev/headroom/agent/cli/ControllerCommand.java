@@ -8,7 +8,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import org.eclipse.microprofile.config.ConfigProvider;
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -25,6 +31,9 @@ public class ControllerCommand implements Callable<Integer> {
     private final ControllerConfig config;
     private final MeterRegistry registry;
 
+    @Spec
+    CommandSpec spec;
+
     public ControllerCommand(ControllerRuntime runtime, ControllerConfig config, MeterRegistry registry) {
         this.runtime = runtime;
         this.config = config;
@@ -36,11 +45,42 @@ public class ControllerCommand implements Callable<Integer> {
         // fabric8's own retries of 5xx answers are turned off: the actuator's backoff is the one in effect.
         KubernetesClient client = new KubernetesClientBuilder()
                 .editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig().build();
+        checkCluster(client);
         runtime.started(ControllerRun.start(client, config, registry));
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
         System.out.printf("headroom controller watching %s; decisions on http://localhost:%d/v1/decisions%n",
                 config.namespace().map(ns -> "namespace " + ns).orElse("every namespace"), port);
         Quarkus.waitForExit();
         return 0;
+    }
+
+    /**
+     * Lists one HeadroomPolicy before anything starts, so that a missing cluster, missing credentials or a CRD that
+     * is not installed is one clear line at once, not informers retrying in the background.
+     */
+    private void checkCluster(KubernetesClient client) {
+        var policies = client.resources(HeadroomPolicy.class);
+        try {
+            (config.namespace().isPresent() ? policies.inNamespace(config.namespace().get()) : policies.inAnyNamespace())
+                    .list(new ListOptionsBuilder().withLimit(1L).build());
+        } catch (KubernetesClientException e) {
+            String where = client.getMasterUrl() == null ? "the cluster" : client.getMasterUrl().toString();
+            client.close();
+            String why = e.getCode() == 404
+                    ? "the HeadroomPolicy resource (headroom.dev/v1alpha1) is not installed: apply its CRD first"
+                    : e.getCode() == 401 || e.getCode() == 403
+                    ? "not allowed to list HeadroomPolicies (HTTP " + e.getCode() + "): see the RBAC in src/docs/controller.md"
+                    : "cannot reach the Kubernetes API (" + rootCause(e) + "); run in a pod with a service account, or "
+                    + "set KUBECONFIG (or ~/.kube/config) to a cluster";
+            throw new ParameterException(spec.commandLine(), "headroom controller: " + where + ": " + why);
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }
