@@ -29,7 +29,7 @@ public final class Evaluation {
     public static EvaluationResult run(Scenario scenario, Consumer<PolicyResult> onFinished) {
         long start = System.nanoTime();
         OraclePlan plan = OraclePlan.compute(scenario);
-        return run(scenario, plan, Contender.standard(scenario.cluster(), plan), onFinished, start);
+        return run(scenario, plan, Contender.standard(scenario.cluster(), plan, scenario.requests()), onFinished, start);
     }
 
     /**

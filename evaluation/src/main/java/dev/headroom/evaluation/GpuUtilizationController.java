@@ -88,7 +88,7 @@ final class GpuUtilizationController implements ReplicaController {
     GpuUtilizationController(PolicySpec bounds, double target, double spanSeconds, Duration maxAge) {
         this.spec = bounds.withTargets(new SaturationTargets(Map.of(Signal.KV_UTILIZATION, target)));
         this.spanSeconds = spanSeconds;
-        this.warmUpSeconds = spanSeconds;
+        this.warmUpSeconds = 2 * spanSeconds; // as SignalPolicyController: engines fill, then a window of serving data
         this.maxAge = maxAge;
     }
 

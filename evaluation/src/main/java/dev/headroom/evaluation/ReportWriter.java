@@ -57,10 +57,13 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder();
         b.append("## Run\n\n```\n").append(command).append("\n```\n\n");
         b.append(String.format(Locale.ROOT,
-                "- Trace: %s, time-compressed ×%.2f so that the busiest %.0f s hold %.0f req/s, in %d pass(es)"
+                "- Trace: %s, %s ×%.2f so that the busiest %.0f s hold about %.0f req/s, in %d pass(es)"
                         + " end to end filling %.0f s: %,d requests (mean %.1f req/s, peak %.1f req/s over %.0f s);"
                         + " %d rows clipped to the engine's length limit, %d empty rows left out.%n",
-                s.source(), s.replay().rateMultiplier(), o.peakWindowSeconds(), o.peakRate(), s.replay().passes(),
+                s.source(), o.rateScaling() == ScenarioOptions.RateScaling.SUPERPOSE
+                        ? String.format(Locale.ROOT, "on its own clock, rate scaled by superposed copies (jitter %.0f s,"
+                                + " seeded)", o.jitterSeconds())
+                        : "time-compressed", s.replay().rateMultiplier(), o.peakWindowSeconds(), o.peakRate(), s.replay().passes(),
                 s.replay().durationSeconds(), s.requests().size(), s.replay().meanRate(), s.replay().peakRate(),
                 s.replay().peakWindowSeconds(), s.replay().clipped(), s.replay().droppedEmpty()));
         b.append(String.format(Locale.ROOT,

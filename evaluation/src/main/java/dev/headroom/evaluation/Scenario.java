@@ -63,7 +63,10 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
         }
         ReplayOptions replayOptions = ReplayOptions.whole(options.engine().maxModelLen())
                 .withWindow(options.fromSeconds(), options.toSeconds())
-                .withRescale(Rescale.targetPeakRate(options.peakRate(), options.peakWindowSeconds()))
+                .withRescale(options.rateScaling() == ScenarioOptions.RateScaling.SUPERPOSE
+                        ? Rescale.superposeToPeak(options.peakRate(), options.peakWindowSeconds(),
+                                options.jitterSeconds(), options.seed())
+                        : Rescale.targetPeakRate(options.peakRate(), options.peakWindowSeconds()))
                 .withLengthRule(LengthRule.CLIP)
                 .repeatedUntil(options.durationSeconds());
         Replay replay = TraceReplay.prepare(trace, replayOptions);

@@ -12,11 +12,11 @@ import java.util.Optional;
  *
  * @param trace                  a CSV or JSONL trace; empty for the bundled Azure conversation trace
  * @param engine                 each replica's engine
- * @param peakRate               the replay is time-compressed so that its busiest {@code peakWindowSeconds} hold this many requests/s
+ * @param peakRate               the replay's rate is scaled ({@code rateScaling}) so that its busiest {@code peakWindowSeconds} hold about this many requests/s
  * @param peakWindowSeconds      the span the peak is measured over
  * @param fromSeconds            start of the trace window used (trace seconds)
  * @param toSeconds              end of the trace window ({@code +Infinity}: to the end)
- * @param durationSeconds        the compressed window is replayed end to end until this many seconds are filled
+ * @param durationSeconds        the rescaled window is replayed end to end until this many seconds are filled; 0: one pass
  * @param coldStartSeconds       from a replica's request to its first served request
  * @param controlIntervalSeconds each policy decides this often (the HPA's sync period is 15 s)
  * @param scrapeIntervalSeconds  sidecars read every replica's exposition this often
@@ -25,20 +25,37 @@ import java.util.Optional;
  * @param slo                    what counts as served well
  * @param seed                   seeds the oracle's capacity probe (the replay itself has no randomness)
  * @param threads                policies simulated at once
+ * @param rateScaling            how the rate is scaled: superposed copies on the trace's clock, or time compression
+ * @param jitterSeconds          width of the uniform jitter of each superposed copy (superposition only)
  */
 public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double peakRate, double peakWindowSeconds,
         double fromSeconds, double toSeconds, double durationSeconds, double coldStartSeconds,
         double controlIntervalSeconds, double scrapeIntervalSeconds, Balancer balancer, int maxReplicas, Slo slo,
-        long seed, int threads) {
+        long seed, int threads, RateScaling rateScaling, double jitterSeconds) {
+
+    /** How the trace's rate reaches {@code peakRate}. */
+    public enum RateScaling {
+        /** Jittered copies of each arrival on the trace's own clock: the load changes at the trace's pace. */
+        SUPERPOSE,
+        /** Time compressed: every change of load also comes {@code k} times faster. */
+        COMPRESS
+    }
 
     public ScenarioOptions {
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(balancer, "balancer");
         Objects.requireNonNull(slo, "slo");
+        Objects.requireNonNull(rateScaling, "rateScaling");
         positive("peak rate", peakRate);
         positive("peak window", peakWindowSeconds);
-        positive("duration", durationSeconds);
+        if (!(durationSeconds >= 0) || !Double.isFinite(durationSeconds)) {
+            throw new IllegalArgumentException("duration must be finite and >= 0 seconds (0: one pass), was "
+                    + durationSeconds);
+        }
+        if (!(jitterSeconds >= 0) || !Double.isFinite(jitterSeconds)) {
+            throw new IllegalArgumentException("jitter must be finite and >= 0 seconds, was " + jitterSeconds);
+        }
         positive("control interval", controlIntervalSeconds);
         positive("scrape interval", scrapeIntervalSeconds);
         if (!(coldStartSeconds >= 0) || !Double.isFinite(coldStartSeconds)) {
@@ -63,66 +80,96 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
     }
 
     /**
-     * The default scenario: the bundled Azure conversation trace (58 min), compressed to a 60 s peak of
-     * 70 requests/s and replayed to fill one hour, Llama-3.1-8B on one H100 per replica, 90 s cold starts,
-     * decisions every 15 s, sidecars scraping every 5 s, least-requests balancing, at most 16 replicas, the
-     * default SLO, seed 1, two threads.
+     * The default scenario: the bundled Azure conversation trace, its full 58 minutes once, on its own clock,
+     * its rate scaled by superposing jittered copies (±15 s, seeded) so that its busiest 60 s hold about 70
+     * requests/s (×8: four or more replicas at the peak); Llama-3.1-8B on one H100 per replica, 90 s cold
+     * starts, decisions every 15 s, sidecars scraping every 5 s, least-requests balancing, at most 16
+     * replicas, the default SLO, seed 1, two threads. {@link #compressed()} is the earlier, time-compressed
+     * scenario.
      */
     public static ScenarioOptions defaults() {
         return new ScenarioOptions(Optional.empty(), EngineConfig.llama31_8bH100(), 70, 60, 0,
-                Double.POSITIVE_INFINITY, 3600, 90, 15, 5, Balancer.LEAST_REQUESTS, 16, Slo.defaults(), 1, 2);
+                Double.POSITIVE_INFINITY, 0, 90, 15, 5, Balancer.LEAST_REQUESTS, 16, Slo.defaults(), 1, 2,
+                RateScaling.SUPERPOSE, 30);
+    }
+
+    /**
+     * The earlier default, kept for comparison: the trace time-compressed (×9.2) to a 60 s peak of 70
+     * requests/s and replayed end to end to fill 3600 s, so that its load changes nine times faster than
+     * recorded.
+     */
+    public static ScenarioOptions compressed() {
+        return defaults().withRateScaling(RateScaling.COMPRESS, 0).withDuration(3600);
     }
 
     public ScenarioOptions withTrace(Path path) {
-        return new ScenarioOptions(Optional.of(path), engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds,
-                durationSeconds, coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas,
-                slo, seed, threads);
+        return copy(Optional.of(path), engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withEngine(EngineConfig e) {
-        return new ScenarioOptions(trace, e, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+        return copy(trace, e, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
-                threads);
+                threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withPeak(double rate, double windowSeconds) {
-        return new ScenarioOptions(trace, engine, rate, windowSeconds, fromSeconds, toSeconds, durationSeconds,
+        return copy(trace, engine, rate, windowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
-                threads);
+                threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withWindow(double from, double to) {
-        return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, from, to, durationSeconds,
+        return copy(trace, engine, peakRate, peakWindowSeconds, from, to, durationSeconds,
                 coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
-                threads);
+                threads, rateScaling, jitterSeconds);
     }
 
+    /** Seconds simulated; 0 for one pass of the (rescaled) window. */
     public ScenarioOptions withDuration(double seconds) {
-        return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, seconds,
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, seconds,
                 coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
-                threads);
+                threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withCluster(double coldStart, double controlInterval, double scrapeInterval, Balancer b,
             int max) {
-        return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStart, controlInterval, scrapeInterval, b, max, slo, seed, threads);
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+                coldStart, controlInterval, scrapeInterval, b, max, slo, seed, threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withSlo(Slo s) {
-        return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, s, seed,
-                threads);
+                threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withSeed(long s) {
-        return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, s,
-                threads);
+                threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withThreads(int n) {
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed, n,
+                rateScaling, jitterSeconds);
+    }
+
+    /** How the rate is scaled, and the superposed copies' jitter. */
+    public ScenarioOptions withRateScaling(RateScaling scaling, double jitter) {
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                threads, scaling, jitter);
+    }
+
+    private static ScenarioOptions copy(Optional<Path> trace, EngineConfig engine, double peakRate,
+            double peakWindowSeconds, double fromSeconds, double toSeconds, double durationSeconds,
+            double coldStartSeconds, double controlIntervalSeconds, double scrapeIntervalSeconds, Balancer balancer,
+            int maxReplicas, Slo slo, long seed, int threads, RateScaling rateScaling, double jitterSeconds) {
         return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed, n);
+                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                threads, rateScaling, jitterSeconds);
     }
 }

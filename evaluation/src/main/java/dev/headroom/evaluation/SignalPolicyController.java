@@ -31,7 +31,10 @@ final class SignalPolicyController implements ReplicaController {
     private final double warmUpSeconds;
 
     SignalPolicyController(PolicySpec spec, WindowConfig window) {
-        this.warmUpSeconds = window.maxSpan().toNanos() / 1e9;
+        // Two spans: the engines start idle and fill during the first; a window of finished requests (rates,
+        // latencies) lags arrivals by a request's life, so only the second holds data a controller that had
+        // been running all along would see.
+        this.warmUpSeconds = 2 * window.maxSpan().toNanos() / 1e9;
         this.spec = Objects.requireNonNull(spec, "spec");
         this.sidecars = new SimulatedSidecars(window);
         this.maxAge = window.staleAfter();
@@ -48,7 +51,7 @@ final class SignalPolicyController implements ReplicaController {
         Instant at = clock.set(view.nowSeconds());
         if (view.nowSeconds() < warmUpSeconds) {
             // The run starts with idle engines and empty windows; a controller that had been running before
-            // the measured span would not see that, so the first window's span only observes.
+            // the measured span would not see that, so the first two window spans only observe.
             return view.currentReplicas();
         }
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(at, maxAge, sidecars.reports(view, at));

@@ -13,13 +13,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ScenarioTest {
 
     @Test
-    void theDefaultScenarioIsTheBundledAzureHourWithAPeakNeedingSeveralReplicas() throws Exception {
+    void theDefaultScenarioIsTheBundledAzureHourOnItsOwnClockWithAPeakNeedingSeveralReplicas() throws Exception {
         Scenario s = Scenario.prepare(ScenarioOptions.defaults());
         assertThat(s.source()).contains("azure-llm-conv-2023.csv");
-        assertThat(s.replay().durationSeconds()).isEqualTo(3600.0);
-        assertThat(s.replay().peakRate()).isCloseTo(70.0, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(s.options().rateScaling()).isEqualTo(ScenarioOptions.RateScaling.SUPERPOSE);
+        // The recorded 58 min 22 s, once: no time compression, no repeats.
+        assertThat(s.replay().durationSeconds()).isCloseTo(3501.7, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(s.replay().passes()).isEqualTo(1);
+        assertThat(s.replay().rateMultiplier()).isCloseTo(70 / 8.7, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(s.replay().peakRate()).isBetween(63.0, 72.0);
         assertThat(s.requests().size()).isGreaterThan(150_000);
+        assertThat(s.requests().get(s.requests().size() - 1).arrivalSeconds()).isLessThanOrEqualTo(3501.8);
         assertThat(s.cluster().coldStartSeconds()).isEqualTo(90.0);
+        // Deterministic for the seed; another seed jitters differently.
+        assertThat(Scenario.prepare(ScenarioOptions.defaults()).requests()).isEqualTo(s.requests());
+        assertThat(Scenario.prepare(ScenarioOptions.defaults().withSeed(2)).requests()).isNotEqualTo(s.requests());
+    }
+
+    @Test
+    void theEarlierTimeCompressedScenarioIsStillAvailable() throws Exception {
+        Scenario s = Scenario.prepare(ScenarioOptions.compressed());
+        assertThat(s.replay().durationSeconds()).isEqualTo(3600.0);
+        assertThat(s.replay().rateMultiplier()).isBetween(9.0, 9.5);
+        assertThat(s.replay().passes()).isEqualTo(10);
+        assertThat(s.replay().peakRate()).isCloseTo(70.0, org.assertj.core.data.Offset.offset(0.5));
+    }
+
+    @Test
+    void headroomsRateTargetIsFourFifthsOfWhatCapacityEstimatesForTheMix() throws Exception {
+        Scenario s = Scenario.prepare(ScenarioOptions.defaults());
+        double target = Contender.rateTarget(s.cluster().engine(), s.requests());
+        // Llama-3.1-8B on one H100 with ~1,150-token prompts and ~210-token outputs: about 18 req/s sustainable.
+        assertThat(target).isBetween(0.8 * 16, 0.8 * 20);
     }
 
     @Test
@@ -44,6 +69,8 @@ class ScenarioTest {
 
     @Test
     void badOptionsAreNamed() {
+        assertThatThrownBy(() -> ScenarioOptions.defaults().withRateScaling(ScenarioOptions.RateScaling.SUPERPOSE, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jitter");
         assertThatThrownBy(() -> ScenarioOptions.defaults().withDuration(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration");
         assertThatThrownBy(() -> new Slo(2, 0.1, 1.5)).hasMessageContaining("attainment");

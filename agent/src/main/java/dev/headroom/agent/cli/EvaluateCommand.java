@@ -40,8 +40,18 @@ public class EvaluateCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--peak-rate", defaultValue = "70",
-            description = "Compress the trace's time so that its busiest --peak-window holds this many req/s. Default: ${DEFAULT-VALUE}")
+            description = "Scale the trace's rate (--rate-scaling) so that its busiest --peak-window holds about this many req/s. Default: ${DEFAULT-VALUE}")
     double peakRate;
+
+    @Option(names = "--rate-scaling", defaultValue = "superpose",
+            description = "superpose: jittered copies of each arrival on the trace's own clock (load changes at the"
+                    + " trace's pace); compress: time compressed (load changes k times faster; the earlier default,"
+                    + " use with --duration 3600). Default: ${DEFAULT-VALUE}")
+    String rateScaling;
+
+    @Option(names = "--jitter", defaultValue = "30",
+            description = "Seconds: width of the uniform jitter of each superposed copy. Default: ${DEFAULT-VALUE}")
+    double jitter;
 
     @Option(names = "--peak-window", defaultValue = "60", description = "Seconds the peak is measured over. Default: ${DEFAULT-VALUE}")
     double peakWindow;
@@ -52,8 +62,8 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--to", defaultValue = "Infinity", description = "End of the trace window, trace seconds. Default: the end")
     double to;
 
-    @Option(names = "--duration", defaultValue = "3600",
-            description = "Seconds simulated: the compressed window is replayed end to end until filled. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--duration", defaultValue = "0",
+            description = "Seconds simulated: the rescaled window is replayed end to end until filled; 0: one pass. Default: ${DEFAULT-VALUE}")
     double duration;
 
     @Option(names = "--cold-start", defaultValue = "90", description = "Seconds from a replica's request to serving. Default: ${DEFAULT-VALUE}")
@@ -102,7 +112,7 @@ public class EvaluateCommand implements Callable<Integer> {
         try {
             options = new ScenarioOptions(java.util.Optional.ofNullable(trace), engine(), peakRate, peakWindow, from, to,
                     duration, coldStart, controlInterval, scrapeInterval, balancer(), maxReplicas,
-                    new Slo(sloTtft, sloItl, sloAttainment), seed, threads);
+                    new Slo(sloTtft, sloItl, sloAttainment), seed, threads, rateScaling(), jitter);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -118,7 +128,7 @@ public class EvaluateCommand implements Callable<Integer> {
         } catch (TraceFormatException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--trace: " + e.getMessage());
         }
-        out.printf(Locale.ROOT, "%s: %,d requests over %.0f s (×%.2f, %d passes); measuring a replica's capacity…%n",
+        out.printf(Locale.ROOT, "%s: %,d requests over %.0f s (rate ×%.2f, %d passes); measuring a replica's capacity…%n",
                 scenario.source(), scenario.requests().size(), scenario.replay().durationSeconds(),
                 scenario.replay().rateMultiplier(), scenario.replay().passes());
         out.flush();
@@ -144,6 +154,15 @@ public class EvaluateCommand implements Callable<Integer> {
             b.append(' ').append(arg);
         }
         return b.toString();
+    }
+
+    private ScenarioOptions.RateScaling rateScaling() {
+        return switch (rateScaling) {
+            case "superpose" -> ScenarioOptions.RateScaling.SUPERPOSE;
+            case "compress" -> ScenarioOptions.RateScaling.COMPRESS;
+            default -> throw new ParameterException(spec.commandLine(), "--rate-scaling must be superpose or compress,"
+                    + " was '" + rateScaling + "'");
+        };
     }
 
     private EngineConfig engine() {

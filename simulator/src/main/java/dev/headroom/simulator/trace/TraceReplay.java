@@ -3,12 +3,15 @@ package dev.headroom.simulator.trace;
 import dev.headroom.simulator.SimRequest;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Turns a {@link Trace} into the request list a virtual-time run takes: cut a time window, rescale the
- * arrival rate by compressing time (so the mix of lengths and the burst shape stay the trace's own), and
- * apply the engine's length limit by an explicit, counted rule. Deterministic: no randomness at all.
+ * arrival rate (by compressing time, or by superposing jittered copies on the trace's own clock; see
+ * {@link Rescale}), and apply the engine's length limit by an explicit, counted rule. Deterministic: time
+ * compression uses no randomness; superposition draws from a {@link SplittableRandom} seeded by its seed.
  */
 public final class TraceReplay {
 
@@ -41,13 +44,37 @@ public final class TraceReplay {
         for (int i = 0; i < offsets.length; i++) {
             offsets[i] = (window.get(i).timeNanos() - from) / 1e9;
         }
-        double k;
+        double k; // the factor on the arrival rate
+        double timeScale = 1; // gaps are divided by this
+        double copies = 1;
+        double jitter = 0;
+        long seed = 0;
         double peakWindow = PEAK_WINDOW_SECONDS;
-        if (options.rescale() instanceof Rescale.TargetPeakRate p) {
+        Rescale rescale = options.rescale();
+        if (rescale instanceof Rescale.TargetPeakRate p) {
             peakWindow = p.windowSeconds();
             k = multiplierForPeak(offsets, p.requestsPerSecond(), p.windowSeconds(), trace.source());
+            timeScale = k;
+        } else if (rescale instanceof Rescale.RateMultiplier m) {
+            k = m.k();
+            timeScale = k;
+        } else if (rescale instanceof Rescale.Superpose sp) {
+            k = sp.copies();
+            copies = k;
+            jitter = sp.jitterSeconds();
+            seed = sp.seed();
         } else {
-            k = ((Rescale.RateMultiplier) options.rescale()).k();
+            Rescale.SuperposeToPeak sp = (Rescale.SuperposeToPeak) rescale;
+            peakWindow = sp.windowSeconds();
+            double own = peakRate(offsets, sp.windowSeconds());
+            if (!(own > 0)) {
+                throw new IllegalArgumentException("cannot superpose " + trace.source()
+                        + " to a peak rate: it has no arrivals in the chosen window");
+            }
+            k = sp.requestsPerSecond() / own;
+            copies = k;
+            jitter = sp.jitterSeconds();
+            seed = sp.seed();
         }
         double end = Double.isInfinite(options.toSeconds())
                 ? (offsets.length == 0 ? 0 : offsets[offsets.length - 1])
@@ -75,10 +102,12 @@ public final class TraceReplay {
                 prompt = Math.min(prompt, maxLen - output);
                 clipped++;
             }
-            double t = offsets[i] / k;
-            out.add(new SimRequest(out.size(), t, prompt, output));
+            out.add(new SimRequest(out.size(), offsets[i] / timeScale, prompt, output));
         }
-        double span = end / k;
+        double span = end / timeScale;
+        if (copies != 1 || jitter > 0) {
+            out = superpose(out, copies, jitter, span, seed);
+        }
         int passes = 1;
         if (options.repeatUntilSeconds() > 0 && span > 0 && !out.isEmpty()) {
             List<SimRequest> one = List.copyOf(out);
@@ -102,6 +131,36 @@ public final class TraceReplay {
         }
         double peak = peakRate(times, peakWindow);
         return new Replay(out, k, span, passes, peak, peakWindow, outside, empty, clipped, tooLong);
+    }
+
+    /**
+     * {@code copies} arrivals per request on average (the fractional part drawn per request), each moved by a
+     * uniform jitter of width {@code jitter}, reflected into {@code [0, span]}; sorted by arrival, ids renumbered.
+     */
+    static List<SimRequest> superpose(List<SimRequest> in, double copies, double jitter, double span, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int whole = (int) Math.floor(copies);
+        double fraction = copies - whole;
+        List<SimRequest> out = new ArrayList<>((int) Math.ceil(in.size() * copies) + 1);
+        for (SimRequest r : in) {
+            int n = whole + (fraction > 0 && random.nextDouble() < fraction ? 1 : 0);
+            for (int c = 0; c < n; c++) {
+                double t = r.arrivalSeconds() + (random.nextDouble() - 0.5) * jitter;
+                if (t < 0) {
+                    t = -t;
+                }
+                if (t > span) {
+                    t = Math.max(0, 2 * span - t);
+                }
+                out.add(new SimRequest(0, t, r.promptTokens(), r.outputTokens()));
+            }
+        }
+        out.sort(Comparator.comparingDouble(SimRequest::arrivalSeconds));
+        List<SimRequest> numbered = new ArrayList<>(out.size());
+        for (SimRequest r : out) {
+            numbered.add(new SimRequest(numbered.size(), r.arrivalSeconds(), r.promptTokens(), r.outputTokens()));
+        }
+        return numbered;
     }
 
     /**
