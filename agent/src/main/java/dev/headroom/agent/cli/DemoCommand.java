@@ -1,6 +1,7 @@
 package dev.headroom.agent.cli;
 
 import dev.headroom.agent.demo.DemoRun;
+import dev.headroom.agent.demo.ScalingDemo;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
@@ -13,15 +14,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code headroom demo}: the whole data path on a laptop, with a simulated engine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Watch a simulated engine go from idle to overload, live, and get a report.",
-                "Starts a simulated engine and a sidecar scraping it over HTTP, ramps the load, shows each",
+                "Act 1: starts a simulated engine and a sidecar scraping it over HTTP, ramps the load, shows each",
                 "second, and writes a chart and a summary. While it runs, the sidecar serves /v1/signals",
-                "and /q/metrics as in production."})
+                "and /q/metrics as in production.",
+                "Act 2: several simulated replicas behind a least-loaded balancer, each with its own sidecar; the",
+                "controller's policy scales them once a second while the load ramps up and back down; new",
+                "replicas pay a cold start. Writes a chart of replicas over time."})
 public class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "60s", description = "Length of the load ramp. Default: ${DEFAULT-VALUE}")
@@ -35,6 +40,21 @@ public class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of arrivals and request lengths. Default: ${DEFAULT-VALUE}")
     long seed;
+
+    @Option(names = "--act", defaultValue = "all", description = "Which act: 1 (one engine to overload), 2 (scaling replicas) or all. Default: ${DEFAULT-VALUE}")
+    String act;
+
+    @Option(names = "--scaling-to-rps", defaultValue = "14", description = "Act 2: requests/s at the peak (one replica is full near 4). Default: ${DEFAULT-VALUE}")
+    double scalingToRps;
+
+    @Option(names = "--max-replicas", defaultValue = "6", description = "Act 2: the policy's maxReplicas. Default: ${DEFAULT-VALUE}")
+    int maxReplicas;
+
+    @Option(names = "--cold-start", defaultValue = "10s", description = "Act 2: how long a new replica takes to become ready. Default: ${DEFAULT-VALUE}")
+    String coldStart;
+
+    @Option(names = "--scale-down-window", defaultValue = "20s", description = "Act 2: scale-down stabilisation window (the HPA's default is 300s). Default: ${DEFAULT-VALUE}")
+    String scaleDownWindow;
 
     @Option(names = "--report-dir", defaultValue = "headroom-report", description = "Where the report goes. Default: ${DEFAULT-VALUE}")
     Path reportDir;
@@ -52,19 +72,37 @@ public class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        boolean first = switch (act) {
+            case "1", "all" -> true;
+            case "2" -> false;
+            default -> throw new ParameterException(spec.commandLine(), "--act must be 1, 2 or all, was '" + act + "'");
+        };
+        boolean second = !"1".equals(act);
         DemoRun.Options options;
+        ScalingDemo.Options scaling;
         try {
-            options = new DemoRun.Options(Durations.parse("--duration", duration), fromRps, toRps, seed, reportDir,
-                    EngineConfig.demo());
+            Duration ramp = Durations.parse("--duration", duration);
+            options = new DemoRun.Options(ramp, fromRps, toRps, seed, reportDir, EngineConfig.demo());
+            scaling = new ScalingDemo.Options(ramp, ramp, fromRps, scalingToRps, seed, reportDir, EngineConfig.demo(),
+                    maxReplicas, Durations.parse("--cold-start", coldStart),
+                    Durations.parse("--scale-down-window", scaleDownWindow), Duration.ofSeconds(1));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
-        new DemoRun(options, (metricsUrl, gpu) -> {
-            sidecar.start(SidecarSettings.from(config, metricsUrl), Optional.of(gpu));
-            System.out.printf("While it runs: curl http://localhost:%d/v1/signals  |  curl http://localhost:%d/q/metrics%n", port, port);
-            return new DemoRun.Sidecar(sidecar::snapshot, sidecar::gpu);
-        }, System.out).run();
+        if (first) {
+            int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+            new DemoRun(options, (metricsUrl, gpu) -> {
+                sidecar.start(SidecarSettings.from(config, metricsUrl), Optional.of(gpu));
+                System.out.printf("While it runs: curl http://localhost:%d/v1/signals  |  curl http://localhost:%d/q/metrics%n", port, port);
+                return new DemoRun.Sidecar(sidecar::snapshot, sidecar::gpu);
+            }, System.out).run();
+        }
+        if (second) {
+            if (first) {
+                System.out.println();
+            }
+            new ScalingDemo(scaling, System.out).run();
+        }
         return 0;
     }
 }
