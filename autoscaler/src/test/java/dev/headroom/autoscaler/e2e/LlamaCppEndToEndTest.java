@@ -234,12 +234,17 @@ class LlamaCppEndToEndTest {
     @Test
     @Order(3)
     void aMetricsEndpointBlockedUnderLoadTimesOutAndTheSignalsGoStaleNotZero() throws Exception {
-        List<CompletableFuture<HttpResponse<String>>> inFlight = load(HTTP_THREADS + 4, 384);
+        List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>(load(HTTP_THREADS + 4, 384));
         AtomicReference<EngineState> timedOut = new AtomicReference<>();
         int[] tries = new int[1];
         await("a scrape that times out").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     tries[0]++;
+                    // Keep the HTTP threads busy until a scrape blocks: on a fast machine the first batch can
+                    // finish before that. Bounded: at most four more batches.
+                    if (inFlight.stream().allMatch(CompletableFuture::isDone) && inFlight.size() < 5 * (HTTP_THREADS + 4)) {
+                        inFlight.addAll(load(HTTP_THREADS + 4, 384));
+                    }
                     EngineMonitor fresh = monitor(Duration.ofMillis(400), new WindowConfig(64,
                             Duration.ofSeconds(10), Duration.ofSeconds(3)));
                     EngineState s = fresh.scrapeOnce();
