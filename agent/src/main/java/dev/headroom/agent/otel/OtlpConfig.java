@@ -56,6 +56,14 @@ public interface OtlpConfig {
      */
     Optional<String> model();
 
+    /**
+     * {@code gen_ai.operation.name} on the GenAI histograms. The engine's histograms do not tell chat requests
+     * from plain completions, so the deployment says what it serves: {@code chat} (the default) or
+     * {@code text_completion}, the semantic conventions' values.
+     */
+    @WithDefault("chat")
+    String operationName();
+
     /** Further resource attributes, e.g. {@code headroom.otlp.resource-attributes."deployment.environment.name"=prod}. */
     Map<String, String> resourceAttributes();
 }

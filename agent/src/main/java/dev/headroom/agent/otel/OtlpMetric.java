@@ -1,10 +1,12 @@
 package dev.headroom.agent.otel;
 
 import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.collectors.engine.LatencySignal;
 
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The OTLP name, unit and description of each exported value: the one place these live.
@@ -13,8 +15,8 @@ import java.util.Objects;
  * Collector's Prometheus translation (dots to underscores, unit suffix appended, {@code _total} on counters,
  * annotations such as {@code {request}} dropped) gives back exactly the {@code /q/metrics} name: a dashboard
  * works on either path. The latency quantiles are windowed quantiles, not distributions, so they keep
- * Headroom's names; see {@code src/docs/observability.md} for why they are not exported under the GenAI
- * histogram names.
+ * Headroom's names. The engine's own latency histograms are exported besides them under the GenAI
+ * semantic-convention names ({@link #genAi(LatencySignal)}); see {@code src/docs/observability.md}.
  *
  * @param name        the OTLP instrument name, e.g. {@code headroom.queue.requests}
  * @param unit        the UCUM unit, e.g. {@code s}, {@code 1}, {@code {request}}; empty for a plain number
@@ -51,8 +53,23 @@ public record OtlpMetric(String name, String unit, String description, String qu
     public static final OtlpMetric SATURATION_TARGET = new OtlpMetric("headroom.saturation.target", "",
             "The configured target of each signal, in the signal's own unit", null);
 
+    /**
+     * The GenAI semantic-convention histograms (semantic conventions 1.37, the version the managed
+     * {@code opentelemetry-semconv} artifacts carry), re-published from the engine's own cumulative histograms.
+     */
+    public static final OtlpMetric GEN_AI_TIME_TO_FIRST_TOKEN = new OtlpMetric("gen_ai.server.time_to_first_token", "s",
+            "Time to generate first token for successful responses", null);
+    public static final OtlpMetric GEN_AI_TIME_PER_OUTPUT_TOKEN = new OtlpMetric("gen_ai.server.time_per_output_token", "s",
+            "Time per output token generated after the first token for successful responses", null);
+    public static final OtlpMetric GEN_AI_REQUEST_DURATION = new OtlpMetric("gen_ai.server.request.duration", "s",
+            "Generative AI server request duration such as time-to-last byte or last output token", null);
+
     /** Attribute keys. The model and server follow the GenAI and HTTP semantic conventions. */
     public static final String ATTR_MODEL = "gen_ai.request.model";
+    /** Required on the GenAI server metrics; {@code gen_ai.system} before semantic conventions 1.37. */
+    public static final String ATTR_PROVIDER = "gen_ai.provider.name";
+    /** Required on the GenAI server metrics. */
+    public static final String ATTR_OPERATION = "gen_ai.operation.name";
     public static final String ATTR_SERVER_ADDRESS = "server.address";
     public static final String ATTR_SERVER_PORT = "server.port";
     public static final String ATTR_SIGNAL = "signal";
@@ -88,5 +105,18 @@ public record OtlpMetric(String name, String unit, String description, String qu
 
     public static OtlpMetric of(Signal signal) {
         return BY_SIGNAL.get(signal);
+    }
+
+    /**
+     * The GenAI histogram an engine latency is published as; empty for a latency the conventions do not define
+     * (the queue time).
+     */
+    public static Optional<OtlpMetric> genAi(LatencySignal latency) {
+        return Optional.ofNullable(switch (latency) {
+            case TTFT -> GEN_AI_TIME_TO_FIRST_TOKEN;
+            case ITL -> GEN_AI_TIME_PER_OUTPUT_TOKEN;
+            case E2E -> GEN_AI_REQUEST_DURATION;
+            case QUEUE_TIME -> null;
+        });
     }
 }

@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param timeout   time allowed for one export
  * @param headers   sent with every export
  * @param resource  resource attributes ({@code service.name}, {@code k8s.pod.name}, ...)
+ * @param operationName {@code gen_ai.operation.name} of the GenAI histograms
  */
 public record OtlpSettings(Protocol protocol, URI endpoint, Duration interval, Duration timeout,
-                           Map<String, String> headers, Map<String, String> resource) {
+                           Map<String, String> headers, Map<String, String> resource, String operationName) {
 
     /** The two OTLP transports, by their configuration names. */
     public enum Protocol {
@@ -45,6 +46,7 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Duration interval, D
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(operationName, "operationName");
         headers = Map.copyOf(headers);
         resource = Map.copyOf(resource);
     }
@@ -78,6 +80,9 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Duration interval, D
         if (config.serviceName().isBlank()) {
             problems.add("headroom.otlp.service-name must not be blank");
         }
+        if (config.operationName().isBlank()) {
+            problems.add("headroom.otlp.operation-name must not be blank (chat or text_completion)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid OTLP settings: " + String.join("; ", problems));
         }
@@ -86,7 +91,8 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Duration interval, D
         config.pod().ifPresent(v -> resource.put("k8s.pod.name", v));
         config.namespace().ifPresent(v -> resource.put("k8s.namespace.name", v));
         config.model().ifPresent(v -> resource.put(OtlpMetric.ATTR_MODEL, v));
-        return new OtlpSettings(protocol, endpoint, config.interval(), config.timeout(), config.headers(), resource);
+        return new OtlpSettings(protocol, endpoint, config.interval(), config.timeout(), config.headers(), resource,
+                config.operationName().trim());
     }
 
     private static void requirePositive(String key, Duration d, List<String> problems) {

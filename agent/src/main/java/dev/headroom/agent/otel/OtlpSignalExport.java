@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the OpenTelemetry SDK (metrics only) from {@link OtlpSettings} when {@code headroom.otlp.enabled}
- * is true, and registers {@link SignalInstruments} on it. When disabled, nothing is built and no thread runs.
+ * is true, and registers {@link SignalInstruments} and {@link GenAiHistograms} on it. When disabled, nothing is
+ * built and no thread runs.
  */
 @Startup
 @ApplicationScoped
@@ -45,6 +46,8 @@ public class OtlpSignalExport {
                 .setResource(Resource.getDefault().merge(Resource.create(attributes(settings.resource()))))
                 .registerMetricReader(PeriodicMetricReader.builder(exporter(settings))
                         .setInterval(settings.interval()).build())
+                // The engine's histograms are already aggregated: a producer hands them to the SDK whole.
+                .registerMetricProducer(new GenAiHistograms(sidecar::snapshot, settings.operationName()))
                 .build();
         instruments = new SignalInstruments(provider.get(OtlpMetric.SCOPE), sidecar::snapshot,
                 () -> scrapeCounts(registry));

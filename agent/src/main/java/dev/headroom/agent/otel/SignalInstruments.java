@@ -125,7 +125,8 @@ public final class SignalInstruments implements AutoCloseable {
         recordKnown(composite, s.saturation().composite(), engine);
     }
 
-    private static Attributes engineAttributes(String model, URI engineUrl) {
+    /** The model and server attributes every point about the engine carries. */
+    static Attributes engineAttributes(String model, URI engineUrl) {
         AttributesBuilder b = Attributes.builder().put(OtlpMetric.ATTR_MODEL, model);
         if (engineUrl.getHost() != null) {
             b.put(OtlpMetric.ATTR_SERVER_ADDRESS, engineUrl.getHost());

@@ -5,6 +5,8 @@
  * <p>It only reads {@code SidecarRuntime.snapshot()} when the SDK collects, so the OTLP values are the ones
  * {@code /q/metrics} shows at that moment. Unknown and stale values are left out of the export (OTLP has no
  * NaN convention for "unknown"; a missing point is what every backend already reads as "no data").
+ * {@link dev.headroom.agent.otel.GenAiHistograms} re-publishes the engine's own cumulative latency histograms
+ * under the GenAI semantic-convention names, from the newest sample of a fresh state only.
  * The names, units and attributes are in {@link dev.headroom.agent.otel.OtlpMetric}; the reasoning is in
  * {@code src/docs/observability.md}. This package must never scrape the engine itself: two scrapers of one
  * engine disagree (llama.cpp resets some gauges on every read).

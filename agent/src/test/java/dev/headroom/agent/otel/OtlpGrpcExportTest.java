@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * OTLP over gRPC to a real receiver: the same instruments arrive through the {@code MetricsService/Export}
  * call, with the configured headers and resource. The engine here is unreachable, so the export must say
- * so (up 0, stale 1) and carry no signal values at all: unknown is absent, never 0.
+ * so (up 0, stale 1) and carry no signal values and no GenAI histogram at all: unknown is absent, never 0.
  */
 @QuarkusTest
 @WithTestResource(OtlpGrpcReceiverResource.class)
@@ -35,7 +35,7 @@ class OtlpGrpcExportTest {
     OtlpGrpcReceiver receiver;
 
     @Test
-    void anUnreachableEngineIsExportedOverGrpcAsDownAndStaleWithNoSignalValues() throws Exception {
+    void anUnreachableEngineIsExportedOverGrpcAsDownAndStaleWithNoSignalValuesNorHistograms() throws Exception {
         URI nowhere = URI.create("http://127.0.0.1:" + freePort() + "/metrics");
         sidecar.start(SidecarSettings.from(config, nowhere).withScrapeInterval(Duration.ofMillis(200)));
 
@@ -59,6 +59,9 @@ class OtlpGrpcExportTest {
             assertThat(points).extracting(Point::name)
                     .doesNotContain("headroom.queue.requests", "headroom.kv_cache.utilization",
                             OtlpMetric.SATURATION_COMPOSITE.name(), OtlpMetric.ENGINE_IDENTITY.name());
+            // No engine histogram was ever read: no GenAI histogram is sent, not even an empty or zero one.
+            assertThat(last.histograms()).isEmpty();
+            assertThat(last.metricNames()).isNotEmpty().noneMatch(n -> n.startsWith("gen_ai."));
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.headroom.agent.otel;
 
+import dev.headroom.agent.otel.ReceivedExport.HistogramPoint;
 import dev.headroom.agent.otel.ReceivedExport.Point;
 import dev.headroom.agent.sidecar.ExportedMetric;
 import dev.headroom.agent.sidecar.SidecarConfig;
@@ -14,28 +15,37 @@ import dev.headroom.collectors.exposition.Sample;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.ServerOptions;
+import dev.headroom.simulator.VllmMetricsRenderer;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
  * OTLP over http/protobuf, end to end: the simulated engine under load, the sidecar scraping it, the
  * OpenTelemetry SDK exporting to a real receiver that decodes {@code ExportMetricsServiceRequest}. Names,
- * units, attributes and resource are asserted, and every value is compared with {@code /q/metrics}.
+ * units, attributes and resource are asserted, every value is compared with {@code /q/metrics}, and the GenAI
+ * histograms bucket for bucket with the engine's own {@code /metrics}.
  */
 @QuarkusTest
 @WithTestResource(OtlpHttpReceiverResource.class)
@@ -111,7 +121,8 @@ class OtlpHttpExportTest {
             // Settled: every value in the latest export equals /q/metrics now, and unknown is absent, not 0. The
             // export must be of a fresh engine state, or an all-unknown export would match trivially.
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-                List<Point> points = latestPoints();
+                ReceivedExport export = latestExport();
+                List<Point> points = export.points();
                 Exposition prometheus = prometheusNow();
                 assertThat(point(points, OtlpMetric.SIGNALS_STALE.name(), null).map(Point::value)).hasValue(0.0);
                 assertThat(point(points, OtlpMetric.of(Signal.KV_CAPACITY_TOKENS).name(), null).map(Point::value))
@@ -132,15 +143,110 @@ class OtlpHttpExportTest {
                 assertThat(point(points, OtlpMetric.SATURATION_COMPOSITE.name(), null).map(Point::value))
                         .isEqualTo(boxed(value(prometheus, ExportedMetric.SATURATION_COMPOSITE, null)));
                 assertThat(point(points, OtlpMetric.ENGINE_UP.name(), null).map(Point::value)).hasValue(1.0);
+
+                // The engine's own histograms under the GenAI names: bucket for bucket what its /metrics says.
+                Exposition engineMetrics = engineMetrics(engine);
+                int port = engine.baseUri().getPort();
+                assertGenAiHistogram(export, OtlpMetric.GEN_AI_TIME_TO_FIRST_TOKEN,
+                        engineHistogram(engineMetrics, VllmMetricsRenderer.TIME_TO_FIRST_TOKEN), model, port);
+                assertGenAiHistogram(export, OtlpMetric.GEN_AI_TIME_PER_OUTPUT_TOKEN,
+                        engineHistogram(engineMetrics, VllmMetricsRenderer.INTER_TOKEN_LATENCY), model, port);
+                assertGenAiHistogram(export, OtlpMetric.GEN_AI_REQUEST_DURATION,
+                        engineHistogram(engineMetrics, VllmMetricsRenderer.E2E_REQUEST_LATENCY), model, port);
+                assertThat(export.histograms()).extracting(HistogramPoint::name).containsExactlyInAnyOrder(
+                        OtlpMetric.GEN_AI_TIME_TO_FIRST_TOKEN.name(), OtlpMetric.GEN_AI_TIME_PER_OUTPUT_TOKEN.name(),
+                        OtlpMetric.GEN_AI_REQUEST_DURATION.name());
             });
+
+            // Cumulative: one engine run is one series per histogram, its start fixed and its count never falling.
+            for (OtlpMetric m : List.of(OtlpMetric.GEN_AI_TIME_TO_FIRST_TOKEN, OtlpMetric.GEN_AI_REQUEST_DURATION)) {
+                List<HistogramPoint> series = receiver.received().stream().flatMap(e -> e.histograms().stream())
+                        .filter(h -> h.name().equals(m.name())).toList();
+                assertThat(series).as("%s over the exports", m.name()).hasSizeGreaterThan(1);
+                assertThat(series).extracting(HistogramPoint::startNanos).as("start of %s", m.name())
+                        .containsOnly(series.get(0).startNanos());
+                assertThat(series).extracting(HistogramPoint::count).as("count of %s", m.name()).isSorted();
+                assertThat(series).extracting(HistogramPoint::timeNanos).isSorted();
+            }
         }
+
+        // The engine is gone. Once its state is stale no GenAI histogram is sent: not the old one, not a zero one.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+            ReceivedExport export = latestExport();
+            assertThat(point(export.points(), OtlpMetric.SIGNALS_STALE.name(), null).map(Point::value)).hasValue(1.0);
+            assertThat(export.histograms()).isEmpty();
+        });
     }
 
-    private List<Point> latestPoints() {
+    private static void assertGenAiHistogram(ReceivedExport export, OtlpMetric metric, EngineHistogram engine,
+                                             String model, int port) {
+        HistogramPoint h = export.histograms().stream().filter(p -> p.name().equals(metric.name()))
+                .reduce((a, b) -> {
+                    throw new AssertionError("one point expected for " + metric.name());
+                }).orElseThrow();
+        assertThat(h.unit()).isEqualTo("s");
+        assertThat(h.temporality()).isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+        assertThat(h.scope()).isEqualTo(OtlpMetric.SCOPE);
+        assertThat(h.resource()).containsEntry("service.name", "headroom-sidecar");
+        assertThat(h.attributes()).containsOnly(
+                entry(OtlpMetric.ATTR_OPERATION, "chat"),
+                entry(OtlpMetric.ATTR_PROVIDER, "vllm"),
+                entry(OtlpMetric.ATTR_MODEL, model),
+                entry(OtlpMetric.ATTR_SERVER_ADDRESS, "127.0.0.1"),
+                entry(OtlpMetric.ATTR_SERVER_PORT, Integer.toString(port)));
+        assertThat(h.bounds()).as("%s bounds", metric.name()).isEqualTo(engine.bounds());
+        assertThat(h.bucketCounts()).as("%s bucket counts", metric.name()).isEqualTo(engine.bucketCounts());
+        assertThat(h.count()).as("%s count", metric.name()).isEqualTo(engine.count()).isGreaterThanOrEqualTo(20);
+        assertThat(h.sum()).as("%s sum", metric.name()).isCloseTo(engine.sum(), within(1e-9)).isPositive();
+        assertThat(h.startNanos()).isPositive().isLessThanOrEqualTo(h.timeNanos());
+    }
+
+    /** One histogram family of the engine's /metrics, summed over its label sets, per bucket as OTLP carries it. */
+    private record EngineHistogram(List<Double> bounds, List<Long> bucketCounts, long count, double sum) {
+    }
+
+    private static EngineHistogram engineHistogram(Exposition e, String family) {
+        MetricFamily f = e.family(family);
+        assertThat(f).as("engine family %s", family).isNotNull();
+        TreeMap<Double, Double> cumulative = new TreeMap<>();
+        double count = 0;
+        double sum = 0;
+        for (Sample s : f.samples()) {
+            if (s.name().equals(family + "_bucket")) {
+                String le = s.label("le");
+                double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                cumulative.merge(bound, s.value(), Double::sum);
+            } else if (s.name().equals(family + "_count")) {
+                count += s.value();
+            } else if (s.name().equals(family + "_sum")) {
+                sum += s.value();
+            }
+        }
+        List<Double> bounds = new ArrayList<>(cumulative.keySet());
+        assertThat(bounds).as("engine %s ends with +Inf", family).endsWith(Double.POSITIVE_INFINITY);
+        bounds.remove(bounds.size() - 1);
+        List<Long> perBucket = new ArrayList<>();
+        double below = 0;
+        for (double c : cumulative.values()) {
+            perBucket.add(Math.round(c - below));
+            below = c;
+        }
+        return new EngineHistogram(bounds, perBucket, Math.round(count), sum);
+    }
+
+    private static Exposition engineMetrics(EngineServer engine) throws Exception {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(engine.baseUri().resolve("/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return new ExpositionParser().parse(response.body(), ExpositionFormat.PROMETHEUS_TEXT);
+    }
+
+    private ReceivedExport latestExport() {
         List<ReceivedExport> all = receiver.received();
         assertThat(receiver.errors()).as("requests the receiver could not decode").isEmpty();
         assertThat(all).as("exports received").isNotEmpty();
-        return all.get(all.size() - 1).points();
+        return all.get(all.size() - 1);
     }
 
     private static Optional<Point> point(List<Point> points, String name, String quantile) {

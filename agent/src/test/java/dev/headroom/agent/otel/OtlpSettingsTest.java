@@ -14,10 +14,11 @@ class OtlpSettingsTest {
 
     /** A configuration as SmallRye would map it, with the defaults of {@link OtlpConfig}. */
     private record Config(String protocol, Optional<String> endpoint, Duration interval, String serviceName,
-                          Optional<String> pod, Map<String, String> headers) implements OtlpConfig {
+                          Optional<String> pod, Map<String, String> headers, String operationName)
+            implements OtlpConfig {
         static Config defaults() {
             return new Config("http/protobuf", Optional.empty(), Duration.ofSeconds(15), "headroom-sidecar",
-                    Optional.empty(), Map.of());
+                    Optional.empty(), Map.of(), "chat");
         }
 
         @Override
@@ -56,23 +57,27 @@ class OtlpSettingsTest {
                 .containsEntry("deployment.environment.name", "prod")
                 .doesNotContainKey("k8s.pod.name");
 
-        Config grpc = new Config("grpc", Optional.empty(), Duration.ofSeconds(5), "svc", Optional.of("llm-0"), Map.of("a", "b"));
+        Config grpc = new Config("grpc", Optional.empty(), Duration.ofSeconds(5), "svc", Optional.of("llm-0"), Map.of("a", "b"),
+                "text_completion");
         OtlpSettings settings = OtlpSettings.from(grpc);
         assertThat(settings.endpoint()).isEqualTo(URI.create("http://localhost:4317"));
         assertThat(settings.resource()).containsEntry("k8s.pod.name", "llm-0").containsEntry("service.name", "svc");
         assertThat(settings.headers()).containsEntry("a", "b");
+        assertThat(http.operationName()).isEqualTo("chat");
+        assertThat(settings.operationName()).isEqualTo("text_completion");
     }
 
     @Test
     void everyMistakeIsReportedAtOnceNamingKeyValueAndWhatIsAccepted() {
-        Config bad = new Config("thrift", Optional.of("otel-collector:4317"), Duration.ZERO, " ", Optional.empty(), Map.of());
+        Config bad = new Config("thrift", Optional.of("otel-collector:4317"), Duration.ZERO, " ", Optional.empty(), Map.of(), "");
         assertThatThrownBy(() -> OtlpSettings.from(bad))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("headroom.otlp.protocol must be 'grpc' or 'http/protobuf', was 'thrift'")
                 .hasMessageContaining("headroom.otlp.interval must be a positive duration")
-                .hasMessageContaining("headroom.otlp.service-name must not be blank");
+                .hasMessageContaining("headroom.otlp.service-name must not be blank")
+                .hasMessageContaining("headroom.otlp.operation-name must not be blank");
         Config badEndpoint = new Config("grpc", Optional.of("otel-collector:4317"), Duration.ofSeconds(1), "s",
-                Optional.empty(), Map.of());
+                Optional.empty(), Map.of(), "chat");
         assertThatThrownBy(() -> OtlpSettings.from(badEndpoint))
                 .hasMessageContaining("headroom.otlp.endpoint must be an http(s) URL")
                 .hasMessageContaining("'otel-collector:4317'");

@@ -9,6 +9,7 @@ import dev.headroom.collectors.scrape.ScrapeConfig;
 import dev.headroom.collectors.scrape.ScrapeOutcome;
 import dev.headroom.collectors.scrape.Scraper;
 import dev.headroom.collectors.engine.DialectRegistry;
+import dev.headroom.collectors.engine.EngineSample;
 
 import java.net.URI;
 import java.time.Duration;
@@ -101,7 +102,13 @@ public final class EngineMonitor {
 
     /** The state now: signals over the window as of the clock's present, so staleness keeps advancing. */
     public EngineState snapshot() {
-        Signals signals = window.signals(clock.instant());
+        Signals signals;
+        Optional<EngineSample> newest;
+        // One lock over both reads, so the sample is the one the signals were derived from.
+        synchronized (window) {
+            signals = window.signals(clock.instant());
+            newest = signals.stale() ? Optional.empty() : window.newest();
+        }
         long ok;
         long failed;
         synchronized (this) {
@@ -109,6 +116,6 @@ public final class EngineMonitor {
             failed = scrapesFailed;
         }
         return new EngineState(engineUrl, engineUp, Optional.ofNullable(lastScrape), signals,
-                Saturation.of(signals, targets), targets, ok, failed);
+                Saturation.of(signals, targets), targets, ok, failed, newest);
     }
 }

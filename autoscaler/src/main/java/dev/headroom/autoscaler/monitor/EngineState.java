@@ -3,15 +3,17 @@ package dev.headroom.autoscaler.monitor;
 import dev.headroom.autoscaler.signals.Saturation;
 import dev.headroom.autoscaler.signals.SaturationTargets;
 import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.collectors.engine.EngineSample;
 
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a monitor knows of its engine at one instant: the last scrape's outcome, the signals over the window
- * and their saturation. Immutable; the exporters (JSON, Prometheus) only read it.
+ * and their saturation. Immutable; the exporters (JSON, Prometheus, OTLP) only read it.
  *
  * @param engineUrl   the scraped URL
  * @param engineUp    whether the last scrape returned a readable payload
@@ -21,6 +23,9 @@ import java.util.Optional;
  * @param targets     the targets used
  * @param scrapesOk   scrapes that returned a sample since start
  * @param scrapesFailed scrapes that did not
+ * @param latestSample the window's newest sample (the engine's own cumulative counters and histograms, e.g. for
+ *                     re-publishing them over OTLP); empty before the first sample and whenever the signals are
+ *                     stale, so that an old reading is never presented as the engine's current one
  */
 public record EngineState(
         URI engineUrl,
@@ -30,7 +35,16 @@ public record EngineState(
         Saturation saturation,
         SaturationTargets targets,
         long scrapesOk,
-        long scrapesFailed) {
+        long scrapesFailed,
+        Optional<EngineSample> latestSample) {
+
+    public EngineState {
+        Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(latestSample, "latestSample");
+        if (signals.stale() && latestSample.isPresent()) {
+            throw new IllegalArgumentException("a stale state carries no latest sample (it would pass for current)");
+        }
+    }
 
     /**
      * @param at       when the scrape started
