@@ -4,10 +4,13 @@ import dev.headroom.collectors.gpu.DeviceStatus;
 import dev.headroom.collectors.gpu.GpuDevice;
 import dev.headroom.collectors.gpu.GpuReading;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,14 +27,22 @@ public final class GpuMeters {
     private final String source;
     private final AtomicReference<GpuReading> latest = new AtomicReference<>();
     private final Set<String> registered = new HashSet<>();
+    private final List<Meter> meters = new ArrayList<>();
 
     public GpuMeters(MeterRegistry registry, String source) {
         this.registry = registry;
         this.source = source;
-        Gauge.builder(ExportedMetric.GPU_PROBE_UP, latest, r -> r.get() == null ? 0 : r.get().up())
+        meters.add(Gauge.builder(ExportedMetric.GPU_PROBE_UP, latest, r -> r.get() == null ? 0 : r.get().up())
                 .description("1 when the GPU source (NVML or a DCGM exporter) answered the last poll, else 0")
                 .tag("source", source)
-                .register(registry);
+                .register(registry));
+    }
+
+    /** Removes every meter this object registered (see {@link SignalMeters#close()}). */
+    public synchronized void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
+        registered.clear();
     }
 
     public String source() {
@@ -52,11 +63,11 @@ public final class GpuMeters {
             String lostKey = ExportedMetric.GPU_LOST + d.uuid();
             if (registered.add(lostKey)) {
                 String uuid = d.uuid();
-                Gauge.builder(ExportedMetric.GPU_LOST, latest, r -> device(r, uuid)
+                meters.add(Gauge.builder(ExportedMetric.GPU_LOST, latest, r -> device(r, uuid)
                                 .map(x -> x.status() == DeviceStatus.LOST ? 1.0 : 0.0).orElse(Double.NaN))
                         .description("1 when the GPU stopped answering (NVML GPU_IS_LOST)")
                         .tags(tags(d))
-                        .register(registry);
+                        .register(registry));
             }
         }
     }
@@ -70,7 +81,7 @@ public final class GpuMeters {
                         .map(x -> field.apply(x).orElse(Double.NaN)).orElse(Double.NaN))
                 .description(description + " (NaN when no longer reported)")
                 .tags(tags(d));
-        gauge.register(registry);
+        meters.add(gauge.register(registry));
     }
 
     private static java.util.Optional<GpuDevice> device(AtomicReference<GpuReading> ref, String uuid) {

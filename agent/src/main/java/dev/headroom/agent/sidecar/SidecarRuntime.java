@@ -64,6 +64,9 @@ public class SidecarRuntime {
         lastGpu = null;
         if (gpu != null) {
             if (gpuMeters == null || !gpuMeters.source().equals(gpu.source())) {
+                if (gpuMeters != null) {
+                    gpuMeters.close();
+                }
                 gpuMeters = new GpuMeters(registry, gpu.source());
             }
             if (gpu.state() != ProbeState.AVAILABLE) {
@@ -149,6 +152,12 @@ public class SidecarRuntime {
             scheduler.shutdownNow();
         }
         closeGpu();
+        if (meters != null) {
+            meters.close();
+        }
+        if (gpuMeters != null) {
+            gpuMeters.close();
+        }
     }
 
     private void closeGpu() {

@@ -29,25 +29,39 @@ public final class SignalMeters {
     private final MeterRegistry registry;
     private final AtomicReference<EngineState> latest = new AtomicReference<>();
     private final List<Meter> identityMeters = new ArrayList<>();
+    private final List<Meter> fixedMeters = new ArrayList<>();
     private EngineIdentity registeredIdentity;
 
     public SignalMeters(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder(ExportedMetric.ENGINE_UP, latest, r -> r.get() != null && r.get().engineUp() ? 1 : 0)
+        fixedMeters.add(Gauge.builder(ExportedMetric.ENGINE_UP, latest, r -> r.get() != null && r.get().engineUp() ? 1 : 0)
                 .description("1 when the last scrape of the engine returned a readable payload, else 0")
-                .register(registry);
-        Gauge.builder(ExportedMetric.SIGNALS_STALE, latest, r -> r.get() == null || r.get().signals().stale() ? 1 : 0)
+                .register(registry));
+        fixedMeters.add(Gauge.builder(ExportedMetric.SIGNALS_STALE, latest, r -> r.get() == null || r.get().signals().stale() ? 1 : 0)
                 .description("1 when the newest sample is too old to stand for the engine's current load")
-                .register(registry);
-        Gauge.builder(ExportedMetric.SAMPLE_AGE, latest, r -> r.get() == null ? Double.NaN : orNaN(r.get().signals().ageSeconds()))
+                .register(registry));
+        fixedMeters.add(Gauge.builder(ExportedMetric.SAMPLE_AGE, latest, r -> r.get() == null ? Double.NaN : orNaN(r.get().signals().ageSeconds()))
                 .description("Age of the newest sample")
                 .baseUnit("seconds")
-                .register(registry);
-        Gauge.builder(ExportedMetric.SCRAPE_DURATION, latest,
+                .register(registry));
+        fixedMeters.add(Gauge.builder(ExportedMetric.SCRAPE_DURATION, latest,
                         r -> r.get() == null ? Double.NaN : r.get().lastScrape().map(l -> l.took().toNanos() / 1e9).orElse(Double.NaN))
                 .description("Duration of the last scrape of the engine")
                 .baseUnit("seconds")
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * Removes every meter this object registered. Micrometer keeps a meter per id and hands the existing one back
+     * on a second registration, with the state it was first bound to; a registry that outlives this object (the
+     * global composite does, across application restarts in one JVM) would otherwise keep reading a dead state.
+     */
+    public synchronized void close() {
+        identityMeters.forEach(registry::remove);
+        identityMeters.clear();
+        fixedMeters.forEach(registry::remove);
+        fixedMeters.clear();
+        registeredIdentity = null;
     }
 
     /** Called once after every scrape, from the scraping thread, with the state that scrape produced. */
@@ -61,10 +75,14 @@ public final class SignalMeters {
     }
 
     private Counter scrapes(String outcome) {
-        return Counter.builder(ExportedMetric.SCRAPES)
+        Counter counter = Counter.builder(ExportedMetric.SCRAPES)
                 .description("Scrapes of the engine by outcome (ok, or the failure kind)")
                 .tag("outcome", outcome)
                 .register(registry);
+        if (!fixedMeters.contains(counter)) {
+            fixedMeters.add(counter);
+        }
+        return counter;
     }
 
     private void registerIdentityMeters(EngineIdentity identity) {
