@@ -123,6 +123,10 @@ class ControllerRoleTest {
             }
             client.close();
             server.destroy();
+            // The application (and its registry) outlives this test: leave /q/metrics as the other tests expect it.
+            for (String name : List.of(ControllerMeters.DESIRED, ControllerMeters.CURRENT, ControllerMeters.DECISIONS)) {
+                registry.find(name).meters().forEach(registry::remove);
+            }
         }
     }
 
