@@ -15,13 +15,13 @@ import java.util.List;
  * (what nvidia-smi shows), memory is what the engine pre-allocated. Lets the demo's sidecar export GPU metrics
  * exactly as it does on a real node.
  */
-final class SimulatedGpuProbe implements GpuProbe {
+public final class SimulatedGpuProbe implements GpuProbe {
 
     private final EngineServer engine;
     private final InstantSource clock;
     private volatile boolean closed;
 
-    SimulatedGpuProbe(EngineServer engine, InstantSource clock) {
+    public SimulatedGpuProbe(EngineServer engine, InstantSource clock) {
         this.engine = engine;
         this.clock = clock;
     }

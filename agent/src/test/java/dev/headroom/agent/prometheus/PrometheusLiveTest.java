@@ -2,15 +2,29 @@ package dev.headroom.agent.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import dev.headroom.agent.controller.ControllerConfig;
+import dev.headroom.agent.controller.ControllerMeters;
+import dev.headroom.agent.controller.ControllerRun;
+import dev.headroom.agent.demo.SimulatedGpuProbe;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
+import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
+import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
-import dev.headroom.simulator.EngineSnapshot;
 import dev.headroom.simulator.LoadGenerator;
 import dev.headroom.simulator.ServerOptions;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -18,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
@@ -30,12 +44,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,10 +61,19 @@ import static org.awaitility.Awaitility.await;
  * under load; every dashboard panel's query and every alert expression then runs through Prometheus's
  * HTTP API and must return data: no dead panel, no alert on a series that does not exist.
  *
- * <p>Two extra targets stand in for series the sidecar does not serve in this setup, and say so in their
- * job names: {@code gpu-standin} renders the simulated engine's GPU readings (its {@code /gpu} view) under
- * the sidecar's GPU names, and {@code controller-standin} serves a fixed controller exposition (desired 3,
- * current 2, decisions by reason) under the controller's names.
+ * <p>Every series comes from the real components, through the one Quarkus application under test: the sidecar
+ * polls a {@link SimulatedGpuProbe} (the simulated engine's GPU as NVML reports it) on each scrape and exports
+ * {@code headroom_gpu_*} itself, and a real {@link ControllerRun} in the same application, against fabric8's
+ * CRUD API server, watches a HeadroomPolicy whose one pod points at this application's own {@code /v1/signals}
+ * and exports {@code headroom_desired_replicas}, {@code headroom_current_replicas} and
+ * {@code headroom_scaling_decisions_total}. Its mode is {@code direct}, but the API server refuses every write
+ * to the scale subresource (403, as for a ServiceAccount without {@code update} on {@code deployments/scale}):
+ * the controller decides to scale up and cannot, which is what the controller alert is for.
+ *
+ * <p>Prometheus scrapes the one {@code /q/metrics} twice, as {@code dashboards/prometheus/scrape-headroom.yml}
+ * does a sidecar and a controller pod: job {@code headroom-sidecar} adds where the sidecar runs (namespace,
+ * pod, workload) and drops the controller's series; job {@code headroom-controller} keeps only those, with the
+ * labels the controller gives them ({@code honor_labels}).
  */
 @QuarkusTest
 class PrometheusLiveTest {
@@ -56,19 +81,8 @@ class PrometheusLiveTest {
     private static final String NAMESPACE = "inference";
     private static final String POD = "chat-0";
     private static final String WORKLOAD = "chat";
-    private static final String CONTROLLER_EXPOSITION = """
-            # HELP headroom_desired_replicas Replicas the controller wants.
-            # TYPE headroom_desired_replicas gauge
-            headroom_desired_replicas{namespace="inference",workload="chat"} 3
-            # HELP headroom_current_replicas Replicas the workload has.
-            # TYPE headroom_current_replicas gauge
-            headroom_current_replicas{namespace="inference",workload="chat"} 2
-            # HELP headroom_scaling_decisions_total Scaling decisions by reason.
-            # TYPE headroom_scaling_decisions_total counter
-            headroom_scaling_decisions_total{namespace="inference",workload="chat",reason="scale_up"} 4
-            headroom_scaling_decisions_total{namespace="inference",workload="chat",reason="within_tolerance"} 17
-            headroom_scaling_decisions_total{namespace="inference",workload="chat",reason="held_missing_data"} 1
-            """;
+    /** The controller's series, which only the controller job keeps. */
+    private static final String CONTROLLER_SERIES = "headroom_(desired_replicas|current_replicas|scaling_decisions_total)";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -79,6 +93,12 @@ class PrometheusLiveTest {
     @Inject
     SidecarConfig config;
 
+    @Inject
+    ControllerConfig controllerConfig;
+
+    @Inject
+    MeterRegistry registry;
+
     @TestHTTPResource("/q/metrics")
     URL sidecarMetrics;
 
@@ -87,13 +107,20 @@ class PrometheusLiveTest {
         Path prometheusBinary = PrometheusTools.require("prometheus");
         String model = EngineConfig.demo().modelName();
         Process prometheus = null;
-        HttpServer standins = null;
+        ForbiddenScaleDispatcher apiServer = new ForbiddenScaleDispatcher();
+        KubernetesMockServer kubernetes = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                apiServer, false);
+        ControllerRun controller = null;
         try (EngineServer engine = EngineServer.start(EngineConfig.demo(), ServerOptions.defaults().withTimeScale(2))) {
             sidecar.start(SidecarSettings.from(config, engine.baseUri().resolve("/metrics"))
-                    .withScrapeInterval(Duration.ofMillis(250)));
-            standins = standins(engine::snapshot);
+                    .withScrapeInterval(Duration.ofMillis(250)),
+                    Optional.of(new SimulatedGpuProbe(engine, InstantSource.system())));
+            kubernetes.init(InetAddress.getLoopbackAddress(), 0);
+            KubernetesClient client = kubernetes.createClient(b -> b.editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig());
+            workload(client, sidecarMetrics.getPort());
+            controller = ControllerRun.start(client, controllerConfig, registry);
             int port = freePort();
-            Path configFile = writeConfig(dir, standins.getAddress().getPort());
+            Path configFile = writeConfig(dir);
             prometheus = new ProcessBuilder(prometheusBinary.toString(),
                     "--config.file=" + configFile,
                     "--storage.tsdb.path=" + dir.resolve("tsdb"),
@@ -133,10 +160,27 @@ class PrometheusLiveTest {
                                 assertThat(query(api, expr)).as("alert %s: %s", alert.getKey(), expr).isNotEmpty();
                             }
                             // Under this overload the saturation alert's own condition holds, and the
-                            // controller stand-in is short of its desired replicas.
+                            // controller, refused the scale-up it decided, stays short of its desired replicas.
                             assertThat(query(api, alerts.get("HeadroomSaturationAboveTarget"))).isNotEmpty();
                             assertThat(query(api, alerts.get("HeadroomControllerCannotAct"))).isNotEmpty();
                         });
+
+                // The GPU series are the sidecar's own, read from the probe; the replica series the controller's.
+                assertThat(query(api, "headroom_gpu_utilization_ratio{job=\"headroom-sidecar\",pod=\"" + POD + "\"}"))
+                        .isNotEmpty();
+                assertThat(query(api, "headroom_gpu_probe_up{job=\"headroom-sidecar\",source=\"simulated\"} == 1"))
+                        .isNotEmpty();
+                assertThat(numbers(query(api, "headroom_current_replicas{job=\"headroom-controller\",namespace=\""
+                        + NAMESPACE + "\",workload=\"" + WORKLOAD + "\"}"))).containsExactly(1.0);
+                assertThat(numbers(query(api, "headroom_desired_replicas{job=\"headroom-controller\",namespace=\""
+                        + NAMESPACE + "\",workload=\"" + WORKLOAD + "\"}"))).singleElement()
+                        .satisfies(desired -> assertThat(desired).isGreaterThan(1.0));
+                // The controller decided to scale up, tried, and was refused: it did not act.
+                WorkloadDecision latest = controller.controller().latest(NAMESPACE, WORKLOAD).orElseThrow();
+                assertThat(latest.mode()).isEqualTo(ScalingMode.DIRECT);
+                assertThat(latest.acted()).isFalse();
+                assertThat(latest.actionError()).hasValueSatisfying(e -> assertThat(e).contains("forbidden"));
+                assertThat(apiServer.refused()).isPositive();
 
                 // Each variable's label_values() finds the value the panels were queried with.
                 for (Dashboard d : dashboards) {
@@ -164,10 +208,47 @@ class PrometheusLiveTest {
                     prometheus.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
             }
-            if (standins != null) {
-                standins.stop(0);
+            if (controller != null) {
+                controller.close();
+            }
+            kubernetes.destroy();
+            // The application (and its registry) outlives this test: leave /q/metrics as the other tests expect it.
+            for (String name : List.of(ControllerMeters.DESIRED, ControllerMeters.CURRENT, ControllerMeters.DECISIONS)) {
+                registry.find(name).meters().forEach(registry::remove);
             }
         }
+    }
+
+    /**
+     * Deployment {@code inference/chat} at one replica, its one ready pod {@code chat-0} whose sidecar is this
+     * application (its HTTP port), and a HeadroomPolicy in {@code direct} mode with a queue target the overload
+     * exceeds.
+     */
+    private static void workload(KubernetesClient client, int sidecarPort) {
+        client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder().withNewMetadata()
+                .withName(WORKLOAD).withNamespace(NAMESPACE).endMetadata().withNewSpec().withReplicas(1)
+                .withNewSelector().addToMatchLabels("app", WORKLOAD).endSelector().endSpec().build()).create();
+        client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(POD)
+                .withNamespace(NAMESPACE).addToLabels("app", WORKLOAD)
+                .addToAnnotations("headroom.dev/sidecar-port", Integer.toString(sidecarPort)).endMetadata()
+                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
+                .withStartTime(Instant.now().minus(Duration.ofMinutes(5)).toString())
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
+        HeadroomPolicy policy = new HeadroomPolicy();
+        policy.getMetadata().setName(WORKLOAD);
+        policy.getMetadata().setNamespace(NAMESPACE);
+        HeadroomPolicySpec spec = new HeadroomPolicySpec();
+        spec.scaleTargetRef = new HeadroomPolicySpec.ScaleTargetRef();
+        spec.scaleTargetRef.apiVersion = "apps/v1";
+        spec.scaleTargetRef.kind = "Deployment";
+        spec.scaleTargetRef.name = WORKLOAD;
+        spec.selector = new LabelSelectorBuilder().addToMatchLabels("app", WORKLOAD).build();
+        spec.minReplicas = 1;
+        spec.maxReplicas = 8;
+        spec.targets = Map.of("queue", 4.0);
+        spec.mode = ScalingMode.DIRECT;
+        policy.setSpec(spec);
+        client.resources(HeadroomPolicy.class).inNamespace(NAMESPACE).resource(policy).create();
     }
 
     /** Turns each top-level comparison (written " > ", " != ", ...) into a bool one, which keeps every series. */
@@ -179,9 +260,8 @@ class PrometheusLiveTest {
         return out;
     }
 
-    private Path writeConfig(Path dir, int standinPort) throws IOException {
-        String sidecarTarget = sidecarMetrics.getHost() + ":" + sidecarMetrics.getPort();
-        String standin = "127.0.0.1:" + standinPort;
+    private Path writeConfig(Path dir) throws IOException {
+        String target = sidecarMetrics.getHost() + ":" + sidecarMetrics.getPort();
         String config = """
                 global:
                   scrape_interval: 1s
@@ -194,57 +274,24 @@ class PrometheusLiveTest {
                     static_configs:
                       - targets: ['%s']
                         labels: {namespace: %s, pod: %s, workload: %s}
-                  - job_name: gpu-standin
-                    metrics_path: /gpu-metrics
-                    static_configs:
-                      - targets: ['%s']
-                        labels: {namespace: %s, pod: %s, workload: %s}
-                  - job_name: controller-standin
-                    metrics_path: /controller-metrics
+                    metric_relabel_configs:
+                      - source_labels: [__name__]
+                        regex: '%s'
+                        action: drop
+                  - job_name: headroom-controller
+                    metrics_path: /q/metrics
                     honor_labels: true
                     static_configs:
                       - targets: ['%s']
+                    metric_relabel_configs:
+                      - source_labels: [__name__]
+                        regex: '%s'
+                        action: keep
                 """.formatted(PrometheusTools.DASHBOARDS.resolve("prometheus/headroom-alerts.yml"),
-                sidecarTarget, NAMESPACE, POD, WORKLOAD, standin, NAMESPACE, POD, WORKLOAD, standin);
+                target, NAMESPACE, POD, WORKLOAD, CONTROLLER_SERIES, target, CONTROLLER_SERIES);
         Path file = dir.resolve("prometheus.yml");
         Files.writeString(file, config);
         return file;
-    }
-
-    /** The stand-in targets: GPU readings of the simulated engine now, and the fixed controller exposition. */
-    private static HttpServer standins(Supplier<EngineSnapshot> engine) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/gpu-metrics", exchange -> {
-            try (exchange) {
-                EngineSnapshot s = engine.get();
-                String labels = "{gpu=\"0\",uuid=\"GPU-simulated-0\",model=\"Simulated GPU\"}";
-                String body = String.format(Locale.ROOT, """
-                        # TYPE headroom_gpu_probe_up gauge
-                        headroom_gpu_probe_up 1
-                        # TYPE headroom_gpu_utilization_ratio gauge
-                        headroom_gpu_utilization_ratio%s %s
-                        # TYPE headroom_gpu_memory_used_bytes gauge
-                        headroom_gpu_memory_used_bytes%s %d
-                        # TYPE headroom_gpu_memory_total_bytes gauge
-                        headroom_gpu_memory_total_bytes%s %d
-                        """, labels, s.gpuUtilization(), labels, s.gpuMemoryUsedBytes(), labels, s.gpuMemoryTotalBytes());
-                send(exchange, body);
-            }
-        });
-        server.createContext("/controller-metrics", exchange -> {
-            try (exchange) {
-                send(exchange, CONTROLLER_EXPOSITION);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private static void send(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
