@@ -132,9 +132,12 @@ class PrometheusLiveTest {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> running.isAlive()
                     && get(api.resolve("/-/ready")).statusCode() == 200);
 
-            // Overload: a steady 12 requests/s for at most 40 s, bounded in count and in flight.
-            LoadGenerator.Plan plan = LoadGenerator.Plan.ramp(engine.baseUri(), 12, 12, Duration.ofSeconds(40))
-                    .withBounds(480, 96);
+            // Overload: a steady 12 requests/s, bounded in count and in flight. It lasts longer than the wait for
+            // data below plus the checks after it (closing it stops it at once), so that the overload still holds
+            // when the last of them runs on a slow machine: a load that ended early let the queue drain and the
+            // saturation condition lapse before the wait was over.
+            LoadGenerator.Plan plan = LoadGenerator.Plan.ramp(engine.baseUri(), 12, 12, Duration.ofSeconds(90))
+                    .withBounds(1080, 96);
             try (LoadGenerator load = LoadGenerator.start(plan)) {
                 Map<String, String> variables = Map.of("namespace", NAMESPACE, "model", model, "pod", POD,
                         "workload", WORKLOAD, "__rate_interval", "30s", "datasource", "prometheus");

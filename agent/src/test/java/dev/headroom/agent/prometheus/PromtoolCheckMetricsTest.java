@@ -13,6 +13,7 @@ import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,15 +41,24 @@ class PromtoolCheckMetricsTest {
     @Test
     void theSidecarsExpositionPassesPromtool() throws Exception {
         Path promtool = PrometheusTools.require("promtool");
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
         try (EngineServer engine = EngineServer.start(EngineConfig.demo(), ServerOptions.defaults().withTimeScale(4))) {
-            sidecar.start(SidecarSettings.from(config, engine.baseUri().resolve("/metrics"))
-                    .withScrapeInterval(Duration.ofMillis(200)));
-            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            URI metricsUrl = engine.baseUri().resolve("/metrics");
+            sidecar.start(SidecarSettings.from(config, metricsUrl).withScrapeInterval(Duration.ofMillis(200)));
             for (int i = 0; i < 16; i++) {
                 inFlight.add(engine.submit(300, 150));
             }
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(metrics())
-                    .containsPattern("headroom_time_to_first_token_seconds\\{model=\"[^\"]+\",quantile=\"0.95\"} \\d"));
+            // Wait for this engine's own data, read by the sidecar: the shared registry may still show an earlier
+            // engine's values, which would satisfy a wait on the exposition alone before this engine was read.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sidecar.snapshot()).hasValueSatisfying(s -> {
+                assertThat(s.engineUrl()).isEqualTo(metricsUrl);
+                assertThat(s.lastScrape()).hasValueSatisfying(l -> assertThat(l.ok()).isTrue());
+                assertThat(s.signals().get(Signal.TTFT_P95)).isPresent();
+            }));
+            // Every family a finding is expected for is in the exposition before promtool reads it.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                    .containsPattern("headroom_time_to_first_token_seconds\\{model=\"[^\"]+\",quantile=\"0.95\"} \\d")
+                    .contains(EXPECTED_FAMILIES));
             String headroomFamilies = headroomFamilies(metrics());
             assertThat(headroomFamilies).contains("# TYPE headroom_engine_up gauge");
             var outcome = PrometheusTools.run(Path.of("."), Duration.ofSeconds(60),
@@ -62,9 +72,16 @@ class PromtoolCheckMetricsTest {
                     "# HELP headroom_things Things.\n# TYPE headroom_things counter\nheadroom_things 1\n"
                             .getBytes(StandardCharsets.UTF_8), promtool.toString(), "check", "metrics");
             assertThat(broken.output()).contains("counter metrics should have \"_total\" suffix");
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).cancel(true);
+        } finally {
+            inFlight.forEach(f -> f.cancel(true));
         }
     }
+
+    /** The families promtool has a finding about: each must be in the exposition it reads. */
+    private static final String[] EXPECTED_FAMILIES = {
+            ExportedMetric.of(Signal.E2E_P95).name() + "{", ExportedMetric.of(Signal.ITL_P95).name() + "{",
+            ExportedMetric.of(Signal.QUEUE_TIME_P95).name() + "{", ExportedMetric.of(Signal.TTFT_P95).name() + "{",
+            ExportedMetric.SCRAPES + "_total{"};
 
     /**
      * promtool's findings that stay, each with its reason in src/docs/observability.md: latency quantiles are
