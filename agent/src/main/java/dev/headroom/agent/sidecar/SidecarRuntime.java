@@ -62,6 +62,11 @@ public class SidecarRuntime {
         closeGpu();
         gpu = gpuProbe.orElse(null);
         lastGpu = null;
+        if (gpu == null && gpuMeters != null) {
+            // No probe now: the last probe's series would describe GPUs nobody reads any more.
+            gpuMeters.close();
+            gpuMeters = null;
+        }
         if (gpu != null) {
             if (gpuMeters == null || !gpuMeters.source().equals(gpu.source())) {
                 if (gpuMeters != null) {
