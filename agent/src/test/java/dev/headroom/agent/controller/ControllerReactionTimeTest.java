@@ -1,5 +1,6 @@
 package dev.headroom.agent.controller;
 
+import dev.headroom.autoscaler.kubernetes.ScaleSubresourceDispatcher;
 import dev.headroom.autoscaler.kubernetes.Backoff;
 import dev.headroom.autoscaler.kubernetes.DecisionListener;
 import dev.headroom.autoscaler.kubernetes.EventRecorder;
@@ -56,7 +57,7 @@ class ControllerReactionTimeTest {
     static final int TRIALS = Integer.getInteger("headroom.reaction.trials", 3);
     static final Duration SCRAPE = Duration.parse("PT" + System.getProperty("headroom.reaction.scrape", "1s"));
 
-    final ScaleApiDispatcher dispatcher = new ScaleApiDispatcher();
+    final ScaleSubresourceDispatcher dispatcher = new ScaleSubresourceDispatcher();
     final Map<String, Long> firstChangeDecided = new ConcurrentHashMap<>();
     final Map<String, WorkloadDecision> firstChange = new ConcurrentHashMap<>();
     final List<AutoCloseable> trial = new ArrayList<>();
@@ -131,7 +132,7 @@ class ControllerReactionTimeTest {
             }
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                     .until(() -> dispatcher.writes().stream().anyMatch(w -> w.parent().contains("/namespaces/" + ns + "/")));
-            ScaleApiDispatcher.ScaleWrite write = dispatcher.writes().stream()
+            ScaleSubresourceDispatcher.ScaleWrite write = dispatcher.writes().stream()
                     .filter(w -> w.parent().contains("/namespaces/" + ns + "/")).findFirst().orElseThrow();
             assertThat(write.replicas()).isGreaterThan(2);
             // The listener hears of the decision just after the write it led to.

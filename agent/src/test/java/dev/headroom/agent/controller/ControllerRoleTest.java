@@ -1,5 +1,6 @@
 package dev.headroom.agent.controller;
 
+import dev.headroom.autoscaler.kubernetes.ScaleSubresourceDispatcher;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
@@ -52,7 +53,7 @@ class ControllerRoleTest {
 
     @Test
     void aScaleUpIsServedWithItsPerSignalInputsAndCounted() throws Exception {
-        ScaleApiDispatcher dispatcher = new ScaleApiDispatcher();
+        ScaleSubresourceDispatcher dispatcher = new ScaleSubresourceDispatcher();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);

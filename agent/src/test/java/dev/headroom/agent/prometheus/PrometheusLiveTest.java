@@ -1,5 +1,6 @@
 package dev.headroom.agent.prometheus;
 
+import dev.headroom.autoscaler.kubernetes.ScaleSubresourceDispatcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.agent.controller.ControllerConfig;
@@ -107,7 +108,8 @@ class PrometheusLiveTest {
         Path prometheusBinary = PrometheusTools.require("prometheus");
         String model = EngineConfig.demo().modelName();
         Process prometheus = null;
-        ForbiddenScaleDispatcher apiServer = new ForbiddenScaleDispatcher();
+        ScaleSubresourceDispatcher apiServer = new ScaleSubresourceDispatcher();
+        apiServer.forbidWrites();
         KubernetesMockServer kubernetes = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 apiServer, false);
         ControllerRun controller = null;

@@ -13,43 +13,73 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * fabric8's CRUD server plus the {@code scale} subresource as the API server serves it: {@code GET .../scale}
  * reads {@code spec.replicas} of the parent with its {@code resourceVersion}; {@code PUT .../scale} with a
  * stale {@code resourceVersion} answers 409 Conflict, else sets {@code spec.replicas} on the stored parent.
- * A test can make another writer touch the target just before the next scale write (a real conflict), or have
- * the next writes fail with a server error.
+ * A test can make another writer touch the target just before the next scale write (a real conflict), have the
+ * next writes fail with a server error, or forbid writes as RBAC does; every applied write is logged with the
+ * moment it arrived. Shared with the agent's tests through this module's test jar.
  */
-final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
+public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
+
+    /** One scale write the server applied: the parent's path, the count written, and when it arrived. */
+    public record ScaleWrite(String parent, int replicas, long arrivedNanos) {
+    }
 
     private final AtomicInteger concurrentWritesToCause = new AtomicInteger();
     private final AtomicInteger serverErrorsToCause = new AtomicInteger();
     private final AtomicInteger scaleWrites = new AtomicInteger();
     private final AtomicInteger conflictsAnswered = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+    private final List<ScaleWrite> applied = new CopyOnWriteArrayList<>();
+    private volatile boolean forbidWrites;
 
     /** Before each of the next {@code n} scale writes, another writer updates the target. */
-    void touchTargetBeforeNextScaleWrites(int n) {
+    public void touchTargetBeforeNextScaleWrites(int n) {
         concurrentWritesToCause.set(n);
     }
 
     /** The next {@code n} scale writes answer HTTP 500. */
-    void failNextScaleWrites(int n) {
+    public void failNextScaleWrites(int n) {
         serverErrorsToCause.set(n);
     }
 
-    int scaleWrites() {
+    /**
+     * Every scale write answers 403 Forbidden, worded as the API server words it when the controller's
+     * ServiceAccount lacks {@code update} on {@code deployments/scale}: deciding but unable to act.
+     */
+    public void forbidWrites() {
+        forbidWrites = true;
+    }
+
+    /** Scale writes received, applied or not. */
+    public int scaleWrites() {
         return scaleWrites.get();
     }
 
-    int conflictsAnswered() {
+    public int conflictsAnswered() {
         return conflictsAnswered.get();
+    }
+
+    /** Scale writes refused as forbidden. */
+    public int refused() {
+        return refused.get();
+    }
+
+    /** The scale writes the server applied, in arrival order. */
+    public List<ScaleWrite> writes() {
+        return List.copyOf(applied);
     }
 
     @Override
     public synchronized MockResponse dispatch(RecordedRequest request) {
+        long arrived = System.nanoTime();
         String path = request.getPath();
         int q = path.indexOf('?');
         String bare = q < 0 ? path : path.substring(0, q);
@@ -59,7 +89,7 @@ final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
                 return getScale(parent);
             }
             if (request.method() == HttpMethod.PUT) {
-                return putScale(parent, request.getUtf8Body());
+                return putScale(parent, request.getUtf8Body(), arrived);
             }
         }
         return super.dispatch(request);
@@ -81,8 +111,15 @@ final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
         return json(200, scaleOf(target));
     }
 
-    private MockResponse putScale(String parent, String body) {
+    private MockResponse putScale(String parent, String body, long arrived) {
         scaleWrites.incrementAndGet();
+        if (forbidWrites) {
+            refused.incrementAndGet();
+            String name = parent.substring(parent.lastIndexOf('/') + 1);
+            return status(403, "Forbidden", "deployments.apps \"" + name + "\" is forbidden: User "
+                    + "\"system:serviceaccount:headroom:headroom-controller\" cannot update resource "
+                    + "\"deployments/scale\" in API group \"apps\"");
+        }
         if (serverErrorsToCause.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return status(500, "InternalError", "etcd is having a bad day");
         }
@@ -109,6 +146,7 @@ final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
         Map<String, Object> spec = (Map<String, Object>) target.getAdditionalProperties().get("spec");
         spec.put("replicas", wanted.getSpec().getReplicas());
         update(parent, target);
+        applied.add(new ScaleWrite(parent, wanted.getSpec().getReplicas(), arrived));
         return json(200, scaleOf(read(parent)));
     }
 
