@@ -4,13 +4,11 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
-import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -146,10 +144,7 @@ public final class DemoReport {
         XYPlot top = linePlot(ratios, "percent", new Color[] {new Color(0x9e9e9e), new Color(0x1f77b4), new Color(0xd62728)});
         // Saturation climbs far past 100 % in overload; clip the axis so the pinned GPU line stays readable.
         top.getRangeAxis().setRange(0, 200);
-        ValueMarker atTarget = new ValueMarker(100);
-        atTarget.setPaint(Color.DARK_GRAY);
-        atTarget.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
-        top.addRangeMarker(atTarget);
+        top.addRangeMarker(Charts.dashedLine(100));
         plot.add(top, 3);
 
         XYSeriesCollection load = new XYSeriesCollection();
@@ -168,27 +163,10 @@ public final class DemoReport {
     }
 
     private XYSeries series(String name, ToDoubleFunction<DemoTick> value) {
-        XYSeries s = new XYSeries(name, false, true);
-        for (DemoTick t : ticks) {
-            double v = value.applyAsDouble(t);
-            // A gap, not a zero: unknown is drawn as missing.
-            s.add(t.elapsedSeconds(), Double.isFinite(v) ? v : null);
-        }
-        return s;
+        return Charts.series(name, ticks, DemoTick::elapsedSeconds, value);
     }
 
     private static XYPlot linePlot(XYSeriesCollection data, String axis, Color[] colours) {
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-        for (int i = 0; i < colours.length; i++) {
-            renderer.setSeriesPaint(i, colours[i]);
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        NumberAxis range = new NumberAxis(axis);
-        range.setAutoRangeIncludesZero(true);
-        XYPlot p = new XYPlot(data, null, range, renderer);
-        p.setBackgroundPaint(Color.WHITE);
-        p.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        p.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        return p;
+        return Charts.plot(data, axis, new XYLineAndShapeRenderer(true, false), colours);
     }
 }

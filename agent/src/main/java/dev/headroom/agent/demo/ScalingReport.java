@@ -4,7 +4,6 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
-import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -12,7 +11,6 @@ import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -142,10 +140,7 @@ public final class ScalingReport {
         XYPlot bottom = plot(saturation, "saturation", new XYLineAndShapeRenderer(true, false),
                 new Color[] {new Color(0xd62728)});
         bottom.getRangeAxis().setRange(0, 2);
-        ValueMarker target = new ValueMarker(1.0);
-        target.setPaint(Color.DARK_GRAY);
-        target.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
-        bottom.addRangeMarker(target);
+        bottom.addRangeMarker(Charts.dashedLine(1.0));
         plot.add(bottom, 1);
 
         JFreeChart chart = new JFreeChart("Replicas follow saturation: up on the queue, down after the window",
@@ -155,26 +150,10 @@ public final class ScalingReport {
     }
 
     private XYSeries series(String name, ToDoubleFunction<ScalingTick> value) {
-        XYSeries s = new XYSeries(name, false, true);
-        for (ScalingTick t : ticks) {
-            double v = value.applyAsDouble(t);
-            // A gap, not a zero: unknown is drawn as missing.
-            s.add(t.elapsedSeconds(), Double.isFinite(v) ? v : null);
-        }
-        return s;
+        return Charts.series(name, ticks, ScalingTick::elapsedSeconds, value);
     }
 
     private static XYPlot plot(XYSeriesCollection data, String axis, XYItemRenderer renderer, Color[] colours) {
-        for (int i = 0; i < colours.length; i++) {
-            renderer.setSeriesPaint(i, colours[i]);
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        NumberAxis range = new NumberAxis(axis);
-        range.setAutoRangeIncludesZero(true);
-        XYPlot p = new XYPlot(data, null, range, renderer);
-        p.setBackgroundPaint(Color.WHITE);
-        p.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        p.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        return p;
+        return Charts.plot(data, axis, renderer, colours);
     }
 }
