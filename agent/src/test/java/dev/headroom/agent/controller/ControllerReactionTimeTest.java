@@ -1,6 +1,7 @@
 package dev.headroom.agent.controller;
 
 import dev.headroom.autoscaler.kubernetes.ScaleSubresourceDispatcher;
+import dev.headroom.autoscaler.kubernetes.Workloads;
 import dev.headroom.autoscaler.kubernetes.Backoff;
 import dev.headroom.autoscaler.kubernetes.DecisionListener;
 import dev.headroom.autoscaler.kubernetes.EventRecorder;
@@ -10,16 +11,12 @@ import dev.headroom.autoscaler.kubernetes.LeadershipCheck;
 import dev.headroom.autoscaler.kubernetes.SidecarPoller;
 import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
-import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.policy.DecisionReason;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.ServerOptions;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -161,9 +158,7 @@ class ControllerReactionTimeTest {
 
     /** Deployment {@code engine} with {@code n} replicas in {@code ns}, a pod per replica, its sidecar and engine. */
     List<EngineServer> workload(String ns, int n) throws Exception {
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName("engine")
-                .withNamespace(ns).endMetadata().withNewSpec().withReplicas(n).withNewSelector()
-                .addToMatchLabels("app", "engine").endSelector().endSpec().build()).create();
+        Workloads.deployment(client, ns, "engine", n);
         List<EngineServer> engines = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             EngineServer engine = EngineServer.start(EngineConfig.demo(), ServerOptions.defaults());
@@ -171,28 +166,10 @@ class ControllerReactionTimeTest {
             engines.add(engine);
             HttpSidecar sidecar = new HttpSidecar(engine, SCRAPE);
             trial.add(0, sidecar);
-            client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("engine-" + i)
-                    .withNamespace(ns).addToLabels("app", "engine")
-                    .addToAnnotations("headroom.dev/sidecar-port", Integer.toString(sidecar.port())).endMetadata()
-                    .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
-                    .withStartTime(Instant.now().minus(Duration.ofMinutes(5)).toString())
-                    .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
+            Workloads.pod(client, ns, "engine-" + i, "engine", sidecar.port(), true, Instant.now().minus(Duration.ofMinutes(5)));
         }
-        HeadroomPolicy p = new HeadroomPolicy();
-        p.getMetadata().setName("engine");
-        p.getMetadata().setNamespace(ns);
-        HeadroomPolicySpec s = new HeadroomPolicySpec();
-        s.scaleTargetRef = new HeadroomPolicySpec.ScaleTargetRef();
-        s.scaleTargetRef.apiVersion = "apps/v1";
-        s.scaleTargetRef.kind = "Deployment";
-        s.scaleTargetRef.name = "engine";
-        s.selector = new LabelSelectorBuilder().addToMatchLabels("app", "engine").build();
-        s.minReplicas = n;
-        s.maxReplicas = 8;
-        s.targets = Map.of("queue", 4.0, "kv_utilization", 0.8);
-        s.mode = ScalingMode.DIRECT;
-        p.setSpec(s);
-        client.resources(HeadroomPolicy.class).inNamespace(ns).resource(p).create();
+        Workloads.policy(client, ns, "engine",
+                Workloads.spec("engine", ScalingMode.DIRECT, n, 8, Map.of("queue", 4.0, "kv_utilization", 0.8)));
         return engines;
     }
 }

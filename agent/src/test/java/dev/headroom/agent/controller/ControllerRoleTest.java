@@ -1,15 +1,11 @@
 package dev.headroom.agent.controller;
 
 import dev.headroom.autoscaler.kubernetes.ScaleSubresourceDispatcher;
-import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
-import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
+import dev.headroom.autoscaler.kubernetes.Workloads;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.ServerOptions;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -137,9 +133,7 @@ class ControllerRoleTest {
 
     /** Deployment {@code llm/engine} at 2 replicas, two ready pods whose sidecars watch engines with a queue. */
     private static void workload(KubernetesClient client, List<AutoCloseable> owned) throws Exception {
-        client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("engine")
-                .withNamespace(NS).endMetadata().withNewSpec().withReplicas(2).withNewSelector()
-                .addToMatchLabels("app", "engine").endSelector().endSpec().build()).create();
+        Workloads.deployment(client, NS, "engine", 2);
         for (int i = 0; i < 2; i++) {
             EngineServer engine = EngineServer.start(EngineConfig.demo(), ServerOptions.defaults());
             owned.add(engine);
@@ -150,27 +144,9 @@ class ControllerRoleTest {
             }
             HttpSidecar sidecar = new HttpSidecar(engine, Duration.ofMillis(200));
             owned.add(0, sidecar);
-            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("engine-" + i)
-                    .withNamespace(NS).addToLabels("app", "engine")
-                    .addToAnnotations("headroom.dev/sidecar-port", Integer.toString(sidecar.port())).endMetadata()
-                    .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
-                    .withStartTime(Instant.now().minus(Duration.ofMinutes(5)).toString())
-                    .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
+            Workloads.pod(client, NS, "engine-" + i, "engine", sidecar.port(), true, Instant.now().minus(Duration.ofMinutes(5)));
         }
-        HeadroomPolicy p = new HeadroomPolicy();
-        p.getMetadata().setName("engine");
-        p.getMetadata().setNamespace(NS);
-        HeadroomPolicySpec s = new HeadroomPolicySpec();
-        s.scaleTargetRef = new HeadroomPolicySpec.ScaleTargetRef();
-        s.scaleTargetRef.apiVersion = "apps/v1";
-        s.scaleTargetRef.kind = "Deployment";
-        s.scaleTargetRef.name = "engine";
-        s.selector = new LabelSelectorBuilder().addToMatchLabels("app", "engine").build();
-        s.minReplicas = 1;
-        s.maxReplicas = 8;
-        s.targets = Map.of("queue", 4.0, "e2e_p95", 60.0);
-        s.mode = ScalingMode.DRY_RUN;
-        p.setSpec(s);
-        client.resources(HeadroomPolicy.class).inNamespace(NS).resource(p).create();
+        Workloads.policy(client, NS, "engine",
+                Workloads.spec("engine", ScalingMode.DRY_RUN, 1, 8, Map.of("queue", 4.0, "e2e_p95", 60.0)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.headroom.agent.prometheus;
 
 import dev.headroom.autoscaler.kubernetes.ScaleSubresourceDispatcher;
+import dev.headroom.autoscaler.kubernetes.Workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.agent.controller.ControllerConfig;
@@ -12,15 +13,11 @@ import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
 import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
-import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.LoadGenerator;
 import dev.headroom.simulator.ServerOptions;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -230,30 +227,10 @@ class PrometheusLiveTest {
      * exceeds.
      */
     private static void workload(KubernetesClient client, int sidecarPort) {
-        client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder().withNewMetadata()
-                .withName(WORKLOAD).withNamespace(NAMESPACE).endMetadata().withNewSpec().withReplicas(1)
-                .withNewSelector().addToMatchLabels("app", WORKLOAD).endSelector().endSpec().build()).create();
-        client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(POD)
-                .withNamespace(NAMESPACE).addToLabels("app", WORKLOAD)
-                .addToAnnotations("headroom.dev/sidecar-port", Integer.toString(sidecarPort)).endMetadata()
-                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
-                .withStartTime(Instant.now().minus(Duration.ofMinutes(5)).toString())
-                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
-        HeadroomPolicy policy = new HeadroomPolicy();
-        policy.getMetadata().setName(WORKLOAD);
-        policy.getMetadata().setNamespace(NAMESPACE);
-        HeadroomPolicySpec spec = new HeadroomPolicySpec();
-        spec.scaleTargetRef = new HeadroomPolicySpec.ScaleTargetRef();
-        spec.scaleTargetRef.apiVersion = "apps/v1";
-        spec.scaleTargetRef.kind = "Deployment";
-        spec.scaleTargetRef.name = WORKLOAD;
-        spec.selector = new LabelSelectorBuilder().addToMatchLabels("app", WORKLOAD).build();
-        spec.minReplicas = 1;
-        spec.maxReplicas = 8;
-        spec.targets = Map.of("queue", 4.0);
-        spec.mode = ScalingMode.DIRECT;
-        policy.setSpec(spec);
-        client.resources(HeadroomPolicy.class).inNamespace(NAMESPACE).resource(policy).create();
+        Workloads.deployment(client, NAMESPACE, WORKLOAD, 1);
+        Workloads.pod(client, NAMESPACE, POD, WORKLOAD, sidecarPort, true, Instant.now().minus(Duration.ofMinutes(5)));
+        Workloads.policy(client, NAMESPACE, WORKLOAD,
+                Workloads.spec(WORKLOAD, ScalingMode.DIRECT, 1, 8, Map.of("queue", 4.0)));
     }
 
     /** Turns each top-level comparison (written " > ", " != ", ...) into a bool one, which keeps every series. */

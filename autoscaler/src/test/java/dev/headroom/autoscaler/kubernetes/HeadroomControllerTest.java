@@ -9,10 +9,7 @@ import dev.headroom.autoscaler.signals.ManualClock;
 import dev.headroom.autoscaler.signals.Signal;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -82,21 +79,12 @@ class HeadroomControllerTest {
     }
 
     void deployment(int replicas) {
-        Deployment d = new DeploymentBuilder().withNewMetadata().withName("engine").withNamespace(NS).endMetadata()
-                .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", "engine").endSelector()
-                .endSpec().build();
-        client.apps().deployments().inNamespace(NS).resource(d).create();
+        Workloads.deployment(client, NS, "engine", replicas);
     }
 
     /** A pod whose sidecar is {@code sidecar}; ready = Ready condition True; started {@code startedAgo} ago. */
     void pod(String name, SidecarStandIn sidecar, boolean ready, Duration startedAgo) {
-        Pod p = new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).addToLabels("app", "engine")
-                .addToAnnotations(PolicySpecs.SIDECAR_PORT_ANNOTATION, Integer.toString(sidecar.port())).endMetadata()
-                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
-                .withStartTime(clock.instant().minus(startedAgo).toString())
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .endStatus().build();
-        client.pods().inNamespace(NS).resource(p).create();
+        Workloads.pod(client, NS, name, "engine", sidecar.port(), ready, clock.instant().minus(startedAgo));
     }
 
     SidecarStandIn sidecar(Map<Signal, Double> values) throws Exception {
@@ -107,21 +95,8 @@ class HeadroomControllerTest {
     }
 
     HeadroomPolicy policy(ScalingMode mode, int min, int max) {
-        HeadroomPolicy p = new HeadroomPolicy();
-        p.getMetadata().setName("engine");
-        p.getMetadata().setNamespace(NS);
-        HeadroomPolicySpec s = new HeadroomPolicySpec();
-        s.scaleTargetRef = new HeadroomPolicySpec.ScaleTargetRef();
-        s.scaleTargetRef.apiVersion = "apps/v1";
-        s.scaleTargetRef.kind = "Deployment";
-        s.scaleTargetRef.name = "engine";
-        s.selector = new LabelSelectorBuilder().addToMatchLabels("app", "engine").build();
-        s.minReplicas = min;
-        s.maxReplicas = max;
-        s.targets = Map.of("queue", 4.0, "kv_utilization", 0.8);
-        s.mode = mode;
-        p.setSpec(s);
-        return client.resources(HeadroomPolicy.class).inNamespace(NS).resource(p).create();
+        return Workloads.policy(client, NS, "engine",
+                Workloads.spec("engine", mode, min, max, Map.of("queue", 4.0, "kv_utilization", 0.8)));
     }
 
     /** Ticks until a decision accounts for {@code pods} pods (the informers have caught up); returns it. */
