@@ -3,6 +3,10 @@ package dev.headroom.collectors.gpu;
 import java.time.InstantSource;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A one-off look at the node's GPUs through {@link NvmlProbe}, as text:
@@ -48,11 +52,19 @@ public final class NvmlProbeMain {
         try (NvmlProbe probe = NvmlProbe.open(NvmlConfig.library(library), System.getenv(), InstantSource.system())) {
             System.out.println("library: " + probe.library());
             System.out.println("visibility: " + probe.visibility());
-            for (int p = 0; p < polls; p++) {
-                if (p > 0) {
-                    Thread.sleep(1000);
-                }
-                System.out.print(format(probe.poll()));
+            // One reading a second, as the sidecar polls, on a scheduler; the main thread waits for the last one.
+            ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
+            CountDownLatch done = new CountDownLatch(polls);
+            try {
+                ticks.scheduleAtFixedRate(() -> {
+                    if (done.getCount() > 0) {
+                        System.out.print(format(probe.poll()));
+                        done.countDown();
+                    }
+                }, 0, 1, TimeUnit.SECONDS);
+                done.await();
+            } finally {
+                ticks.shutdownNow();
             }
             if (timed > 0 && probe.state() == ProbeState.AVAILABLE) {
                 long started = System.nanoTime();
