@@ -32,6 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ScaleDownVoting#LOAD_SIGNALS} (the default), alarm signals (queue, latencies) vote only for more
  * replicas; with only quiet alarm signals the recommendation is the current count.
  *
+ * <p>As the HPA's {@code recordInitialRecommendation}, the count a workload has when it is first seen is
+ * remembered as a recommendation: no scale-down below it within the first scale-down window.
+ *
  * <p>State per workload (recommendations and scale events) is kept here, bounded by the stabilisation
  * windows, the longest policy period and {@link Normalization#MAX_HISTORY}. Thread-safe; one workload's
  * decisions are serialised.
@@ -45,6 +48,7 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         final List<Normalization.TimedRecommendation> recommendations = new ArrayList<>();
         final List<Normalization.ScaleEvent> scaleUps = new ArrayList<>();
         final List<Normalization.ScaleEvent> scaleDowns = new ArrayList<>();
+        boolean seeded;
     }
 
     public HpaCompatiblePolicy(InstantSource clock) {
@@ -65,6 +69,10 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         spec.targets().targets().forEach((signal, target) -> inputs.add(alarmRule(spec,
                 ReplicaCalculator.evaluate(signal, target, snapshot, currentReplicas, behavior), currentReplicas)));
         Outcome o = new Outcome(workload, now, currentReplicas, inputs, snapshot);
+        History history = histories.computeIfAbsent(workload, w -> new History());
+        synchronized (history) {
+            recordInitialRecommendation(history, currentReplicas, now);
+        }
 
         if (currentReplicas == 0 && spec.minReplicas() != 0) {
             return o.fixed(0, DecisionReason.SCALING_DISABLED, String.format(Locale.ROOT,
@@ -101,7 +109,6 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         // the current count (remembered, as any recommendation, for the scale-down window).
         int recommended = dominant == null ? currentReplicas : dominant.proposedReplicas().orElseThrow();
 
-        History history = histories.computeIfAbsent(workload, w -> new History());
         int stabilised;
         Normalization.Limited limited;
         synchronized (history) {
@@ -128,6 +135,18 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         return new ScalingDecision(workload, now, currentReplicas, recommended, stabilised, desired, reason,
                 Optional.ofNullable(dominant).map(SignalInput::signal), inputs, o.fresh, o.missing, o.notReady,
                 message);
+    }
+
+    /**
+     * {@code recordInitialRecommendation}: the first time a workload is seen, its current count is remembered
+     * as a recommendation, so that a controller that has just started (or just become leader) does not scale
+     * down before it has watched the workload for a scale-down window: it cannot know what the window held.
+     */
+    private static void recordInitialRecommendation(History history, int currentReplicas, Instant now) {
+        if (!history.seeded) {
+            history.recommendations.add(new Normalization.TimedRecommendation(currentReplicas, now));
+            history.seeded = true;
+        }
     }
 
     /**

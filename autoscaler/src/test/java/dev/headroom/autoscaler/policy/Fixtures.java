@@ -40,6 +40,19 @@ final class Fixtures {
         }
     }
 
+    /**
+     * A policy that has watched {@code workload} at {@code current} replicas since before the default scale-down
+     * window (300 s): a decision held for missing data at {@code T0 − 301 s} leaves only the initial
+     * recommendation, which has aged out by {@code T0}. For tests of one decision that may scale down.
+     */
+    static HpaCompatiblePolicy watchedSinceBeforeTheWindow(String workload, PolicySpec spec, int current) {
+        ManualClock before = new ManualClock(T0.minusSeconds(301));
+        HpaCompatiblePolicy policy = new HpaCompatiblePolicy(before);
+        policy.decide(workload, spec, current, queues(before.instant(), current, 0));
+        before.advance(Duration.ofSeconds(301));
+        return policy;
+    }
+
     static Signals fresh(Instant at, Map<Signal, Double> values) {
         return new Signals(at, VLLM, values, false, Duration.ZERO, 5);
     }

@@ -48,8 +48,8 @@ class HpaCompatiblePolicyTest {
                 arguments("queue 30 per pod on 2: at most max(4 pods, 100 %) → 6", 1, 100, 2, new double[]{30, 30}, 0,
                         0, 6, LIMITED_BY_RATE),
                 arguments("queue 30 per pod on 2, max 5 → 5", 1, 5, 2, new double[]{30, 30}, 0, 0, 5, AT_MAX),
-                arguments("first scale-down has no history to stabilise against", 1, 10, 4, new double[]{1, 1, 1, 1}, 0,
-                        0, 1, SCALE_DOWN),
+                arguments("scale-down with no recommendation left in the window", 1, 10, 4, new double[]{1, 1, 1, 1},
+                        0, 0, 1, SCALE_DOWN),
                 arguments("scale-down floored at min", 3, 10, 4, new double[]{1, 1, 1, 1}, 0, 0, 3, AT_MIN),
                 arguments("within tolerance", 1, 10, 4, new double[]{4.2, 4.2, 4, 4}, 0, 0, 4, WITHIN_TOLERANCE),
                 arguments("one ready pod without data: no scale-down", 1, 10, 4, new double[]{0, 0, 0}, 1, 0, 4,
@@ -69,8 +69,9 @@ class HpaCompatiblePolicyTest {
     @MethodSource("firstDecisions")
     void firstDecision(String source, int min, int max, int current, double[] queue, int missing, int notReady,
                        int expected, DecisionReason reason) {
-        ScalingDecision d = policy.decide("ns/llm", queueSpec(min, max, 4), current,
-                queues(T0, missing, notReady, queue));
+        PolicySpec spec = queueSpec(min, max, 4);
+        ScalingDecision d = Fixtures.watchedSinceBeforeTheWindow("ns/llm", spec, current).decide("ns/llm", spec,
+                current, queues(T0, missing, notReady, queue));
         assertThat(d.desired()).as(d.message()).isEqualTo(expected);
         assertThat(d.reason()).as(d.message()).isEqualTo(reason);
         assertThat(d.current()).isEqualTo(current);
@@ -155,12 +156,48 @@ class HpaCompatiblePolicyTest {
     }
 
     @Test
+    void aWorkloadSeenForTheFirstTimeIsNotScaledDownWithinTheFirstWindow() {
+        // kubernetes recordInitialRecommendation: a controller that has just started (or just became leader)
+        // cannot know what the last 300 s recommended, so the count it finds is remembered as a recommendation.
+        PolicySpec spec = queueSpec(1, 10, 4);
+        ScalingDecision first = policy.decide("w", spec, 4, queues(T0, 0, 0, 1, 1, 1, 1));
+        assertThat(first.recommended()).isEqualTo(1);
+        assertThat(first.desired()).isEqualTo(4);
+        assertThat(first.reason()).isEqualTo(STABILISED);
+        clock.advance(Duration.ofSeconds(299));
+        assertThat(policy.decide("w", spec, 4, queues(clock.instant(), 0, 0, 1, 1, 1, 1)).desired()).isEqualTo(4);
+        clock.advance(Duration.ofSeconds(1));
+        ScalingDecision later = policy.decide("w", spec, 4, queues(clock.instant(), 0, 0, 1, 1, 1, 1));
+        assertThat(later.desired()).as(later.message()).isEqualTo(1);
+        assertThat(later.reason()).isEqualTo(SCALE_DOWN);
+    }
+
+    @Test
+    void theInitialRecommendationDoesNotHoldAScaleUpAndIsRecordedOnce() {
+        PolicySpec spec = queueSpec(1, 10, 4);
+        ScalingDecision up = policy.decide("w", spec, 2, queues(T0, 0, 0, 8, 8));
+        assertThat(up.desired()).isEqualTo(4);
+        assertThat(up.reason()).isEqualTo(SCALE_UP);
+        policy.recordScale("w", spec, 2, 4);
+        // The seed (2) and the first recommendation (4); a later decision adds only its own.
+        assertThat(policy.rememberedRecommendations("w")).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(15));
+        policy.decide("w", spec, 4, queues(clock.instant(), 0, 0, 4, 4, 4, 4));
+        assertThat(policy.rememberedRecommendations("w")).isEqualTo(3);
+        // forget() is a new controller's view: the next decision seeds again.
+        policy.forget("w");
+        ScalingDecision afresh = policy.decide("w", spec, 4, queues(clock.instant(), 0, 0, 1, 1, 1, 1));
+        assertThat(afresh.desired()).isEqualTo(4);
+        assertThat(afresh.reason()).isEqualTo(STABILISED);
+    }
+
+    @Test
     void heldDecisionsLeaveNoRecommendationBehind() {
         PolicySpec spec = queueSpec(1, 10, 4);
         policy.decide("w", spec, 4, queues(T0, 4, 0));
-        assertThat(policy.rememberedRecommendations("w")).isZero();
+        assertThat(policy.rememberedRecommendations("w")).as("only the initial recommendation").isEqualTo(1);
         policy.decide("w", spec, 4, queues(T0, 0, 0, 4, 4, 4, 4));
-        assertThat(policy.rememberedRecommendations("w")).isEqualTo(1);
+        assertThat(policy.rememberedRecommendations("w")).isEqualTo(2);
         policy.forget("w");
         assertThat(policy.rememberedRecommendations("w")).isZero();
     }
@@ -180,8 +217,10 @@ class HpaCompatiblePolicyTest {
     void workloadsAreKeptApart() {
         PolicySpec spec = queueSpec(1, 10, 4);
         policy.decide("a", spec, 8, queues(T0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4));
-        ScalingDecision b = policy.decide("b", spec, 8, queues(T0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
-        assertThat(b.desired()).as("a's recommendation does not stabilise b").isEqualTo(2);
+        ScalingDecision b = policy.decide("b", spec, 3, queues(T0, 0, 0, 1, 1, 1));
+        assertThat(b.recommended()).isEqualTo(1);
+        assertThat(b.desired()).as("a's recommendation of 8 does not stabilise b; b's own first count does")
+                .isEqualTo(3);
     }
 
     @Test

@@ -58,7 +58,8 @@ class ScaleDownVotingTest {
                 .contains("alarm signals never vote for fewer replicas");
 
         // The HPA (and KEDA on vllm:num_requests_waiting) reads 0 waiting as 0 load: ceil(8 × 0 / 4) → minReplicas.
-        ScalingDecision hpa = policy.decide("b", queueOnly().withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL), 8,
+        PolicySpec hpaVoting = queueOnly().withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL);
+        ScalingDecision hpa = Fixtures.watchedSinceBeforeTheWindow("b", hpaVoting, 8).decide("b", hpaVoting, 8,
                 idleQueue);
         assertThat(hpa.desired()).isEqualTo(1);
         assertThat(hpa.reason()).isEqualTo(DecisionReason.AT_MIN);
@@ -76,8 +77,9 @@ class ScaleDownVotingTest {
     @Test
     void aLoadSignalScalesDownWhileTheQuietAlarmsAbstain() {
         // KV 0.4 against 0.8 on 4 pods → 2; the queue and ITL at their idle floor do not pull it to 1.
-        ScalingDecision d = policy.decide("a", PolicySpec.of(1, 20), 4, pods(4, Map.of(Signal.KV_UTILIZATION, 0.4,
-                Signal.QUEUE, 0.0, Signal.ITL_P95, 0.01, Signal.TTFT_P95, 0.05)));
+        ScalingDecision d = Fixtures.watchedSinceBeforeTheWindow("a", PolicySpec.of(1, 20), 4).decide("a",
+                PolicySpec.of(1, 20), 4, pods(4, Map.of(Signal.KV_UTILIZATION, 0.4, Signal.QUEUE, 0.0,
+                        Signal.ITL_P95, 0.01, Signal.TTFT_P95, 0.05)));
         assertThat(d.desired()).isEqualTo(2);
         assertThat(d.reason()).isEqualTo(SCALE_DOWN);
         assertThat(d.dominant()).contains(Signal.KV_UTILIZATION);
