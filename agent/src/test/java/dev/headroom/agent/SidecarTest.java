@@ -70,6 +70,12 @@ class SidecarTest {
                 assertThat(json.getDouble("signals.kv_utilization")).isBetween(0.5, 1.0);
                 assertThat(json.getDouble("signals.kv_capacity_tokens")).isEqualTo(EngineConfig.demo().kvCapacityTokens());
                 assertThat(json.getDouble("signals.generation_tps")).isPositive();
+                // Arrivals are known once two samples have the finished counter, running and waiting; they can be
+                // 0 (everything arrived before the oldest sample), never negative.
+                assertThat(json.getDouble("signals.arrivals_ps")).isNotNegative();
+                assertThat(json.getString("units.arrivals_ps")).isEqualTo("1/s");
+                assertThat(json.getDouble("signals.itl_mean")).isPositive();
+                assertThat(json.getString("units.itl_mean")).isEqualTo("s");
                 assertThat(json.getDouble("saturation.composite")).isGreaterThan(0.5);
                 assertThat(json.getString("saturation.dominant")).isNotNull();
                 // Targets from configuration (test application.properties): queue changed, ITL removed.
@@ -84,6 +90,9 @@ class SidecarTest {
                 assertThat(metrics).as("exported name of %s", signal).contains(ExportedMetric.of(signal).name() + "{");
             }
             assertThat(metrics).contains(ExportedMetric.SATURATION_COMPOSITE + "{model=\"" + EngineConfig.demo().modelName() + "\"}");
+            // The two signals without a quantile label, under the names src/docs/signals.md lists.
+            assertThat(metrics).containsPattern("headroom_arriving_requests_per_second\\{model=\"[^\"]+\"} \\d")
+                    .containsPattern("headroom_inter_token_latency_mean_seconds\\{model=\"[^\"]+\"} \\d");
             assertThat(metrics).contains(ExportedMetric.SCRAPES + "_total{outcome=\"ok\"}");
             assertThat(metrics).containsPattern("headroom_kv_cache_utilization_ratio\\{model=\"[^\"]+\"} 0\\.\\d+");
 

@@ -89,6 +89,10 @@ public record OtlpMetric(String name, String unit, String description, String qu
         BY_SIGNAL.put(Signal.GENERATION_TPS, new OtlpMetric("headroom.generation_tokens", "{token}/s", "Tokens generated per second", null));
         BY_SIGNAL.put(Signal.PREEMPTIONS_PS, new OtlpMetric("headroom.preemptions", "{preemption}/s", "Preemptions (or retractions) per second", null));
         BY_SIGNAL.put(Signal.REQUESTS_PS, new OtlpMetric("headroom.finished_requests", "{request}/s", "Requests finished per second", null));
+        BY_SIGNAL.put(Signal.ARRIVALS_PS, new OtlpMetric("headroom.arriving_requests", "{request}/s",
+                "Requests arriving per second: finished plus the growth of running and waiting", null));
+        BY_SIGNAL.put(Signal.ITL_MEAN, new OtlpMetric("headroom.inter_token_latency.mean", "s",
+                "Mean inter-token latency (time per output token) over the window", null));
         latency(Signal.TTFT_P50, Signal.TTFT_P95, "headroom.time_to_first_token", "Time to first token over the window");
         latency(Signal.ITL_P50, Signal.ITL_P95, "headroom.inter_token_latency", "Inter-token latency over the window");
         latency(Signal.E2E_P50, Signal.E2E_P95, "headroom.e2e_request_latency", "End-to-end request latency over the window");

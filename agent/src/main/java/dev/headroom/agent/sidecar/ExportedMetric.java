@@ -46,6 +46,10 @@ public record ExportedMetric(String name, String quantile, String description) {
         BY_SIGNAL.put(Signal.GENERATION_TPS, new ExportedMetric("headroom_generation_tokens_per_second", null, "Tokens generated per second"));
         BY_SIGNAL.put(Signal.PREEMPTIONS_PS, new ExportedMetric("headroom_preemptions_per_second", null, "Preemptions (or retractions) per second"));
         BY_SIGNAL.put(Signal.REQUESTS_PS, new ExportedMetric("headroom_finished_requests_per_second", null, "Requests finished per second"));
+        BY_SIGNAL.put(Signal.ARRIVALS_PS, new ExportedMetric("headroom_arriving_requests_per_second", null,
+                "Requests arriving per second: finished plus the growth of running and waiting"));
+        BY_SIGNAL.put(Signal.ITL_MEAN, new ExportedMetric("headroom_inter_token_latency_mean_seconds", null,
+                "Mean inter-token latency (time per output token) over the window"));
         latency(Signal.TTFT_P50, Signal.TTFT_P95, "headroom_time_to_first_token_seconds", "Time to first token over the window");
         latency(Signal.ITL_P50, Signal.ITL_P95, "headroom_inter_token_latency_seconds", "Inter-token latency over the window");
         latency(Signal.E2E_P50, Signal.E2E_P95, "headroom_e2e_request_latency_seconds", "End-to-end request latency over the window");

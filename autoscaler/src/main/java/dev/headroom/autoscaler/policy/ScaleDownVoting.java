@@ -7,10 +7,10 @@ import dev.headroom.autoscaler.signals.Signal;
  *
  * <p>The HPA's formula {@code ceil(pods × usage / target)} assumes that usage grows with load, so that a
  * reading at half the target means half the replicas would do. That holds for signals that measure how much
- * of a replica's capacity is in use (KV-cache utilisation, running requests, request and token rates). It
- * does not hold for <em>alarm</em> signals: the queue, queue time, latency quantiles and preemptions sit at
- * their floor (0 waiting, one scheduler step of ITL, a prefill of TTFT) whenever a replica has any spare
- * capacity at all, however little. A reading of 0 waiting requests says "not full", never "how far from full";
+ * of a replica's capacity is in use (KV-cache utilisation, running requests, request and token rates, the
+ * arrival rate). It does not hold for <em>alarm</em> signals: the queue, queue time, latency quantiles, the
+ * mean ITL and preemptions sit at their floor (0 waiting, one scheduler step of ITL, a prefill of TTFT)
+ * whenever a replica has any spare capacity at all, however little. A reading of 0 waiting requests says "not full", never "how far from full";
  * fed to the formula it proposes the minimum. Under {@link #LOAD_SIGNALS}, alarm signals vote only to scale
  * up (above their target, with the HPA's arithmetic); at or below it they abstain
  * ({@link SignalOutcome#QUIET}). With no load signal voting, the recommendation is the current count.
@@ -23,13 +23,15 @@ public enum ScaleDownVoting {
 
     /**
      * Whether {@code signal} only says "too much" (its reading carries no "how much room is left"): queue,
-     * queue-time, TTFT, ITL and E2E quantiles, preemptions.
+     * queue-time, TTFT, ITL and E2E quantiles, the mean ITL, preemptions. The arrival rate is a load signal:
+     * it is proportional to the offered load, past a replica's capacity too.
      */
     public static boolean isAlarm(Signal signal) {
         return switch (signal) {
-            case QUEUE, PREEMPTIONS_PS, TTFT_P50, TTFT_P95, ITL_P50, ITL_P95, E2E_P50, E2E_P95, QUEUE_TIME_P50,
-                 QUEUE_TIME_P95 -> true;
-            case RUNNING, KV_UTILIZATION, KV_CAPACITY_TOKENS, PROMPT_TPS, GENERATION_TPS, REQUESTS_PS -> false;
+            case QUEUE, PREEMPTIONS_PS, TTFT_P50, TTFT_P95, ITL_P50, ITL_P95, ITL_MEAN, E2E_P50, E2E_P95,
+                 QUEUE_TIME_P50, QUEUE_TIME_P95 -> true;
+            case RUNNING, KV_UTILIZATION, KV_CAPACITY_TOKENS, PROMPT_TPS, GENERATION_TPS, REQUESTS_PS,
+                 ARRIVALS_PS -> false;
         };
     }
 

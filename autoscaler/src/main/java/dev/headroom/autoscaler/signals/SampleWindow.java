@@ -32,6 +32,15 @@ import java.util.OptionalDouble;
  *       samples; a pair in which any bucket decreases is a reset, and its increase is the post-reset
  *       histogram itself. Then {@link HistogramQuantile}, exactly as PromQL. No observations in the window,
  *       fewer than two samples, or a bucket layout that changed inside the window give unknown.</li>
+ *   <li>Arrivals ({@link Signal#ARRIVALS_PS}) are conserved requests: the increase of the finished-requests
+ *       counter (resets as for rates) plus the growth of running + waiting, from the oldest to the newest sample
+ *       that has all three, over the seconds between them. Unlike the finished rate, it keeps growing past a
+ *       replica's capacity, the queue's growth included. A negative result, possible only when a restart
+ *       dropped requests in flight, is 0.</li>
+ *   <li>Means ({@link Signal#ITL_MEAN}) are the increase of a histogram's sum over the increase of its count,
+ *       pair by pair; a pair in which the count, the sum or a bucket decreases is a reset, and its increase is
+ *       the post-reset histogram. No observations in the window, fewer than two samples, or an unknown sum
+ *       give unknown. A bucket layout change does not matter to a mean.</li>
  * </ul>
  *
  * <p><b>Staleness.</b> When the newest sample is older than {@link WindowConfig#staleAfter()} at the instant
@@ -45,7 +54,9 @@ import java.util.OptionalDouble;
  * window, never a negative rate).
  *
  * <p><b>Cost.</b> {@link #add} allocates nothing. {@link #signals} allocates the snapshot array, one scratch
- * array per latency histogram and the result map; it does not box per sample.
+ * array per latency histogram and the result map; it does not box per sample (values already boxed in a
+ * sample's maps are only read). Arrivals and means are one more pass each over the snapshot, allocating
+ * nothing.
  */
 public final class SampleWindow {
 
@@ -152,6 +163,10 @@ public final class SampleWindow {
                 putIfKnown(values, signal, newest.gauges().get(signal.gauge().orElseThrow()));
             } else if (signal.derivation() == Signal.Derivation.RATE) {
                 putIfKnown(values, signal, rate(samples, signal.counter().orElseThrow()));
+            } else if (signal.derivation() == Signal.Derivation.ARRIVALS) {
+                putIfKnown(values, signal, arrivals(samples));
+            } else if (signal.derivation() == Signal.Derivation.MEAN) {
+                putIfKnown(values, signal, mean(samples, signal.latency().orElseThrow()));
             }
         }
         for (LatencySignal latency : LATENCIES) {
@@ -201,6 +216,104 @@ public final class SampleWindow {
         }
         double seconds = (epochNanos(newest.scrapedAt()) - firstNanos) / 1e9;
         return increase / seconds;
+    }
+
+    /**
+     * Requests arriving per second, by conservation: finished (the increase of the finished-requests counter,
+     * resets counted from zero) plus the growth of running + waiting, from the oldest to the newest sample that
+     * has all three, over the seconds between them. Every sample with the counter in between takes part in the
+     * reset detection. A negative result (an engine restart that dropped the requests it held) is 0. NaN when
+     * the newest sample lacks any of the three or no older sample has all three.
+     */
+    static double arrivals(EngineSample[] samples) {
+        EngineSample newest = samples[samples.length - 1];
+        if (!hasArrivalInputs(newest)) {
+            return Double.NaN;
+        }
+        int first = 0;
+        while (!hasArrivalInputs(samples[first])) {
+            first++;
+        }
+        if (first == samples.length - 1) {
+            return Double.NaN;
+        }
+        EngineSample oldest = samples[first];
+        double previous = oldest.counters().get(CounterSignal.REQUESTS_FINISHED);
+        double finished = 0;
+        for (int i = first + 1; i < samples.length; i++) {
+            Double boxed = samples[i].counters().get(CounterSignal.REQUESTS_FINISHED);
+            if (boxed == null) {
+                continue;
+            }
+            double v = boxed;
+            finished += v >= previous ? v - previous : v;
+            previous = v;
+        }
+        double growth = inEngine(newest) - inEngine(oldest);
+        double seconds = (epochNanos(newest.scrapedAt()) - epochNanos(oldest.scrapedAt())) / 1e9;
+        return Math.max(0.0, (finished + growth) / seconds);
+    }
+
+    private static boolean hasArrivalInputs(EngineSample sample) {
+        return sample.counters().get(CounterSignal.REQUESTS_FINISHED) != null
+                && sample.gauges().get(GaugeSignal.RUNNING) != null
+                && sample.gauges().get(GaugeSignal.QUEUE) != null;
+    }
+
+    /** Requests running plus waiting; the caller has checked that both gauges are there. */
+    private static double inEngine(EngineSample sample) {
+        double running = sample.gauges().get(GaugeSignal.RUNNING);
+        double waiting = sample.gauges().get(GaugeSignal.QUEUE);
+        return running + waiting;
+    }
+
+    /**
+     * The mean observation over the window: increase of the histogram's sum over increase of its count, summed
+     * over consecutive pairs of samples that have it. A pair in which the count, the sum or (with an unchanged
+     * layout) any bucket decreases is a reset, and its increase is the post-reset histogram itself. NaN when
+     * the newest sample lacks the histogram, fewer than two samples have it, no observation was made in the
+     * window, or a sum is unknown.
+     */
+    static double mean(EngineSample[] samples, LatencySignal latency) {
+        if (samples[samples.length - 1].latencies().get(latency) == null) {
+            return Double.NaN;
+        }
+        Histogram previous = null;
+        double sum = 0;
+        double count = 0;
+        for (EngineSample sample : samples) {
+            Histogram h = sample.latencies().get(latency);
+            if (h == null) {
+                continue;
+            }
+            if (previous != null) {
+                if (isReset(previous, h)) {
+                    sum += h.sum();
+                    count += h.count();
+                } else {
+                    sum += h.sum() - previous.sum();
+                    count += h.count() - previous.count();
+                }
+            }
+            previous = h;
+        }
+        // One sample with the histogram leaves count at 0: no increase known, hence unknown too. An unknown
+        // (NaN) sum anywhere makes the result NaN, which the caller leaves out.
+        return count > 0 ? sum / count : Double.NaN;
+    }
+
+    private static boolean isReset(Histogram previous, Histogram h) {
+        if (h.count() < previous.count() || h.sum() < previous.sum()) {
+            return true;
+        }
+        if (sameLayout(previous, h)) {
+            for (int i = 0, n = h.bucketCount(); i < n; i++) {
+                if (h.cumulativeCount(i) < previous.cumulativeCount(i)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void addQuantiles(EnumMap<Signal, Double> values, EngineSample[] samples, LatencySignal latency) {

@@ -24,10 +24,21 @@ public enum Signal {
     GENERATION_TPS("generation_tps", "tokens/s", CounterSignal.GENERATION_TOKENS),
     PREEMPTIONS_PS("preemptions_ps", "1/s", CounterSignal.PREEMPTIONS),
     REQUESTS_PS("requests_ps", "1/s", CounterSignal.REQUESTS_FINISHED),
+    /**
+     * Requests arriving per second: finished plus the growth of running and waiting. Unlike
+     * {@link #REQUESTS_PS}, which plateaus at a replica's capacity, it keeps growing with the offered load.
+     */
+    ARRIVALS_PS("arrivals_ps", "1/s", Derivation.ARRIVALS, null, CounterSignal.REQUESTS_FINISHED, null, Double.NaN),
     TTFT_P50("ttft_p50", LatencySignal.TTFT, 0.50),
     TTFT_P95("ttft_p95", LatencySignal.TTFT, 0.95),
     ITL_P50("itl_p50", LatencySignal.ITL, 0.50),
     ITL_P95("itl_p95", LatencySignal.ITL, 0.95),
+    /**
+     * Mean inter-token latency (time per output token) over the window: the quantity TPOT objectives are
+     * written on. The p95 of the per-token distribution is stricter: it includes the long steps in which a
+     * prefill chunk runs beside the decodes.
+     */
+    ITL_MEAN("itl_mean", "s", Derivation.MEAN, null, null, LatencySignal.ITL, Double.NaN),
     E2E_P50("e2e_p50", LatencySignal.E2E, 0.50),
     E2E_P95("e2e_p95", LatencySignal.E2E, 0.95),
     QUEUE_TIME_P50("queue_time_p50", LatencySignal.QUEUE_TIME, 0.50),
@@ -40,7 +51,17 @@ public enum Signal {
         /** Increase of a counter per second over the window, resets counted from zero. */
         RATE,
         /** {@code histogram_quantile} over the bucket increases across the window. */
-        QUANTILE
+        QUANTILE,
+        /**
+         * Requests arriving per second, by conservation: the increase of the finished-requests counter (resets
+         * counted from zero, as for {@link #RATE}) plus the growth of the requests in the engine (gauges
+         * {@link GaugeSignal#RUNNING} + {@link GaugeSignal#QUEUE}, newest minus oldest), over the seconds between
+         * the oldest and newest samples that have all three. Negative only when an engine restarted and dropped
+         * the requests it held; reported as 0 then.
+         */
+        ARRIVALS,
+        /** Increase of a histogram's sum divided by the increase of its count across the window. */
+        MEAN
     }
 
     private static final Signal[] VALUES = values();
@@ -90,22 +111,32 @@ public enum Signal {
         return derivation;
     }
 
-    /** The sample gauge this signal reads; present only for {@link Derivation#GAUGE}. */
+    /**
+     * The sample gauge whose newest value this signal is; present only for {@link Derivation#GAUGE}.
+     * ({@link Derivation#ARRIVALS} reads the fixed pair {@link GaugeSignal#RUNNING} and {@link GaugeSignal#QUEUE}
+     * besides its counter; see there.)
+     */
     public Optional<GaugeSignal> gauge() {
         return Optional.ofNullable(gauge);
     }
 
-    /** The sample counter this signal is a rate of; present only for {@link Derivation#RATE}. */
+    /**
+     * The sample counter this signal is derived from: present for {@link Derivation#RATE} (the counter it is a
+     * rate of) and {@link Derivation#ARRIVALS} ({@link CounterSignal#REQUESTS_FINISHED}), empty for the others.
+     */
     public Optional<CounterSignal> counter() {
         return Optional.ofNullable(counter);
     }
 
-    /** The latency histogram this signal is a quantile of; present only for {@link Derivation#QUANTILE}. */
+    /**
+     * The latency histogram this signal is derived from: present for {@link Derivation#QUANTILE} (a quantile of
+     * it) and {@link Derivation#MEAN} (its mean), empty for the others.
+     */
     public Optional<LatencySignal> latency() {
         return Optional.ofNullable(latency);
     }
 
-    /** The quantile in 0..1 for {@link Derivation#QUANTILE} signals; NaN for the others. */
+    /** The quantile in 0..1 for {@link Derivation#QUANTILE} signals; NaN for the others ({@link #ITL_MEAN} too). */
     public double quantile() {
         return quantile;
     }

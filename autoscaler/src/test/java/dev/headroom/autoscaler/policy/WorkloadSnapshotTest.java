@@ -29,9 +29,11 @@ class WorkloadSnapshotTest {
             "RUNNING,        9, SUM",
             "GENERATION_TPS, 9, SUM",
             "REQUESTS_PS,    9, SUM",
+            "ARRIVALS_PS,    9, SUM",
             "KV_UTILIZATION, 3, MEAN",
             "TTFT_P95,       3, MEAN",
             "ITL_P95,        3, MEAN",
+            "ITL_MEAN,       3, MEAN",
     })
     void eachSignalAggregatesAsDocumented(Signal signal, double workloadValue, Aggregation aggregation) {
         WorkloadSnapshot s = Fixtures.snapshot(T0, signal, 0, 0, 1, 2, 6);

@@ -1,5 +1,7 @@
 package dev.headroom.autoscaler.signals;
 
+import dev.headroom.collectors.engine.CounterSignal;
+import dev.headroom.collectors.engine.LatencySignal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,10 +22,12 @@ class SignalTest {
             "GENERATION_TPS,     generation_tps,     tokens/s, RATE",
             "PREEMPTIONS_PS,     preemptions_ps,     1/s,      RATE",
             "REQUESTS_PS,        requests_ps,        1/s,      RATE",
+            "ARRIVALS_PS,        arrivals_ps,        1/s,      ARRIVALS",
             "TTFT_P50,           ttft_p50,           s,        QUANTILE",
             "TTFT_P95,           ttft_p95,           s,        QUANTILE",
             "ITL_P50,            itl_p50,            s,        QUANTILE",
             "ITL_P95,            itl_p95,            s,        QUANTILE",
+            "ITL_MEAN,           itl_mean,           s,        MEAN",
             "E2E_P50,            e2e_p50,            s,        QUANTILE",
             "E2E_P95,            e2e_p95,            s,        QUANTILE",
             "QUEUE_TIME_P50,     queue_time_p50,     s,        QUANTILE",
@@ -36,8 +40,23 @@ class SignalTest {
         assertThat(Signal.fromKey(key)).contains(signal);
         // Exactly one source matches the derivation.
         assertThat(signal.gauge().isPresent()).isEqualTo(derivation == Signal.Derivation.GAUGE);
-        assertThat(signal.counter().isPresent()).isEqualTo(derivation == Signal.Derivation.RATE);
-        assertThat(signal.latency().isPresent()).isEqualTo(derivation == Signal.Derivation.QUANTILE);
+        assertThat(signal.counter().isPresent())
+                .isEqualTo(derivation == Signal.Derivation.RATE || derivation == Signal.Derivation.ARRIVALS);
+        assertThat(signal.latency().isPresent())
+                .isEqualTo(derivation == Signal.Derivation.QUANTILE || derivation == Signal.Derivation.MEAN);
+        assertThat(Double.isNaN(signal.quantile())).isEqualTo(derivation != Signal.Derivation.QUANTILE);
+    }
+
+    @Test
+    void arrivalsAreDerivedFromTheFinishedCounterAndTheMeanItlFromTheItlHistogram() {
+        assertThat(Signal.ARRIVALS_PS.counter()).contains(CounterSignal.REQUESTS_FINISHED);
+        assertThat(Signal.ARRIVALS_PS.gauge()).isEmpty();
+        assertThat(Signal.ITL_MEAN.latency()).contains(LatencySignal.ITL);
+        assertThat(Signal.ARRIVALS_PS.measuresLoad()).isTrue();
+        assertThat(Signal.ITL_MEAN.measuresLoad()).isTrue();
+        // Neither has a default target.
+        assertThat(SaturationTargets.defaults().get(Signal.ARRIVALS_PS)).isEmpty();
+        assertThat(SaturationTargets.defaults().get(Signal.ITL_MEAN)).isEmpty();
     }
 
     @Test

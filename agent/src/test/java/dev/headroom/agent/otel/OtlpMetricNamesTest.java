@@ -1,0 +1,63 @@
+package dev.headroom.agent.otel;
+
+import dev.headroom.agent.sidecar.ExportedMetric;
+import dev.headroom.autoscaler.signals.Signal;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each signal's OTLP name and unit, put through the OpenTelemetry Collector's Prometheus translation, give
+ * back its {@code /q/metrics} name, so that a dashboard works on either path.
+ */
+class OtlpMetricNamesTest {
+
+    @ParameterizedTest
+    @EnumSource(Signal.class)
+    void theCollectorsTranslationGivesBackThePrometheusName(Signal signal) {
+        OtlpMetric otlp = OtlpMetric.of(signal);
+        ExportedMetric prometheus = ExportedMetric.of(signal);
+        assertThat(prometheusName(otlp.name(), otlp.unit())).isEqualTo(prometheus.name());
+        assertThat(otlp.quantile()).isEqualTo(prometheus.quantile());
+        assertThat(otlp.description()).isEqualTo(prometheus.description());
+    }
+
+    /**
+     * The Collector's translation for a gauge (prometheus-translator, with unit suffixes on): dots become
+     * underscores; annotations in braces are dropped from the unit; {@code s} is {@code seconds}, {@code 1}
+     * is {@code ratio}, {@code /s} is {@code per_second}; the unit is appended unless the name already ends with it.
+     */
+    private static String prometheusName(String name, String unit) {
+        String base = name.replace('.', '_');
+        String main = unit;
+        String per = "";
+        int slash = unit.indexOf('/');
+        if (slash >= 0) {
+            main = unit.substring(0, slash);
+            per = unit.substring(slash + 1);
+        }
+        StringBuilder out = new StringBuilder(base);
+        String mainWord = word(main);
+        if (!mainWord.isEmpty() && !base.endsWith("_" + mainWord)) {
+            out.append('_').append(mainWord);
+        }
+        String perWord = word(per);
+        if (!perWord.isEmpty()) {
+            out.append("_per_").append(perWord.equals("seconds") ? "second" : perWord);
+        }
+        return out.toString();
+    }
+
+    private static String word(String unit) {
+        if (unit.startsWith("{") && unit.endsWith("}")) {
+            return "";
+        }
+        return switch (unit) {
+            case "" -> "";
+            case "s" -> "seconds";
+            case "1" -> "ratio";
+            default -> unit;
+        };
+    }
+}
