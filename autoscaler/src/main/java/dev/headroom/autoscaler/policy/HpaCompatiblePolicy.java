@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * on a scale-up); pods not ready yet absorb load on a scale-up and are left out of a scale-down. A held
  * decision, as the HPA's failed metric computation, leaves no recommendation behind. Under
  * {@link ScaleDownVoting#LOAD_SIGNALS} (the default), alarm signals (queue, latencies) vote only for more
- * replicas; with only quiet alarm signals the recommendation is the current count.
+ * replicas, one step at a time and not while replicas are starting; with only quiet alarm signals the
+ * recommendation is the current count. With a {@link LoadForecast} the summed load signals are also carried
+ * ahead along their trend (a step the HPA does not have).
  *
  * <p>As the HPA's {@code recordInitialRecommendation}, the count a workload has when it is first seen is
  * remembered as a recommendation: no scale-down below it within the first scale-down window.
@@ -48,6 +51,7 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         final List<Normalization.TimedRecommendation> recommendations = new ArrayList<>();
         final List<Normalization.ScaleEvent> scaleUps = new ArrayList<>();
         final List<Normalization.ScaleEvent> scaleDowns = new ArrayList<>();
+        final LoadTrends trends = new LoadTrends();
         boolean seeded;
     }
 
@@ -67,12 +71,16 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         Behavior behavior = spec.behavior();
         List<SignalInput> inputs = new ArrayList<>();
         spec.targets().targets().forEach((signal, target) -> inputs.add(alarmRule(spec,
-                ReplicaCalculator.evaluate(signal, target, snapshot, currentReplicas, behavior), currentReplicas)));
-        Outcome o = new Outcome(workload, now, currentReplicas, inputs, snapshot);
+                ReplicaCalculator.evaluate(signal, target, snapshot, currentReplicas, behavior), currentReplicas,
+                snapshot)));
         History history = histories.computeIfAbsent(workload, w -> new History());
         synchronized (history) {
             recordInitialRecommendation(history, currentReplicas, now);
+            if (spec.forecast().enabled()) {
+                forecast(history.trends, inputs, spec, snapshot, currentReplicas, now);
+            }
         }
+        Outcome o = new Outcome(workload, now, currentReplicas, inputs, snapshot);
 
         if (currentReplicas == 0 && spec.minReplicas() != 0) {
             return o.fixed(0, DecisionReason.SCALING_DISABLED, String.format(Locale.ROOT,
@@ -150,10 +158,49 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
     }
 
     /**
-     * Under {@link ScaleDownVoting#LOAD_SIGNALS}, an alarm signal that does not ask for more replicas abstains
-     * ({@link SignalOutcome#QUIET}); one at its target (within the tolerance, ratio ≥ 1 − tolerance) holds.
+     * {@link LoadForecast}: each summed load signal's complete reading (every ready pod fresh and reporting it)
+     * joins its trend; where the trend carried one lead time ahead rises above the reading and needs more
+     * replicas than the signal proposes, the signal proposes the fewest that keep the forecast within the
+     * scale-up tolerance of its target. A mean (KV utilisation) is left out: it moves with the replica count
+     * itself, so its trend is not the load's.
      */
-    private static SignalInput alarmRule(PolicySpec spec, SignalInput input, int currentReplicas) {
+    private static void forecast(LoadTrends trends, List<SignalInput> inputs, PolicySpec spec,
+                                 WorkloadSnapshot snapshot, int currentReplicas, Instant now) {
+        LoadForecast forecast = spec.forecast();
+        double tolerance = spec.behavior().scaleUp().tolerance();
+        for (int i = 0; i < inputs.size(); i++) {
+            SignalInput input = inputs.get(i);
+            if (ScaleDownVoting.isAlarm(input.signal()) || input.aggregation() != Aggregation.SUM
+                    || input.workloadValue().isEmpty()) {
+                continue;
+            }
+            double total = input.workloadValue().getAsDouble();
+            if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0) {
+                trends.record(input.signal(), now, total, forecast.trendWindow());
+            }
+            OptionalDouble ahead = trends.forecast(input.signal(), now, forecast.trendWindow(), forecast.leadTime());
+            if (ahead.isEmpty() || !(ahead.getAsDouble() > total)) {
+                continue;
+            }
+            int needed = ReplicaCalculator.ceilReplicas(ahead.getAsDouble() / (input.target() * (1 + tolerance)));
+            int proposed = input.proposedReplicas().orElse(currentReplicas);
+            if (needed > Math.max(proposed, currentReplicas)) {
+                inputs.set(i, input.forecasting(needed, ahead.getAsDouble()));
+            }
+        }
+    }
+
+    /**
+     * Under {@link ScaleDownVoting#LOAD_SIGNALS}, an alarm signal that does not ask for more replicas abstains
+     * ({@link SignalOutcome#QUIET}); one at its target (within the tolerance, ratio ≥ 1 − tolerance) holds. One
+     * that asks for more gets one step ({@link #alarmStep}), and none while replicas are starting
+     * ({@link SignalOutcome#HELD_STARTING}): a queue or a latency above its target says the replicas are full,
+     * not by how much (its ratio to the target grows with the backlog, not with the load: under the HPA's
+     * arithmetic a queue of 8 on a 256-request batch doubles the fleet), and it stays high through a cold start
+     * whatever was already asked for. How many replicas the load needs is the load signals' part.
+     */
+    private static SignalInput alarmRule(PolicySpec spec, SignalInput input, int currentReplicas,
+                                         WorkloadSnapshot snapshot) {
         if (!input.voted() || spec.scaleDownVoting().mayVoteDown(input.signal())) {
             return input;
         }
@@ -163,7 +210,21 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
                 || (proposed == currentReplicas && belowTarget)) {
             return input.quiet();
         }
+        if (proposed > currentReplicas) {
+            if (snapshot.notReady() > 0) {
+                return input.proposing(currentReplicas, SignalOutcome.HELD_STARTING);
+            }
+            int stepped = currentReplicas + alarmStep(currentReplicas);
+            if (proposed > stepped) {
+                return input.proposing(stepped, SignalOutcome.STEPPED);
+            }
+        }
         return input;
+    }
+
+    /** One alarm step: one replica, or a tenth of the current count (rounded up) when that is more. */
+    static int alarmStep(int currentReplicas) {
+        return Math.max(1, (int) Math.ceil(currentReplicas * 0.1));
     }
 
     /** The larger proposal wins; on a tie the larger ratio; on a tie the earlier signal (already held). */
@@ -212,7 +273,7 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
 
     private static String message(DecisionReason reason, int current, int recommended, int stabilised, int desired,
                                   SignalInput dominant, PolicySpec spec, Outcome o) {
-        String why = dominant == null ? quiet(o.inputs) : describe(dominant);
+        String why = dominant == null ? quiet(o.inputs) : describe(dominant, spec);
         return switch (reason) {
             case SCALE_UP -> String.format(Locale.ROOT, "scale up %d → %d: %s; %s", current, desired, why, o.pods());
             case SCALE_DOWN -> String.format(Locale.ROOT, "scale down %d → %d: %s; %s", current, desired, why,
@@ -239,10 +300,17 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         };
     }
 
-    private static String describe(SignalInput input) {
-        return String.format(Locale.ROOT, "%s %s per replica against target %s (ratio %.3f) on %d pod(s)",
+    private static String describe(SignalInput input, PolicySpec spec) {
+        String reading = String.format(Locale.ROOT, "%s %s per replica against target %s (ratio %.3f) on %d pod(s)",
                 input.signal().key(), number(input.perReplicaValue().orElseThrow()), number(input.target()),
                 input.ratio().orElseThrow(), input.reporting());
+        return switch (input.outcome()) {
+            case FORECAST -> String.format(Locale.ROOT, "%s; its trend reaches %s in all, %d s ahead", reading,
+                    number(input.forecast().orElseThrow()), spec.forecast().leadTime().toSeconds());
+            case STEPPED -> reading + "; an alarm asks for one step more";
+            case HELD_STARTING -> reading + "; replicas still starting are the step it asked for";
+            default -> reading;
+        };
     }
 
     private static String quiet(List<SignalInput> inputs) {

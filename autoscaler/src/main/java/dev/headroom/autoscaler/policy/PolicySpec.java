@@ -13,15 +13,17 @@ import java.util.Objects;
  * @param targets     per signal, the value one replica should run at (at least one signal)
  * @param behavior    stabilisation, rate policies and tolerance per direction
  * @param scaleDownVoting which signals may vote for fewer replicas ({@link ScaleDownVoting#LOAD_SIGNALS} unless
- *                    set: alarm signals such as the queue vote only up)
+ *                    set: alarm signals such as the queue vote only up, one step at a time)
+ * @param forecast    how far ahead the load signals are carried ({@link LoadForecast#OFF} unless set)
  */
 public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior,
-                         ScaleDownVoting scaleDownVoting) {
+                         ScaleDownVoting scaleDownVoting, LoadForecast forecast) {
 
     public PolicySpec {
         Objects.requireNonNull(targets, "targets");
         Objects.requireNonNull(behavior, "behavior");
         Objects.requireNonNull(scaleDownVoting, "scaleDownVoting");
+        Objects.requireNonNull(forecast, "forecast");
         if (minReplicas < 0) {
             throw new IllegalArgumentException("minReplicas must be ≥ 0, got " + minReplicas);
         }
@@ -34,9 +36,9 @@ public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets tar
         }
     }
 
-    /** Headroom's scale-down voting ({@link ScaleDownVoting#LOAD_SIGNALS}). */
+    /** Headroom's scale-down voting ({@link ScaleDownVoting#LOAD_SIGNALS}), no forecast. */
     public PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior) {
-        this(minReplicas, maxReplicas, targets, behavior, ScaleDownVoting.LOAD_SIGNALS);
+        this(minReplicas, maxReplicas, targets, behavior, ScaleDownVoting.LOAD_SIGNALS, LoadForecast.OFF);
     }
 
     /** {@code min}..{@code max} replicas, the default targets and the HPA's default behaviour. */
@@ -45,15 +47,20 @@ public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets tar
     }
 
     public PolicySpec withTargets(SaturationTargets newTargets) {
-        return new PolicySpec(minReplicas, maxReplicas, newTargets, behavior, scaleDownVoting);
+        return new PolicySpec(minReplicas, maxReplicas, newTargets, behavior, scaleDownVoting, forecast);
     }
 
     public PolicySpec withBehavior(Behavior newBehavior) {
-        return new PolicySpec(minReplicas, maxReplicas, targets, newBehavior, scaleDownVoting);
+        return new PolicySpec(minReplicas, maxReplicas, targets, newBehavior, scaleDownVoting, forecast);
     }
 
     /** The same spec with {@code voting} deciding which signals may vote for fewer replicas. */
     public PolicySpec withScaleDownVoting(ScaleDownVoting voting) {
-        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, voting);
+        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, voting, forecast);
+    }
+
+    /** The same spec with the load signals carried ahead by {@code newForecast}. */
+    public PolicySpec withForecast(LoadForecast newForecast) {
+        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, scaleDownVoting, newForecast);
     }
 }

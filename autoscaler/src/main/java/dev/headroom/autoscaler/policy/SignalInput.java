@@ -18,10 +18,12 @@ import java.util.OptionalInt;
  * @param proposedReplicas the replicas it asks for; empty with no data and when {@link SignalOutcome#QUIET}
  * @param reporting        how many ready pods reported it fresh
  * @param outcome          what it said
+ * @param forecast         the workload total its trend reaches one lead time ahead; present exactly when the
+ *                         outcome is {@link SignalOutcome#FORECAST}
  */
 public record SignalInput(Signal signal, Aggregation aggregation, double target, OptionalDouble workloadValue,
                           OptionalDouble perReplicaValue, OptionalDouble ratio, OptionalInt proposedReplicas,
-                          int reporting, SignalOutcome outcome) {
+                          int reporting, SignalOutcome outcome, OptionalDouble forecast) {
 
     public SignalInput {
         Objects.requireNonNull(signal, "signal");
@@ -31,6 +33,10 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
         Objects.requireNonNull(ratio, "ratio");
         Objects.requireNonNull(proposedReplicas, "proposedReplicas");
         Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(forecast, "forecast");
+        if (forecast.isPresent() != (outcome == SignalOutcome.FORECAST)) {
+            throw new IllegalArgumentException(signal.key() + ": a forecast is present exactly when the outcome is FORECAST");
+        }
         boolean noData = outcome == SignalOutcome.NO_DATA;
         boolean abstains = noData || outcome == SignalOutcome.QUIET;
         if (noData != ratio.isEmpty() || noData != workloadValue.isEmpty()
@@ -46,6 +52,14 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
         }
     }
 
+    /** A reading without a forecast. */
+    public SignalInput(Signal signal, Aggregation aggregation, double target, OptionalDouble workloadValue,
+                       OptionalDouble perReplicaValue, OptionalDouble ratio, OptionalInt proposedReplicas,
+                       int reporting, SignalOutcome outcome) {
+        this(signal, aggregation, target, workloadValue, perReplicaValue, ratio, proposedReplicas, reporting, outcome,
+                OptionalDouble.empty());
+    }
+
     static SignalInput noData(Signal signal, double target) {
         return new SignalInput(signal, Aggregation.of(signal), target, OptionalDouble.empty(), OptionalDouble.empty(),
                 OptionalDouble.empty(), OptionalInt.empty(), 0, SignalOutcome.NO_DATA);
@@ -54,6 +68,18 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
     /** Whether this signal voted (had data and was not {@link SignalOutcome#QUIET}). */
     public boolean voted() {
         return proposedReplicas.isPresent();
+    }
+
+    /** The same reading proposing {@code replicas} for {@code why} (not {@link SignalOutcome#FORECAST}). */
+    SignalInput proposing(int replicas, SignalOutcome why) {
+        return new SignalInput(signal, aggregation, target, workloadValue, perReplicaValue, ratio,
+                OptionalInt.of(replicas), reporting, why);
+    }
+
+    /** The same reading proposing {@code replicas} for the forecast total {@code forecastTotal}. */
+    SignalInput forecasting(int replicas, double forecastTotal) {
+        return new SignalInput(signal, aggregation, target, workloadValue, perReplicaValue, ratio,
+                OptionalInt.of(replicas), reporting, SignalOutcome.FORECAST, OptionalDouble.of(forecastTotal));
     }
 
     /** The same reading, abstaining: an alarm signal that does not vote for fewer replicas. */

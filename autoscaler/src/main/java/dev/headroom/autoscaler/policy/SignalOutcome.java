@@ -4,6 +4,23 @@ package dev.headroom.autoscaler.policy;
 public enum SignalOutcome {
     /** It proposes a replica count different from the current one. */
     PROPOSED,
+    /**
+     * A summed load signal whose trend, carried ahead by the policy's {@link LoadForecast}, asks for more
+     * replicas than its reading does: it proposes the fewest replicas that keep the forecast within the
+     * scale-up tolerance of its target ({@link SignalInput#forecast()} holds the forecast total).
+     */
+    FORECAST,
+    /**
+     * An alarm signal above its target under {@link ScaleDownVoting#LOAD_SIGNALS}: it asks for one step more
+     * (one replica, or a tenth of the current count if that is more), not for its ratio's count: a queue or a
+     * latency says the replicas are full, not by how much.
+     */
+    STEPPED,
+    /**
+     * An alarm signal above its target while replicas are still starting under
+     * {@link ScaleDownVoting#LOAD_SIGNALS}: they are the step it asked for; it proposes the current count.
+     */
+    HELD_STARTING,
     /** Its usage ratio is within the tolerance (or the change would flip direction): it proposes the current count. */
     WITHIN_TOLERANCE,
     /** It would scale down but some ready pod's data is missing or stale: it proposes the current count. */

@@ -4,6 +4,7 @@ import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.policy.DecisionReason;
+import dev.headroom.autoscaler.policy.SignalOutcome;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.autoscaler.signals.ManualClock;
 import dev.headroom.autoscaler.signals.Signal;
@@ -145,22 +146,24 @@ class HeadroomControllerTest {
 
         WorkloadDecision d = decideWith(2);
 
-        // queue 12 per replica against 4: ceil(2 × 12 / 4) = 6, within max(4 pods, 100 %) per 15 s.
+        // queue 12 per replica against 4, an alarm: one step (2 → 3), not the HPA's ceil(2 × 12 / 4) = 6; KV 0.9
+        // against 0.8 also asks for ceil(2 × 1.125) = 3, and the queue's larger ratio names it.
         assertThat(d.decision().reason()).isEqualTo(DecisionReason.SCALE_UP);
-        assertThat(d.decision().desired()).isEqualTo(6);
-        assertThat(d.decision().recommended()).isEqualTo(6);
+        assertThat(d.decision().desired()).isEqualTo(3);
+        assertThat(d.decision().recommended()).isEqualTo(3);
+        assertThat(d.decision().input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.STEPPED);
         assertThat(d.acted()).isTrue();
-        assertThat(replicas()).isEqualTo(6);
+        assertThat(replicas()).isEqualTo(3);
         assertThat(d.decision().input(Signal.QUEUE).orElseThrow().perReplicaValue().getAsDouble()).isEqualTo(12.0);
         assertThat(controller.latest(NS, "engine")).contains(d);
         assertThat(events()).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("ScaledUp");
             assertThat(e.getInvolvedObject().getKind()).isEqualTo("HeadroomPolicy");
-            assertThat(e.getMessage()).contains("queue").contains("2 → 6");
+            assertThat(e.getMessage()).contains("queue").contains("2 → 3").contains("one step more");
         });
         HeadroomPolicy p = stored();
-        assertThat(p.getStatus().desiredReplicas).isEqualTo(6);
-        assertThat(p.getStatus().currentReplicas).isEqualTo(6);
+        assertThat(p.getStatus().desiredReplicas).isEqualTo(3);
+        assertThat(p.getStatus().currentReplicas).isEqualTo(3);
         assertThat(p.getStatus().lastDecision.reason).isEqualTo("SCALE_UP");
         assertThat(p.getStatus().lastDecision.acted).isTrue();
         assertThat(p.getStatus().lastDecision.dominantSignal).isEqualTo("queue");
@@ -259,7 +262,7 @@ class HeadroomControllerTest {
         controller = controller(LeadershipCheck.ALWAYS);
 
         WorkloadDecision d = decideWith(2);
-        assertThat(d.decision().desired()).isEqualTo(6);
+        assertThat(d.decision().desired()).isEqualTo(3);
         assertThat(d.acted()).isFalse();
         assertThat(dispatcher.scaleWrites()).isZero();
         assertThat(replicas()).isEqualTo(2);
@@ -267,7 +270,7 @@ class HeadroomControllerTest {
             assertThat(e.getReason()).isEqualTo("Recommended");
             assertThat(e.getMessage()).startsWith("[dry-run, ");
         });
-        assertThat(stored().getStatus().desiredReplicas).isEqualTo(6);
+        assertThat(stored().getStatus().desiredReplicas).isEqualTo(3);
         assertThat(stored().getStatus().currentReplicas).isEqualTo(2);
     }
 
@@ -284,7 +287,7 @@ class HeadroomControllerTest {
 
         assertThat(dispatcher.conflictsAnswered()).isEqualTo(2);
         assertThat(d.acted()).isTrue();
-        assertThat(replicas()).isEqualTo(6);
+        assertThat(replicas()).isEqualTo(3);
         assertThat(waits).as("a conflict is retried at once, after reading again").isEmpty();
         assertThat(client.apps().deployments().inNamespace(NS).withName("engine").get().getMetadata()
                 .getAnnotations()).containsKey("touched-by");
@@ -380,12 +383,12 @@ class HeadroomControllerTest {
                 assertThat(replicas()).isEqualTo(2);
                 await().atMost(Duration.ofSeconds(10)).until(() -> first.tick().get(0).acted());
                 assertThat(two.isLeader()).isFalse();
-                assertThat(replicas()).as("the leader scaled").isEqualTo(6);
+                assertThat(replicas()).as("the leader scaled").isEqualTo(3);
                 sidecars.forEach(s -> s.serve(Map.of(Signal.QUEUE, 30.0)));
                 WorkloadDecision follower = second.tick().get(0);
                 assertThat(follower.decision().changes()).isTrue();
                 assertThat(follower.acted()).as("a follower decides but never acts").isFalse();
-                assertThat(replicas()).isEqualTo(6);
+                assertThat(replicas()).isEqualTo(3);
 
                 one.close(); // releases the Lease
                 await().atMost(Duration.ofSeconds(10)).until(two::isLeader);
@@ -395,7 +398,7 @@ class HeadroomControllerTest {
                 clock.advance(Duration.ofSeconds(20)); // past the scale-up rate period
                 WorkloadDecision taken = second.tick().get(0);
                 assertThat(taken.acted()).isTrue();
-                assertThat(replicas()).isEqualTo(8);
+                assertThat(replicas()).as("one more alarm step").isEqualTo(4);
             } finally {
                 second.close();
             }

@@ -66,12 +66,54 @@ class ScaleDownVotingTest {
     }
 
     @Test
-    void aQueueAboveItsTargetStillScalesUpWithTheHpasArithmetic() {
+    void aQueueAboveItsTargetAsksForOneStepNotForItsRatiosCount() {
         ScalingDecision d = policy.decide("a", queueOnly(), 2, pods(2, Map.of(Signal.QUEUE, 8.0)));
-        // 16 waiting over 2 pods, 8 per pod against 4: ratio 2 → ceil(4).
-        assertThat(d.desired()).isEqualTo(4);
+        // 16 waiting over 2 pods, 8 per pod against 4: the HPA's ratio 2 would ask for ceil(4); an alarm says
+        // "full", not "twice too small": one step, 2 → 3.
+        assertThat(d.desired()).isEqualTo(3);
         assertThat(d.reason()).isEqualTo(SCALE_UP);
-        assertThat(d.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.PROPOSED);
+        SignalInput queue = d.input(Signal.QUEUE).orElseThrow();
+        assertThat(queue.outcome()).isEqualTo(SignalOutcome.STEPPED);
+        assertThat(queue.ratio().orElseThrow()).isEqualTo(2.0);
+        assertThat(d.message()).contains("an alarm asks for one step more");
+
+        // Under the HPA's voting the queue keeps the HPA's arithmetic.
+        ScalingDecision hpa = policy.decide("b", queueOnly().withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL), 2,
+                pods(2, Map.of(Signal.QUEUE, 8.0)));
+        assertThat(hpa.desired()).isEqualTo(4);
+        assertThat(hpa.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.PROPOSED);
+    }
+
+    @Test
+    void anAlarmStepIsATenthOfTheFleetWhenThatIsMoreThanOne() {
+        assertThat(HpaCompatiblePolicy.alarmStep(1)).isEqualTo(1);
+        assertThat(HpaCompatiblePolicy.alarmStep(10)).isEqualTo(1);
+        assertThat(HpaCompatiblePolicy.alarmStep(11)).isEqualTo(2);
+        assertThat(HpaCompatiblePolicy.alarmStep(40)).isEqualTo(4);
+        PolicySpec wide = PolicySpec.of(1, 100).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0)));
+        ScalingDecision d = policy.decide("a", wide, 40, pods(40, Map.of(Signal.QUEUE, 40.0)));
+        assertThat(d.desired()).as(d.message()).isEqualTo(44);
+    }
+
+    @Test
+    void anAlarmWaitsForTheReplicasStillStartingButALoadSignalDoesNot() {
+        List<ReplicaReport> reports = new ArrayList<>();
+        reports.add(ReplicaReport.ready("a", fresh(T0, Map.of(Signal.QUEUE, 20.0, Signal.REQUESTS_PS, 30.0))));
+        reports.add(ReplicaReport.ready("b", fresh(T0, Map.of(Signal.QUEUE, 20.0, Signal.REQUESTS_PS, 30.0))));
+        reports.add(ReplicaReport.notReady("c"));
+        WorkloadSnapshot starting = WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports);
+
+        ScalingDecision alarmOnly = policy.decide("a", queueOnly(), 3, starting);
+        assertThat(alarmOnly.desired()).as(alarmOnly.message()).isEqualTo(3);
+        assertThat(alarmOnly.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.HELD_STARTING);
+        assertThat(alarmOnly.message()).contains("replicas still starting are the step it asked for");
+
+        // 60 req/s against 10 per replica: 6, whatever is starting (the starting pod counts as absorbing 0).
+        PolicySpec withRate = PolicySpec.of(1, 20).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0,
+                Signal.REQUESTS_PS, 10.0)));
+        ScalingDecision both = policy.decide("b", withRate, 3, starting);
+        assertThat(both.desired()).as(both.message()).isEqualTo(6);
+        assertThat(both.dominant()).contains(Signal.REQUESTS_PS);
     }
 
     @Test
