@@ -2,10 +2,13 @@ package dev.headroom.autoscaler.kubernetes;
 
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
+import dev.headroom.autoscaler.kubernetes.crd.ScaleDownVotingRule;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.policy.Behavior;
+import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.RatePolicy;
+import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.autoscaler.policy.ScalingRules;
 import dev.headroom.autoscaler.policy.SelectPolicy;
 import dev.headroom.autoscaler.signals.InvalidTargetsException;
@@ -43,7 +46,7 @@ public final class PolicySpecs {
      * @param port       the sidecar port
      * @param path       the signals path
      * @param mode       how decisions are acted on
-     * @param spec       limits, targets and behaviour
+     * @param spec       limits, targets, behaviour, scale-down voting and forecast
      */
     public record Resolved(WorkloadKey key, long generation, ScaleTarget target,
                            io.fabric8.kubernetes.api.model.LabelSelector selector, int port, String path,
@@ -119,13 +122,41 @@ public final class PolicySpecs {
                 behavior = new Behavior(up, down);
             }
         }
+        LoadForecast forecast = forecast(s.forecast, problems);
+        ScaleDownVoting voting = s.scaleDownVoting == ScaleDownVotingRule.EVERY_SIGNAL
+                ? ScaleDownVoting.EVERY_SIGNAL : ScaleDownVoting.LOAD_SIGNALS;
         ScalingMode mode = s.mode == null ? ScalingMode.DRY_RUN : s.mode;
         if (!problems.isEmpty()) {
             throw new InvalidPolicyException(key.toString(), problems);
         }
-        PolicySpec spec = new PolicySpec(min, s.maxReplicas, targets, behavior);
+        PolicySpec spec = new PolicySpec(min, s.maxReplicas, targets, behavior, voting, forecast);
         Long generation = policy.getMetadata().getGeneration();
         return new Resolved(key, generation == null ? 0 : generation, target, s.selector, port, path, mode, spec);
+    }
+
+    /** {@code spec.forecast}: {@link LoadForecast#OFF} when absent; null when a field is out of range. */
+    private static LoadForecast forecast(HeadroomPolicySpec.ForecastSpec f, List<String> problems) {
+        if (f == null) {
+            return LoadForecast.OFF;
+        }
+        int before = problems.size();
+        long lead = 0;
+        if (f.leadTimeSeconds != null) {
+            if (f.leadTimeSeconds < 0 || f.leadTimeSeconds > 3600) {
+                problems.add("spec.forecast.leadTimeSeconds is " + f.leadTimeSeconds + "; expected 0 to 3600");
+            } else {
+                lead = f.leadTimeSeconds;
+            }
+        }
+        Duration window = LoadForecast.DEFAULT_TREND_WINDOW;
+        if (f.trendWindowSeconds != null) {
+            if (f.trendWindowSeconds < 30 || f.trendWindowSeconds > 3600) {
+                problems.add("spec.forecast.trendWindowSeconds is " + f.trendWindowSeconds + "; expected 30 to 3600");
+            } else {
+                window = Duration.ofSeconds(f.trendWindowSeconds);
+            }
+        }
+        return problems.size() == before ? new LoadForecast(Duration.ofSeconds(lead), window) : null;
     }
 
     private static ScalingRules rules(String field, HeadroomPolicySpec.RulesSpec r, ScalingRules defaults,

@@ -2,8 +2,11 @@ package dev.headroom.autoscaler.kubernetes;
 
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
+import dev.headroom.autoscaler.kubernetes.crd.ScaleDownVotingRule;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.policy.DecisionReason;
+import dev.headroom.autoscaler.policy.LoadForecast;
+import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.autoscaler.policy.SignalOutcome;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.autoscaler.signals.ManualClock;
@@ -232,6 +235,82 @@ class HeadroomControllerTest {
         assertThat(down.decision().desired()).isEqualTo(1);
         assertThat(replicas()).isEqualTo(1);
         assertThat(events()).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ScaledDown"));
+    }
+
+    @Test
+    void aForecastLeadTimeReachesThePolicysSpec() throws Exception {
+        deployment(2);
+        pod("engine-a", sidecar(Map.of(Signal.QUEUE, 1.0, Signal.KV_UTILIZATION, 0.5)), true, Duration.ofMinutes(5));
+        pod("engine-b", sidecar(Map.of(Signal.QUEUE, 1.0, Signal.KV_UTILIZATION, 0.5)), true, Duration.ofMinutes(5));
+        HeadroomPolicySpec spec = Workloads.spec("engine", ScalingMode.DIRECT, 1, 8,
+                Map.of("queue", 4.0, "kv_utilization", 0.8));
+        spec.forecast = new HeadroomPolicySpec.ForecastSpec();
+        spec.forecast.leadTimeSeconds = 105;
+        Workloads.policy(client, NS, "engine", spec);
+        controller = controller(LeadershipCheck.ALWAYS);
+
+        WorkloadDecision d = decideWith(2);
+
+        assertThat(d.spec().forecast().leadTime()).isEqualTo(Duration.ofSeconds(105));
+        assertThat(d.spec().forecast().trendWindow()).isEqualTo(LoadForecast.DEFAULT_TREND_WINDOW);
+        assertThat(d.spec().forecast().enabled()).isTrue();
+        assertThat(d.spec().scaleDownVoting()).as("unset: Headroom's default").isEqualTo(ScaleDownVoting.LOAD_SIGNALS);
+        assertThat(controller.latest(NS, "engine").orElseThrow().spec()).isEqualTo(d.spec());
+    }
+
+    /**
+     * Three idle pods whose only targeted signal is the queue, with a 30 s scale-down window: the decision on the
+     * first tick (the count first seen is remembered for the window, as the HPA does) and the one 31 s later.
+     */
+    List<WorkloadDecision> idleQueueOverOneWindow(ScaleDownVotingRule voting) throws Exception {
+        deployment(3);
+        for (String name : List.of("engine-a", "engine-b", "engine-c")) {
+            pod(name, sidecar(Map.of(Signal.QUEUE, 0.0)), true, Duration.ofMinutes(5));
+        }
+        HeadroomPolicySpec spec = Workloads.spec("engine", ScalingMode.DIRECT, 1, 8, Map.of("queue", 4.0));
+        spec.scaleDownVoting = voting;
+        spec.behavior = new HeadroomPolicySpec.BehaviorSpec();
+        spec.behavior.scaleDown = new HeadroomPolicySpec.RulesSpec();
+        spec.behavior.scaleDown.stabilizationWindowSeconds = 30;
+        Workloads.policy(client, NS, "engine", spec);
+        controller = controller(LeadershipCheck.ALWAYS);
+        WorkloadDecision first = decideWith(3);
+        assertThat(first.acted()).isFalse();
+        assertThat(replicas()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(31));
+        return List.of(first, controller.tick().get(0));
+    }
+
+    @Test
+    void everySignalVotingLetsAnEmptyQueueScaleDown() throws Exception {
+        List<WorkloadDecision> ds = idleQueueOverOneWindow(ScaleDownVotingRule.EVERY_SIGNAL);
+
+        assertThat(ds.get(0).spec().scaleDownVoting()).isEqualTo(ScaleDownVoting.EVERY_SIGNAL);
+        // The HPA's arithmetic: ceil(3 × 0 / 4) = 0; held only by the count first seen, for the first window.
+        assertThat(ds.get(0).decision().reason()).isEqualTo(DecisionReason.STABILISED);
+        assertThat(ds.get(0).decision().recommended()).isEqualTo(0);
+        assertThat(ds.get(0).decision().desired()).isEqualTo(3);
+        WorkloadDecision down = ds.get(1);
+        // Brought down to minReplicas, the floor of the recommendation 0.
+        assertThat(down.decision().reason()).isEqualTo(DecisionReason.AT_MIN);
+        assertThat(down.decision().desired()).isEqualTo(1);
+        assertThat(down.acted()).isTrue();
+        assertThat(replicas()).isEqualTo(1);
+    }
+
+    @Test
+    void loadSignalsVotingHoldsAnEmptyQueue() throws Exception {
+        List<WorkloadDecision> ds = idleQueueOverOneWindow(ScaleDownVotingRule.LOAD_SIGNALS);
+
+        WorkloadDecision after = ds.get(1);
+        assertThat(after.spec().scaleDownVoting()).isEqualTo(ScaleDownVoting.LOAD_SIGNALS);
+        // An empty queue says "not full", never "how far from full": it abstains, and nothing else votes.
+        assertThat(after.decision().input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.QUIET);
+        assertThat(after.decision().recommended()).isEqualTo(3);
+        assertThat(after.decision().desired()).isEqualTo(3);
+        assertThat(after.decision().changes()).isFalse();
+        assertThat(after.acted()).isFalse();
+        assertThat(replicas()).isEqualTo(3);
     }
 
     @Test

@@ -42,6 +42,16 @@ public class HeadroomPolicySpec {
             + "(decide and explain only). Default dry-run.")
     public ScalingMode mode;
 
+    @JsonPropertyDescription("Carries the summed load signals one lead time ahead along their recent trend, so that "
+            + "replicas asked for now are serving when the load arrives. Absent: no forecast.")
+    public ForecastSpec forecast;
+
+    @JsonPropertyDescription("Which signals may vote for fewer replicas. LoadSignals (default): alarm signals (queue, "
+            + "latencies, preemptions) vote only up, one step at a time, and only load signals (KV utilisation, "
+            + "running requests, rates) vote down. EverySignal: the HPA's rule, every signal votes both ways with "
+            + "the HPA's arithmetic.")
+    public ScaleDownVotingRule scaleDownVoting;
+
     /** {@code scaleTargetRef}: as an HPA's. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ScaleTargetRef {
@@ -62,6 +72,17 @@ public class HeadroomPolicySpec {
         public Integer port;
         @JsonPropertyDescription("The signals path (default /v1/signals).")
         public String path;
+    }
+
+    /** {@code forecast}: how far ahead the load signals are carried, and over how much history. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ForecastSpec {
+        @JsonPropertyDescription("Seconds ahead to carry the load trend (0 to 3600; 0 or absent: off, the default). "
+                + "The natural value is the engine's cold start (image pull, weight load, warm-up) plus the "
+                + "controller's decision interval, e.g. 105 for a 90 s cold start decided every 15 s.")
+        public Integer leadTimeSeconds;
+        @JsonPropertyDescription("Seconds of history the trend line is fitted to (30 to 3600, default 300).")
+        public Integer trendWindowSeconds;
     }
 
     /** The HPA's {@code behavior}. */
