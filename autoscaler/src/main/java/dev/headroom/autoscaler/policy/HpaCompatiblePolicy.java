@@ -211,6 +211,10 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
             return input.quiet();
         }
         if (proposed > currentReplicas) {
+            int demand = measuredDemand(snapshot);
+            if (demand > currentReplicas) {
+                return input.proposing(demand, SignalOutcome.MEASURED_DEMAND);
+            }
             if (snapshot.notReady() > 0) {
                 return input.proposing(currentReplicas, SignalOutcome.HELD_STARTING);
             }
@@ -220,6 +224,23 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
             }
         }
         return input;
+    }
+
+    /**
+     * While an alarm says the replicas are full, what they finish is what they can serve: the replicas the
+     * arriving requests need are {@code ceil(pods × arrivals / finished)}. Zero (nothing measured) unless every
+     * ready pod reports both rates fresh and something finished.
+     */
+    static int measuredDemand(WorkloadSnapshot snapshot) {
+        Optional<SignalAggregate> arrivals = snapshot.get(Signal.ARRIVALS_PS);
+        Optional<SignalAggregate> finished = snapshot.get(Signal.REQUESTS_PS);
+        int pods = snapshot.readyFresh();
+        if (arrivals.isEmpty() || finished.isEmpty() || snapshot.readyMissing() > 0 || pods == 0
+                || arrivals.get().reporting() != pods || finished.get().reporting() != pods
+                || !(finished.get().workloadValue() > 0)) {
+            return 0;
+        }
+        return ReplicaCalculator.ceilReplicas(pods * arrivals.get().workloadValue() / finished.get().workloadValue());
     }
 
     /** One alarm step: one replica, or a tenth of the current count (rounded up) when that is more. */
@@ -309,6 +330,8 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
                     number(input.forecast().orElseThrow()), spec.forecast().leadTime().toSeconds());
             case STEPPED -> reading + "; an alarm asks for one step more";
             case HELD_STARTING -> reading + "; replicas still starting are the step it asked for";
+            case MEASURED_DEMAND -> reading + "; the full replicas finish less than arrives: their share of the"
+                    + " arrivals asks for this many";
             default -> reading;
         };
     }

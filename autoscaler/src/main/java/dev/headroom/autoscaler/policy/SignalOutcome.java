@@ -21,6 +21,12 @@ public enum SignalOutcome {
      * {@link ScaleDownVoting#LOAD_SIGNALS}: they are the step it asked for; it proposes the current count.
      */
     HELD_STARTING,
+    /**
+     * An alarm signal above its target under {@link ScaleDownVoting#LOAD_SIGNALS} while every ready pod reports
+     * its arrivals and finished requests: the replicas are full, so what they finish is what one replica can
+     * serve, and it proposes {@code ceil(pods × arrivals / finished)} when that is more than the current count.
+     */
+    MEASURED_DEMAND,
     /** Its usage ratio is within the tolerance (or the change would flip direction): it proposes the current count. */
     WITHIN_TOLERANCE,
     /** It would scale down but some ready pod's data is missing or stale: it proposes the current count. */

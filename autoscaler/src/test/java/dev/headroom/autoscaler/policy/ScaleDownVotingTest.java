@@ -96,6 +96,38 @@ class ScaleDownVotingTest {
     }
 
     @Test
+    void fullReplicasThatFinishLessThanArrivesAskForTheArrivalsShare() {
+        // Queue above target: the replicas are full, so 12 req/s finished each is what one replica serves;
+        // 30 arriving each on 4 pods need ceil(4 × 120 / 48) = 10, whatever the queue's ratio says.
+        Map<Signal, Double> full = Map.of(Signal.QUEUE, 9.0, Signal.ARRIVALS_PS, 30.0, Signal.REQUESTS_PS, 12.0);
+        PolicySpec wide = PolicySpec.of(1, 40).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0)));
+        ScalingDecision d = policy.decide("a", wide, 4, pods(4, full));
+        assertThat(HpaCompatiblePolicy.measuredDemand(pods(4, full))).isEqualTo(10);
+        assertThat(d.recommended()).as(d.message()).isEqualTo(10);
+        assertThat(d.desired()).as("max(4 pods, 100 %) per 15 s").isEqualTo(8);
+        assertThat(d.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.MEASURED_DEMAND);
+        assertThat(d.message()).contains("their share of the arrivals");
+
+        // Arrivals no more than finished: nothing measured beyond the current count, one step.
+        Map<Signal, Double> draining = Map.of(Signal.QUEUE, 9.0, Signal.ARRIVALS_PS, 11.0, Signal.REQUESTS_PS, 12.0);
+        ScalingDecision step = policy.decide("b", wide, 4, pods(4, draining));
+        assertThat(step.desired()).isEqualTo(5);
+        assertThat(step.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.STEPPED);
+    }
+
+    @Test
+    void demandIsMeasuredOnlyWhenEveryReadyPodReportsBothRates() {
+        List<ReplicaReport> reports = new ArrayList<>();
+        reports.add(ReplicaReport.ready("a", fresh(T0, Map.of(Signal.ARRIVALS_PS, 30.0, Signal.REQUESTS_PS, 12.0))));
+        reports.add(ReplicaReport.ready("b", fresh(T0, Map.of(Signal.ARRIVALS_PS, 30.0))));
+        assertThat(HpaCompatiblePolicy.measuredDemand(WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports))).isZero();
+        reports.set(1, ReplicaReport.readyMissing("b"));
+        assertThat(HpaCompatiblePolicy.measuredDemand(WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports))).isZero();
+        assertThat(HpaCompatiblePolicy.measuredDemand(pods(2, Map.of(Signal.ARRIVALS_PS, 3.0,
+                Signal.REQUESTS_PS, 0.0)))).as("nothing finished: no capacity measured").isZero();
+    }
+
+    @Test
     void anAlarmWaitsForTheReplicasStillStartingButALoadSignalDoesNot() {
         List<ReplicaReport> reports = new ArrayList<>();
         reports.add(ReplicaReport.ready("a", fresh(T0, Map.of(Signal.QUEUE, 20.0, Signal.REQUESTS_PS, 30.0))));
