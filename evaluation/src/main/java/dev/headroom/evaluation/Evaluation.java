@@ -29,7 +29,8 @@ public final class Evaluation {
     public static EvaluationResult run(Scenario scenario, Consumer<PolicyResult> onFinished) {
         long start = System.nanoTime();
         OraclePlan plan = OraclePlan.compute(scenario);
-        return run(scenario, plan, Contender.standard(scenario.cluster(), plan, scenario.requests()), onFinished, start);
+        return run(scenario, plan, Contender.standard(scenario.cluster(), plan, scenario.requests(),
+                scenario.slo()), onFinished, start);
     }
 
     /**

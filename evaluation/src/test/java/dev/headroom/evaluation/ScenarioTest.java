@@ -1,13 +1,18 @@
 package dev.headroom.evaluation;
 
+import dev.headroom.autoscaler.policy.PolicySpec;
+import dev.headroom.autoscaler.policy.ScaleDownVoting;
+import dev.headroom.autoscaler.signals.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ScenarioTest {
@@ -40,11 +45,22 @@ class ScenarioTest {
     }
 
     @Test
-    void headroomsRateTargetIsFourFifthsOfWhatCapacityEstimatesForTheMix() throws Exception {
+    void headroomIsConfiguredFromCapacityTheSloAndTheColdStart() throws Exception {
         Scenario s = Scenario.prepare(ScenarioOptions.defaults());
         double target = Contender.rateTarget(s.cluster().engine(), s.requests());
         // Llama-3.1-8B on one H100 with ~1,150-token prompts and ~210-token outputs: about 18 req/s sustainable.
-        assertThat(target).isBetween(0.8 * 16, 0.8 * 20);
+        assertThat(target).isBetween(0.9 * 16, 0.9 * 20);
+
+        PolicySpec spec = Contender.configured(PolicySpec.of(1, 16), s.cluster(), s.requests(), s.slo());
+        assertThat(spec.targets().get(Signal.ARRIVALS_PS).orElseThrow()).isCloseTo(target, within(0.005));
+        assertThat(spec.targets().get(Signal.TTFT_P95)).hasValue(s.slo().ttftSeconds());
+        assertThat(spec.targets().get(Signal.ITL_MEAN)).hasValue(s.slo().itlSeconds());
+        assertThat(spec.targets().get(Signal.ITL_P95)).as("the per-token p95 is not the SLO's quantity").isEmpty();
+        assertThat(spec.targets().get(Signal.QUEUE)).hasValue(4.0);
+        // Cold start 90 s + one 15 s decision interval.
+        assertThat(spec.forecast().leadTime()).isEqualTo(Duration.ofSeconds(105));
+        assertThat(spec.behavior().scaleDown().stabilizationWindow()).isEqualTo(Duration.ofSeconds(105));
+        assertThat(spec.scaleDownVoting()).isEqualTo(ScaleDownVoting.LOAD_SIGNALS);
     }
 
     @Test
