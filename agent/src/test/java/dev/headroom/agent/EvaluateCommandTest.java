@@ -48,6 +48,27 @@ class EvaluateCommandTest {
         LaunchResult badSlo = launcher.launch("evaluate", "--slo-attainment", "2");
         assertThat(badSlo.exitCode()).isEqualTo(2);
         assertThat(badSlo.getErrorOutput()).contains("attainment");
+
+        LaunchResult badTarget = launcher.launch("evaluate", "--headroom-target", "gpu_util=0.7");
+        assertThat(badTarget.exitCode()).isEqualTo(2);
+        assertThat(badTarget.getErrorOutput()).contains("--headroom-target", "gpu_util").doesNotContain("at dev.headroom");
+
+        LaunchResult badLead = launcher.launch("evaluate", "--headroom-lead", "-5");
+        assertThat(badLead.exitCode()).isEqualTo(2);
+        assertThat(badLead.getErrorOutput()).contains("--headroom-lead", "-5");
+    }
+
+    @Test
+    void theHeadroomRowCanBeSetUpAnotherWayAndSaysHow(QuarkusMainLauncher launcher, @TempDir Path dir)
+            throws Exception {
+        Path out = dir.resolve("report");
+        LaunchResult result = launcher.launch("evaluate", "--duration", "90", "--peak-rate", "30",
+                "--headroom-target", "itl_p95=0.1", "--headroom-target", "itl_mean=none", "--headroom-lead", "0",
+                "--headroom-scale-down-window", "300", "--output", out.toString());
+        assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+        String report = Files.readString(out.resolve("evaluation.md"));
+        assertThat(report).contains("changed for this run: itl_mean=none, itl_p95=0.1, forecast lead 0 s,"
+                + " scale-down window 300 s");
     }
 
     @Test

@@ -64,15 +64,27 @@ public record Contender(String name, String description, int initialReplicas, Su
      */
     public static List<Contender> standard(ClusterConfig cluster, OraclePlan plan, List<SimRequest> requests,
                                            Slo slo) {
+        return standard(cluster, plan, requests, slo, HeadroomOverrides.NONE);
+    }
+
+    /**
+     * The standard field with {@code overrides} applied to the {@code headroom} row (its description says which).
+     *
+     * @throws dev.headroom.autoscaler.signals.InvalidTargetsException for a bad target override
+     */
+    public static List<Contender> standard(ClusterConfig cluster, OraclePlan plan, List<SimRequest> requests,
+                                           Slo slo, HeadroomOverrides overrides) {
         PolicySpec bounds = PolicySpec.of(cluster.minReplicas(), cluster.maxReplicas());
         PolicySpec hpa = bounds.withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL);
         Duration scrape = Duration.ofNanos(Math.round(cluster.scrapeIntervalSeconds() * 1e9));
         WindowConfig window = WindowConfig.forScrapeInterval(scrape, SPAN);
         int peak = plan.peakReplicas();
         int start = plan.desiredAt(0);
-        PolicySpec configured = configured(bounds, cluster, requests, slo);
-        double rounded = configured.targets().get(Signal.ARRIVALS_PS).orElseThrow();
-        long lead = configured.forecast().leadTime().toSeconds();
+        PolicySpec documented = configured(bounds, cluster, requests, slo);
+        double rounded = documented.targets().get(Signal.ARRIVALS_PS).orElseThrow();
+        long lead = documented.forecast().leadTime().toSeconds();
+        PolicySpec configured = overrides.applyTo(documented);
+        String changed = overrides.isEmpty() ? "" : "; changed for this run: " + overrides.describe();
         return List.of(
                 new Contender("static-peak", "a fixed " + peak + " replicas: the most any interval needs", peak,
                         () -> Controllers.fixed(peak)),
@@ -91,8 +103,9 @@ public record Contender(String name, String description, int initialReplicas, Su
                         + " arrivals_ps %.2f per replica (%.2f × the %.2f req/s `headroom capacity` estimates for this"
                         + " engine and the trace's mean lengths), latency alarms in the SLO's terms (ttft_p95 %s s,"
                         + " itl_mean %s s in place of itl_p95), KV 0.80 and queue 4 as default; forecast %d s ahead"
-                        + " (cold start + one decision interval), scale-down window %d s", rounded, RATE_TARGET_SHARE,
-                        rounded / RATE_TARGET_SHARE, number(slo.ttftSeconds()), number(slo.itlSeconds()), lead, lead),
+                        + " (cold start + one decision interval), scale-down window %d s%s", rounded,
+                        RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, number(slo.ttftSeconds()),
+                        number(slo.itlSeconds()), lead, lead, changed),
                         start, () -> new SignalPolicyController(configured, window)),
                 new Contender("oracle", "knows every future arrival; the fewest replicas meeting the SLO per "
                         + "interval, cold start ahead", start, () -> view -> plan.desiredAt(view.nowSeconds())));

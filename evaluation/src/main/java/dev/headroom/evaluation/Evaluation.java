@@ -27,10 +27,16 @@ public final class Evaluation {
 
     /** Measures the oracle's capacity, then runs the standard field ({@link Contender#standard}). */
     public static EvaluationResult run(Scenario scenario, Consumer<PolicyResult> onFinished) {
+        return run(scenario, HeadroomOverrides.NONE, onFinished);
+    }
+
+    /** As {@link #run(Scenario, Consumer)}, with {@code overrides} applied to the {@code headroom} row. */
+    public static EvaluationResult run(Scenario scenario, HeadroomOverrides overrides,
+                                       Consumer<PolicyResult> onFinished) {
         long start = System.nanoTime();
         OraclePlan plan = OraclePlan.compute(scenario);
         return run(scenario, plan, Contender.standard(scenario.cluster(), plan, scenario.requests(),
-                scenario.slo()), onFinished, start);
+                scenario.slo(), overrides), onFinished, start);
     }
 
     /**

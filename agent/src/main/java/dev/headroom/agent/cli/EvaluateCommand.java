@@ -1,8 +1,11 @@
 package dev.headroom.agent.cli;
 
+import dev.headroom.autoscaler.signals.InvalidTargetsException;
+import dev.headroom.autoscaler.signals.SaturationTargets;
 import dev.headroom.evaluation.Evaluation;
 import dev.headroom.evaluation.EvaluationResult;
 import dev.headroom.evaluation.ReportWriter;
+import dev.headroom.evaluation.HeadroomOverrides;
 import dev.headroom.evaluation.Scenario;
 import dev.headroom.evaluation.ScenarioOptions;
 import dev.headroom.evaluation.Slo;
@@ -20,7 +23,11 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code headroom evaluate}: scaling policies compared on a replayed trace through a simulated cluster. */
@@ -93,11 +100,25 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "SLO: share of requests that must meet both. Default: ${DEFAULT-VALUE}")
     double sloAttainment;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seeds the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the superposition of the trace and the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--threads", defaultValue = "2", description = "Policies simulated at once. Default: ${DEFAULT-VALUE}")
     int threads;
+
+    @Option(names = "--headroom-target", paramLabel = "SIGNAL=VALUE",
+            description = "Changes one target of the evaluated headroom policy (repeatable; VALUE 'none' removes it),"
+                    + " e.g. itl_p95=0.1. Default: as policy.md sets it up")
+    Map<String, String> headroomTargets = new LinkedHashMap<>();
+
+    @Option(names = "--headroom-lead", paramLabel = "SECONDS",
+            description = "The headroom policy's forecast lead time (0 turns the forecast off). Default: cold start +"
+                    + " control interval")
+    Long headroomLead;
+
+    @Option(names = "--headroom-scale-down-window", paramLabel = "SECONDS",
+            description = "The headroom policy's scale-down stabilisation window. Default: its forecast lead time")
+    Long headroomScaleDownWindow;
 
     @Option(names = {"-o", "--output"}, defaultValue = "evaluation-report",
             description = "Folder for evaluation.md and the chart. Default: ${DEFAULT-VALUE}")
@@ -116,6 +137,7 @@ public class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        HeadroomOverrides overrides = overrides();
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         Scenario scenario;
@@ -132,7 +154,7 @@ public class EvaluateCommand implements Callable<Integer> {
                 scenario.source(), scenario.requests().size(), scenario.replay().durationSeconds(),
                 scenario.replay().rateMultiplier(), scenario.replay().passes());
         out.flush();
-        EvaluationResult result = Evaluation.run(scenario, r -> {
+        EvaluationResult result = Evaluation.run(scenario, overrides, r -> {
             out.printf(Locale.ROOT, "  [%5.1f s] %-12s SLO %6.2f %%  GPU-hours %6.2f  scale events %3d  (%.1f s)%n",
                     (System.nanoTime() - start) / 1e9, r.name(), r.sloAttainment() * 100, r.gpuHours(), r.scaleEvents(),
                     r.wallSeconds());
@@ -146,6 +168,25 @@ public class EvaluateCommand implements Callable<Integer> {
         }
         out.println(ReportWriter.verdict(result).replace("**", ""));
         return 0;
+    }
+
+    /** The {@code --headroom-*} options, checked before anything runs. */
+    private HeadroomOverrides overrides() {
+        try {
+            SaturationTargets.defaults().overriddenBy(headroomTargets);
+        } catch (InvalidTargetsException e) {
+            throw new ParameterException(spec.commandLine(), "--headroom-target: " + String.join("; ", e.problems()));
+        }
+        if (headroomLead != null && (headroomLead < 0 || headroomLead > 3600)) {
+            throw new ParameterException(spec.commandLine(), "--headroom-lead must be 0 to 3600 seconds, was "
+                    + headroomLead);
+        }
+        if (headroomScaleDownWindow != null && (headroomScaleDownWindow < 0 || headroomScaleDownWindow > 3600)) {
+            throw new ParameterException(spec.commandLine(), "--headroom-scale-down-window must be 0 to 3600"
+                    + " seconds, was " + headroomScaleDownWindow);
+        }
+        return new HeadroomOverrides(headroomTargets, Optional.ofNullable(headroomLead).map(Duration::ofSeconds),
+                Optional.ofNullable(headroomScaleDownWindow).map(Duration::ofSeconds));
     }
 
     private String commandLine() {
