@@ -10,15 +10,19 @@ import dev.headroom.autoscaler.signals.Signal;
  * of a replica's capacity is in use (KV-cache utilisation, running requests, request and token rates, the
  * arrival rate). It does not hold for <em>alarm</em> signals: the queue, queue time, latency quantiles, the
  * mean ITL and preemptions sit at their floor (0 waiting, one scheduler step of ITL, a prefill of TTFT)
- * whenever a replica has any spare capacity at all, however little. A reading of 0 waiting requests says "not full", never "how far from full";
- * fed to the formula it proposes the minimum. Under {@link #LOAD_SIGNALS}, alarm signals vote only to scale
- * up (above their target, with the HPA's arithmetic); at or below it they abstain
+ * whenever a replica has any spare capacity at all, however little. A reading of 0 waiting requests says
+ * "not full", never "how far from full"; fed to the formula it proposes the minimum. Under
+ * {@link #LOAD_SIGNALS}, alarm signals vote only to scale up, and above their target they ask for the measured
+ * demand or one step, not for their ratio's count ({@link HpaCompatiblePolicy}); at or below it they abstain
  * ({@link SignalOutcome#QUIET}). With no load signal voting, the recommendation is the current count.
  */
 public enum ScaleDownVoting {
-    /** The HPA's rule: every targeted signal votes in both directions. */
+    /** The HPA's rule: every targeted signal votes in both directions, with the HPA's arithmetic. */
     EVERY_SIGNAL,
-    /** Headroom's default: only load signals vote for fewer replicas; alarm signals vote only for more. */
+    /**
+     * Headroom's default: only load signals vote for fewer replicas; alarm signals vote only for more, a step
+     * (or the measured demand) at a time.
+     */
     LOAD_SIGNALS;
 
     /**
