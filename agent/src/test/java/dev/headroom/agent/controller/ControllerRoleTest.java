@@ -113,6 +113,8 @@ class ControllerRoleTest {
             // A later decision may already measure demand from finished requests: the count, not its value, is checked.
             assertThat(metrics).containsPattern("(?m)^headroom_desired_replicas\\{namespace=\"llm\",workload=\"engine\"} [3-8]\\.0$");
             assertThat(metrics).contains("headroom_current_replicas{namespace=\"llm\",workload=\"engine\"} 2.0\n");
+            // Desired and current apart, but a dry run is not meant to act: the controller alert leaves it alone.
+            assertThat(metrics).contains("headroom_controller_acting{namespace=\"llm\",workload=\"engine\"} 0.0\n");
             assertThat(metrics).containsPattern(
                     "(?m)^headroom_scaling_decisions_total\\{namespace=\"llm\",reason=\"scale_up\",workload=\"engine\"} [1-9]\\d*\\.0$");
             assertThat(metrics).contains("# TYPE headroom_desired_replicas gauge", "# TYPE headroom_scaling_decisions counter");
@@ -123,7 +125,7 @@ class ControllerRoleTest {
             client.close();
             server.destroy();
             // The application (and its registry) outlives this test: leave /q/metrics as the other tests expect it.
-            for (String name : List.of(ControllerMeters.DESIRED, ControllerMeters.CURRENT, ControllerMeters.DECISIONS)) {
+            for (String name : ControllerMeters.NAMES) {
                 registry.find(name).meters().forEach(registry::remove);
             }
         }

@@ -52,4 +52,22 @@ class AlertRulesTest {
         assertThat(outcome.exitCode()).isNotZero();
         assertThat(outcome.output()).contains("HeadroomSaturationAboveTarget");
     }
+
+    @Test
+    void theControllerAlertWithoutItsActingConditionFailsTheUnitTests(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path promtool = PrometheusTools.require("promtool");
+        // Desired ≠ current alone also fires for a standby controller and a dry-run policy: the unit tests must notice.
+        String original = Files.readString(RULES_DIR.resolve("headroom-alerts.yml"));
+        String rules = original.replace(" and headroom_controller_acting == 1", "");
+        assertThat(rules).isNotEqualTo(original);
+        Files.writeString(dir.resolve("headroom-alerts.yml"), rules);
+        Files.createDirectories(dir.resolve("tests"));
+        Files.copy(RULES_DIR.resolve("tests/headroom-alerts.test.yml"), dir.resolve("tests/headroom-alerts.test.yml"));
+        var outcome = PrometheusTools.run(dir, Duration.ofSeconds(120), null,
+                promtool.toString(), "test", "rules", "tests/headroom-alerts.test.yml");
+        assertThat(outcome.exitCode()).isNotZero();
+        assertThat(outcome.output()).contains("HeadroomControllerCannotAct")
+                .contains("workload=\"chat\"").contains("workload=\"embed\"").contains("workload=\"rerank\"");
+    }
 }

@@ -63,10 +63,11 @@ import static org.awaitility.Awaitility.await;
  * polls a {@link SimulatedGpuProbe} (the simulated engine's GPU as NVML reports it) on each scrape and exports
  * {@code headroom_gpu_*} itself, and a real {@link ControllerRun} in the same application, against fabric8's
  * CRUD API server, watches a HeadroomPolicy whose one pod points at this application's own {@code /v1/signals}
- * and exports {@code headroom_desired_replicas}, {@code headroom_current_replicas} and
- * {@code headroom_scaling_decisions_total}. Its mode is {@code direct}, but the API server refuses every write
- * to the scale subresource (403, as for a ServiceAccount without {@code update} on {@code deployments/scale}):
- * the controller decides to scale up and cannot, which is what the controller alert is for.
+ * and exports {@code headroom_desired_replicas}, {@code headroom_current_replicas},
+ * {@code headroom_controller_acting} and {@code headroom_scaling_decisions_total}. Its mode is {@code direct}
+ * and it leads (acting 1), but the API server refuses every write to the scale subresource (403, as for a
+ * ServiceAccount without {@code update} on {@code deployments/scale}): the controller decides to scale up and
+ * cannot, which is what the controller alert is for.
  *
  * <p>Prometheus scrapes the one {@code /q/metrics} twice, as {@code dashboards/prometheus/scrape-headroom.yml}
  * does a sidecar and a controller pod: job {@code headroom-sidecar} adds where the sidecar runs (namespace,
@@ -80,7 +81,7 @@ class PrometheusLiveTest {
     private static final String POD = "chat-0";
     private static final String WORKLOAD = "chat";
     /** The controller's series, which only the controller job keeps. */
-    private static final String CONTROLLER_SERIES = "headroom_(desired_replicas|current_replicas|scaling_decisions_total)";
+    private static final String CONTROLLER_SERIES = "headroom_(desired_replicas|current_replicas|controller_acting|scaling_decisions_total)";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -177,6 +178,9 @@ class PrometheusLiveTest {
                 assertThat(numbers(query(api, "headroom_desired_replicas{job=\"headroom-controller\",namespace=\""
                         + NAMESPACE + "\",workload=\"" + WORKLOAD + "\"}"))).singleElement()
                         .satisfies(desired -> assertThat(desired).isGreaterThan(1.0));
+                // The leader in direct mode, refused or not, is the one meant to act.
+                assertThat(numbers(query(api, "headroom_controller_acting{job=\"headroom-controller\",namespace=\""
+                        + NAMESPACE + "\",workload=\"" + WORKLOAD + "\"}"))).containsExactly(1.0);
                 // The controller decided to scale up, tried, and was refused: it did not act.
                 WorkloadDecision latest = controller.controller().latest(NAMESPACE, WORKLOAD).orElseThrow();
                 assertThat(latest.mode()).isEqualTo(ScalingMode.DIRECT);
@@ -215,7 +219,7 @@ class PrometheusLiveTest {
             }
             kubernetes.destroy();
             // The application (and its registry) outlives this test: leave /q/metrics as the other tests expect it.
-            for (String name : List.of(ControllerMeters.DESIRED, ControllerMeters.CURRENT, ControllerMeters.DECISIONS)) {
+            for (String name : ControllerMeters.NAMES) {
                 registry.find(name).meters().forEach(registry::remove);
             }
         }
