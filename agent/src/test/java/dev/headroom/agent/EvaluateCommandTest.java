@@ -78,6 +78,10 @@ class EvaluateCommandTest {
                 "--dtype", "bf16", "--params", "8.03e9", "--prompt-tokens", "1100", "--output-tokens", "200");
         assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
         assertThat(result.getOutput()).contains("131,072", "448,304", "max_num_seqs", "19.2");
+        // Batch-bound: the cache is 0.69 full when the batch is, so the KV default target never binds; the
+        // suggested arrivals target is 0.90 × 19.24 req/s.
+        assertThat(result.getOutput()).contains("KV at the batch limit   0.69 (never reaches the default",
+                "suggested target        arrivals_ps 17.32 per replica", "leadTimeSeconds");
     }
 
     @Test

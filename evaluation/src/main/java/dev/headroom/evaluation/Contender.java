@@ -48,7 +48,7 @@ public record Contender(String name, String description, int initialReplicas, Su
      * 30 s rates and the rounding of {@code headroom capacity}; growth during a cold start is the forecast's
      * part, not a standing margin's.
      */
-    static final double RATE_TARGET_SHARE = 0.90;
+    public static final double RATE_TARGET_SHARE = 0.90;
 
     /**
      * The standard field, in report order: static peak, HPA on GPU utilisation at 60/70/80 %, queue only,

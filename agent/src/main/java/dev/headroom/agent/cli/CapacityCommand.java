@@ -1,5 +1,8 @@
 package dev.headroom.agent.cli;
 
+import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.evaluation.Contender;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.LengthRange;
 import dev.headroom.simulator.capacity.Accelerator;
@@ -28,6 +31,8 @@ import java.util.concurrent.Callable;
                 "A preset fills every model and GPU field; explicit flags override it.",
                 "--check measures the same engine's saturation point in the simulator."})
 public class CapacityCommand implements Callable<Integer> {
+
+    private static final double KV_DEFAULT = SaturationTargets.defaults().get(Signal.KV_UTILIZATION).orElseThrow();
 
     @Option(names = "--preset", defaultValue = "llama-3.1-8b-h100",
             description = "llama-3.1-8b-h100, llama-3.1-70b-4xh100 or qwen2.5-7b-h100. Default: ${DEFAULT-VALUE}")
@@ -113,6 +118,16 @@ public class CapacityCommand implements Callable<Integer> {
                 c.limitedBy().name().toLowerCase(Locale.ROOT), c.kvConcurrency());
         out.printf(Locale.ROOT, "sustainable rate        %.2f req/s (%.0f output tokens/s, %.1f ms per step)%n",
                 c.requestsPerSecond(), c.outputTokensPerSecond(), c.stepSeconds() * 1000);
+        double kvAtLimit = Math.min(1, c.concurrency() / c.kvConcurrency());
+        if (c.limitedBy() != CapacityEstimate.Limit.KV_CACHE) {
+            out.printf(Locale.ROOT, "KV at the batch limit   %.2f%s%n", kvAtLimit, kvAtLimit < KV_DEFAULT
+                    ? String.format(Locale.ROOT, " (never reaches the default kv_utilization target %.2f: set a rate"
+                            + " target)", KV_DEFAULT) : "");
+        }
+        out.printf(Locale.ROOT, "suggested target        arrivals_ps %.2f per replica (%.2f × the sustainable rate)%n",
+                Contender.RATE_TARGET_SHARE * c.requestsPerSecond(), Contender.RATE_TARGET_SHARE);
+        out.printf(Locale.ROOT, "                        with spec.forecast.leadTimeSeconds = cold start + one decision"
+                + " interval (src/docs/policy.md)%n");
         if (check) {
             double r = c.requestsPerSecond();
             SaturationProbe.Measurement probe = SaturationProbe.measure(engine, around(promptTokens), around(outputTokens),
