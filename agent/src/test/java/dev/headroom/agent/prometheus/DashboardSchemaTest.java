@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,8 +66,22 @@ class DashboardSchemaTest {
         assertThat(engine.variables()).contains("namespace", "model", "pod");
         assertThat(engine.queries()).extracting(Dashboard.Query::panel).contains(
                 "Saturation next to GPU utilisation", "KV-cache occupancy", "Queue and running requests",
-                "Tokens per second", "Time to first token p50 / p95", "Inter-token latency p50 / p95",
-                "Preemptions per second", "GPU memory");
+                "Requests arriving and finished per second", "Tokens per second", "Time to first token p50 / p95",
+                "Inter-token latency p50 / p95 / mean", "Preemptions per second", "GPU memory");
+        // Arrivals beside finished: past capacity finished flattens and only arrivals show the excess.
+        assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Requests arriving and finished per second"))
+                .extracting(Dashboard.Query::expr)
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_arriving_requests_per_second{"))
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_finished_requests_per_second{"));
+        assertThat(legends(engine, "Requests arriving and finished per second"))
+                .containsExactlyInAnyOrder("arriving {{pod}}", "finished {{pod}}");
+        // The mean time per output token beside the per-token quantiles of the same histogram.
+        assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Inter-token latency p50 / p95 / mean"))
+                .extracting(Dashboard.Query::expr)
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_seconds{").contains("quantile="))
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_mean_seconds{")
+                        .doesNotContain("quantile"));
+        assertThat(legends(engine, "Inter-token latency p50 / p95 / mean")).contains("{{pod}} mean");
         // The trap panel: composite saturation and GPU utilisation in the same panel.
         assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Saturation next to GPU utilisation"))
                 .extracting(Dashboard.Query::expr)
@@ -79,6 +96,30 @@ class DashboardSchemaTest {
     }
 
     @Test
+    void panelsDoNotOverlapAndFitTheGrid() throws Exception {
+        for (Path file : PrometheusTools.dashboards()) {
+            JsonNode json = new ObjectMapper().readTree(file.toFile());
+            Map<String, String> cells = new HashMap<>();
+            for (JsonNode panel : json.path("panels")) {
+                String title = panel.path("title").asText();
+                JsonNode grid = panel.path("gridPos");
+                int x = grid.path("x").asInt();
+                int y = grid.path("y").asInt();
+                int w = grid.path("w").asInt();
+                int h = grid.path("h").asInt();
+                assertThat(x + w).as("right edge of %s in %s", title, file.getFileName()).isLessThanOrEqualTo(24);
+                for (int cx = x; cx < x + w; cx++) {
+                    for (int cy = y; cy < y + h; cy++) {
+                        String other = cells.putIfAbsent(cx + "," + cy, title);
+                        assertThat(other).as("%s overlaps %s at (%d,%d) in %s", title, other, cx, cy, file.getFileName())
+                                .isNull();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void everyPanelHasAQueryAndUniqueIds() throws Exception {
         for (Path file : PrometheusTools.dashboards()) {
             JsonNode json = new ObjectMapper().readTree(file.toFile());
@@ -89,5 +130,16 @@ class DashboardSchemaTest {
                 panel.path("targets").forEach(t -> assertThat(t.path("expr").asText()).isNotBlank());
             }
         }
+    }
+
+    /** The legend formats of one panel's queries. */
+    private static List<String> legends(Dashboard dashboard, String title) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode panel : dashboard.json().path("panels")) {
+            if (panel.path("title").asText().equals(title)) {
+                panel.path("targets").forEach(t -> out.add(t.path("legendFormat").asText()));
+            }
+        }
+        return out;
     }
 }
