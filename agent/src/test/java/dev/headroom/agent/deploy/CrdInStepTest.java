@@ -61,5 +61,9 @@ class CrdInStepTest {
         assertThat(spec.getRequired()).contains("scaleTargetRef", "selector", "maxReplicas");
         assertThat(spec.getProperties().get("mode").getEnum()).extracting(n -> n.asText())
                 .containsExactlyInAnyOrder("direct", "external-metrics", "keda", "dry-run");
+        JSONSchemaProps voting = spec.getProperties().get("scaleDownVoting");
+        assertThat(voting.getType()).isEqualTo("string");
+        assertThat(voting.getEnum()).extracting(n -> n.asText())
+                .containsExactlyInAnyOrder("LoadSignals", "EverySignal");
     }
 }

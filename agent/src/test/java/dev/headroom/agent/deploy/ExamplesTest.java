@@ -3,6 +3,7 @@ package dev.headroom.agent.deploy;
 import dev.headroom.autoscaler.kubernetes.PolicySpecs;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.collectors.engine.VllmDialect;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -112,6 +114,9 @@ class ExamplesTest {
         assertThat(resolved.mode()).isEqualTo(ScalingMode.DIRECT);
         assertThat(resolved.port()).isEqualTo(PolicySpecs.DEFAULT_SIDECAR_PORT);
         assertThat(resolved.path()).isEqualTo(PolicySpecs.DEFAULT_SIDECAR_PATH);
+        // forecast.leadTimeSeconds: 105 (cold start plus decision interval); scaleDownVoting left to its default.
+        assertThat(resolved.spec().forecast().leadTime()).isEqualTo(Duration.ofSeconds(105));
+        assertThat(resolved.spec().scaleDownVoting()).isEqualTo(ScaleDownVoting.LOAD_SIGNALS);
         assertTargetsTheExample(policy, "team-direct");
         // The scale subresource the controller will patch is there for this target.
         assertThat(client.apps().deployments().inNamespace("team-direct").withName(policy.getSpec().scaleTargetRef.name)
