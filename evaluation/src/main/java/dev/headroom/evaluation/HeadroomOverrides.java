@@ -18,22 +18,25 @@ import java.util.TreeMap;
  *
  * @param targets          target overrides by signal key, applied on top ({@code none} removes one)
  * @param leadTime         the forecast's lead time in place of cold start + one interval (0 turns it off)
+ * @param trendWindow      the forecast's trend window in place of {@link LoadForecast#DEFAULT_TREND_WINDOW}
  * @param scaleDownWindow  the scale-down stabilisation window in place of the lead time
  */
 public record HeadroomOverrides(Map<String, String> targets, Optional<Duration> leadTime,
-                                Optional<Duration> scaleDownWindow) {
+                                Optional<Duration> trendWindow, Optional<Duration> scaleDownWindow) {
 
     /** Headroom as {@code policy.md} sets it up. */
-    public static final HeadroomOverrides NONE = new HeadroomOverrides(Map.of(), Optional.empty(), Optional.empty());
+    public static final HeadroomOverrides NONE = new HeadroomOverrides(Map.of(), Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     public HeadroomOverrides {
         targets = Map.copyOf(Objects.requireNonNull(targets, "targets"));
         Objects.requireNonNull(leadTime, "leadTime");
+        Objects.requireNonNull(trendWindow, "trendWindow");
         Objects.requireNonNull(scaleDownWindow, "scaleDownWindow");
     }
 
     public boolean isEmpty() {
-        return targets.isEmpty() && leadTime.isEmpty() && scaleDownWindow.isEmpty();
+        return targets.isEmpty() && leadTime.isEmpty() && trendWindow.isEmpty() && scaleDownWindow.isEmpty();
     }
 
     /**
@@ -44,8 +47,9 @@ public record HeadroomOverrides(Map<String, String> targets, Optional<Duration> 
      */
     PolicySpec applyTo(PolicySpec spec) {
         PolicySpec s = spec.withTargets(spec.targets().overriddenBy(targets));
-        if (leadTime.isPresent()) {
-            s = s.withForecast(new LoadForecast(leadTime.get(), s.forecast().trendWindow()));
+        if (leadTime.isPresent() || trendWindow.isPresent()) {
+            s = s.withForecast(new LoadForecast(leadTime.orElse(s.forecast().leadTime()),
+                    trendWindow.orElse(s.forecast().trendWindow())));
         }
         if (scaleDownWindow.isPresent()) {
             Behavior b = s.behavior();
@@ -59,6 +63,7 @@ public record HeadroomOverrides(Map<String, String> targets, Optional<Duration> 
         List<String> parts = new ArrayList<>();
         new TreeMap<>(targets).forEach((k, v) -> parts.add(k + "=" + v));
         leadTime.ifPresent(d -> parts.add("forecast lead " + d.toSeconds() + " s"));
+        trendWindow.ifPresent(d -> parts.add("trend window " + d.toSeconds() + " s"));
         scaleDownWindow.ifPresent(d -> parts.add("scale-down window " + d.toSeconds() + " s"));
         return String.join(", ", parts);
     }

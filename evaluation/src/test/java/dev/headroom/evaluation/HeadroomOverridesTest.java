@@ -30,7 +30,7 @@ class HeadroomOverridesTest {
     @Test
     void targetsLeadAndWindowAreReplacedAndDescribed() throws Exception {
         HeadroomOverrides o = new HeadroomOverrides(Map.of("itl_p95", "0.1", "itl_mean", "none"),
-                Optional.of(Duration.ZERO), Optional.of(Duration.ofSeconds(300)));
+                Optional.of(Duration.ZERO), Optional.empty(), Optional.of(Duration.ofSeconds(300)));
         PolicySpec spec = o.applyTo(documented());
         assertThat(spec.targets().get(Signal.ITL_P95)).hasValue(0.1);
         assertThat(spec.targets().get(Signal.ITL_MEAN)).isEmpty();
@@ -47,8 +47,21 @@ class HeadroomOverridesTest {
     }
 
     @Test
+    void theTrendWindowAloneKeepsTheLeadTime() throws Exception {
+        HeadroomOverrides o = new HeadroomOverrides(Map.of(), Optional.empty(), Optional.of(Duration.ofSeconds(600)),
+                Optional.empty());
+        PolicySpec spec = o.applyTo(documented());
+        assertThat(spec.forecast().trendWindow()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(spec.forecast().leadTime()).isEqualTo(documented().forecast().leadTime());
+        assertThat(o.describe()).isEqualTo("trend window 600 s");
+        assertThatThrownBy(() -> new HeadroomOverrides(Map.of(), Optional.empty(), Optional.of(Duration.ofSeconds(5)),
+                Optional.empty()).applyTo(documented())).hasMessageContaining("trend window");
+    }
+
+    @Test
     void aBadTargetIsNamed() throws Exception {
-        HeadroomOverrides o = new HeadroomOverrides(Map.of("gpu_util", "0.7"), Optional.empty(), Optional.empty());
+        HeadroomOverrides o = new HeadroomOverrides(Map.of("gpu_util", "0.7"), Optional.empty(), Optional.empty(),
+                Optional.empty());
         PolicySpec spec = documented();
         assertThatThrownBy(() -> o.applyTo(spec)).isInstanceOf(InvalidTargetsException.class)
                 .hasMessageContaining("gpu_util");

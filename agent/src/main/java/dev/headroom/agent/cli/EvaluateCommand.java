@@ -116,6 +116,10 @@ public class EvaluateCommand implements Callable<Integer> {
                     + " control interval")
     Long headroomLead;
 
+    @Option(names = "--headroom-trend-window", paramLabel = "SECONDS",
+            description = "The headroom policy's forecast trend window (30 to 3600). Default: 300")
+    Long headroomTrendWindow;
+
     @Option(names = "--headroom-scale-down-window", paramLabel = "SECONDS",
             description = "The headroom policy's scale-down stabilisation window. Default: its forecast lead time")
     Long headroomScaleDownWindow;
@@ -181,11 +185,16 @@ public class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--headroom-lead must be 0 to 3600 seconds, was "
                     + headroomLead);
         }
+        if (headroomTrendWindow != null && (headroomTrendWindow < 30 || headroomTrendWindow > 3600)) {
+            throw new ParameterException(spec.commandLine(), "--headroom-trend-window must be 30 to 3600 seconds, was "
+                    + headroomTrendWindow);
+        }
         if (headroomScaleDownWindow != null && (headroomScaleDownWindow < 0 || headroomScaleDownWindow > 3600)) {
             throw new ParameterException(spec.commandLine(), "--headroom-scale-down-window must be 0 to 3600"
                     + " seconds, was " + headroomScaleDownWindow);
         }
         return new HeadroomOverrides(headroomTargets, Optional.ofNullable(headroomLead).map(Duration::ofSeconds),
+                Optional.ofNullable(headroomTrendWindow).map(Duration::ofSeconds),
                 Optional.ofNullable(headroomScaleDownWindow).map(Duration::ofSeconds));
     }
 
