@@ -193,11 +193,12 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
     /**
      * Under {@link ScaleDownVoting#LOAD_SIGNALS}, an alarm signal that does not ask for more replicas abstains
      * ({@link SignalOutcome#QUIET}); one at its target (within the tolerance, ratio ≥ 1 − tolerance) holds. One
-     * that asks for more gets one step ({@link #alarmStep}), and none while replicas are starting
-     * ({@link SignalOutcome#HELD_STARTING}): a queue or a latency above its target says the replicas are full,
-     * not by how much (its ratio to the target grows with the backlog, not with the load: under the HPA's
-     * arithmetic a queue of 8 on a 256-request batch doubles the fleet), and it stays high through a cold start
-     * whatever was already asked for. How many replicas the load needs is the load signals' part.
+     * that asks for more gets, in this order: the {@linkplain #measuredDemand measured demand} when that is more
+     * than the current count; nothing while replicas are starting ({@link SignalOutcome#HELD_STARTING}); else one
+     * step ({@link #alarmStep}). Not its ratio's count: a queue or a latency above its target says the replicas
+     * are full, not by how much (its ratio grows with the backlog, not with the load: under the HPA's arithmetic
+     * a queue of 8 on a 256-request batch doubles the fleet), and it stays high through a cold start whatever
+     * was already asked for. How many replicas the load needs is the load signals' part.
      */
     private static SignalInput alarmRule(PolicySpec spec, SignalInput input, int currentReplicas,
                                          WorkloadSnapshot snapshot) {
