@@ -43,12 +43,8 @@ public record Contender(String name, String description, int initialReplicas, Su
         }
     }
 
-    /**
-     * Headroom's arrivals target per replica as a share of the sustainable rate: 10 % below it for the noise of
-     * 30 s rates and the rounding of {@code headroom capacity}; growth during a cold start is the forecast's
-     * part, not a standing margin's.
-     */
-    public static final double RATE_TARGET_SHARE = 0.90;
+    /** Headroom's arrivals target per replica as a share of the sustainable rate: the one {@code policy.md} gives. */
+    public static final double RATE_TARGET_SHARE = SaturationTargets.RATE_TARGET_SHARE;
 
     /**
      * The standard field, in report order: static peak, HPA on GPU utilisation at 60/70/80 %, queue only,
@@ -98,7 +94,8 @@ public record Contender(String name, String description, int initialReplicas, Su
                         () -> new SignalPolicyController(hpa.withTargets(
                                 new SaturationTargets(Map.of(Signal.KV_UTILIZATION, 0.80))), window)),
                 new Contender("headroom-defaults", "Headroom's default targets alone: KV 0.80, queue 4, TTFT p95 2 s,"
-                        + " ITL p95 0.1 s", start, () -> new SignalPolicyController(bounds, window)),
+                        + " ITL p95 0.1 s, and the arrivals target it learns when an alarm fires; the HPA's 300 s"
+                        + " window, no forecast", start, () -> new SignalPolicyController(bounds, window)),
                 new Contender("headroom", String.format(Locale.ROOT, "Headroom as policy.md configures it:"
                         + " arrivals_ps %.2f per replica (%.2f × the %.2f req/s `headroom capacity` estimates for this"
                         + " engine and the trace's mean lengths), latency alarms in the SLO's terms (ttft_p95 %s s,"

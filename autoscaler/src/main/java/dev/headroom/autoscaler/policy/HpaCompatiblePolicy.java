@@ -1,5 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
+import dev.headroom.autoscaler.signals.SaturationTargets;
 import dev.headroom.autoscaler.signals.Signal;
 
 import java.time.Instant;
@@ -53,6 +54,8 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         final List<Normalization.ScaleEvent> scaleDowns = new ArrayList<>();
         final LoadTrends trends = new LoadTrends();
         boolean seeded;
+        /** Requests/s a replica finished when alarms fired (running mean); NaN until then. */
+        double learnedRate = Double.NaN;
     }
 
     public HpaCompatiblePolicy(InstantSource clock) {
@@ -75,6 +78,7 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
                 snapshot)));
         History history = histories.computeIfAbsent(workload, w -> new History());
         synchronized (history) {
+            learnRateTarget(history, inputs, spec, snapshot, currentReplicas);
             recordInitialRecommendation(history, currentReplicas, now);
             if (spec.forecast().enabled()) {
                 forecast(history.trends, inputs, spec, snapshot, currentReplicas, now);
@@ -154,6 +158,39 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         if (!history.seeded) {
             history.recommendations.add(new Normalization.TimedRecommendation(currentReplicas, now));
             history.seeded = true;
+        }
+    }
+
+    /**
+     * A rate target learned from the workload itself, under {@link ScaleDownVoting#LOAD_SIGNALS} when no
+     * {@code arrivals_ps} target is set. Whenever an alarm signal is above its target beyond the tolerance, the
+     * replicas are at their limit (or at the latency the user set as one), so the requests each ready replica
+     * finished then are a sample of what one replica carries there; the samples' running mean (each new one
+     * weighing half) times {@link SaturationTargets#RATE_TARGET_SHARE} becomes an {@code arrivals_ps} target,
+     * which votes both ways as a configured one would. Until an alarm has fired with complete data there is
+     * none. A sample taken below the true limit (a latency alarm that fires early) makes the target lower:
+     * more replicas, never fewer.
+     */
+    private static void learnRateTarget(History history, List<SignalInput> inputs, PolicySpec spec,
+                                        WorkloadSnapshot snapshot, int currentReplicas) {
+        if (spec.scaleDownVoting() != ScaleDownVoting.LOAD_SIGNALS
+                || spec.targets().get(Signal.ARRIVALS_PS).isPresent()) {
+            return;
+        }
+        double upTolerance = spec.behavior().scaleUp().tolerance();
+        boolean alarmed = inputs.stream().anyMatch(i -> ScaleDownVoting.isAlarm(i.signal()) && i.ratio().isPresent()
+                && i.ratio().getAsDouble() > 1 + upTolerance);
+        Optional<SignalAggregate> finished = snapshot.get(Signal.REQUESTS_PS);
+        int pods = snapshot.readyFresh();
+        if (alarmed && finished.isPresent() && pods > 0 && finished.get().reporting() == pods
+                && snapshot.readyMissing() == 0 && finished.get().workloadValue() > 0) {
+            double sample = finished.get().workloadValue() / pods;
+            history.learnedRate = Double.isNaN(history.learnedRate) ? sample : (history.learnedRate + sample) / 2;
+        }
+        if (!Double.isNaN(history.learnedRate)) {
+            inputs.add(ReplicaCalculator.evaluate(Signal.ARRIVALS_PS,
+                    SaturationTargets.RATE_TARGET_SHARE * history.learnedRate, snapshot, currentReplicas,
+                    spec.behavior()));
         }
     }
 
@@ -326,6 +363,10 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         String reading = String.format(Locale.ROOT, "%s %s per replica against target %s (ratio %.3f) on %d pod(s)",
                 input.signal().key(), number(input.perReplicaValue().orElseThrow()), number(input.target()),
                 input.ratio().orElseThrow(), input.reporting());
+        if (spec.targets().get(input.signal()).isEmpty()) {
+            reading += String.format(Locale.ROOT, " (target learned: %.2f × what a replica finished when an alarm"
+                    + " fired)", SaturationTargets.RATE_TARGET_SHARE);
+        }
         return switch (input.outcome()) {
             case FORECAST -> String.format(Locale.ROOT, "%s; its trend reaches %s in all, %d s ahead", reading,
                     number(input.forecast().orElseThrow()), spec.forecast().leadTime().toSeconds());

@@ -37,6 +37,13 @@ public record SaturationTargets(Map<Signal, Double> targets) {
     /** The string that, in {@link #overriddenBy(Map)}, removes a default target. */
     public static final String NONE = "none";
 
+    /**
+     * Where a rate target ({@code arrivals_ps}) sits, as a share of what one replica sustains: 10 % below it, for
+     * the noise of 30 s rates and the error of the estimate. Room for growth during a cold start is the load
+     * forecast's part, not this margin's ({@code src/docs/policy.md}).
+     */
+    public static final double RATE_TARGET_SHARE = 0.90;
+
     private static final SaturationTargets DEFAULTS = new SaturationTargets(Map.of(
             Signal.KV_UTILIZATION, 0.80,
             Signal.QUEUE, 4.0,

@@ -14,6 +14,7 @@ import static dev.headroom.autoscaler.policy.DecisionReason.WITHIN_TOLERANCE;
 import static dev.headroom.autoscaler.policy.Fixtures.T0;
 import static dev.headroom.autoscaler.policy.Fixtures.fresh;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Headroom's default voting: alarm signals (queue, latencies) vote only for more replicas. */
 class ScaleDownVotingTest {
@@ -101,18 +102,72 @@ class ScaleDownVotingTest {
         // 30 arriving each on 4 pods need ceil(4 × 120 / 48) = 10, whatever the queue's ratio says.
         Map<Signal, Double> full = Map.of(Signal.QUEUE, 9.0, Signal.ARRIVALS_PS, 30.0, Signal.REQUESTS_PS, 12.0);
         PolicySpec wide = PolicySpec.of(1, 40).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0)));
-        ScalingDecision d = policy.decide("a", wide, 4, pods(4, full));
+        ScalingDecision d = policy.decide("a", wide.withScaleDownVoting(ScaleDownVoting.LOAD_SIGNALS), 4,
+                pods(4, full));
         assertThat(HpaCompatiblePolicy.measuredDemand(pods(4, full))).isEqualTo(10);
-        assertThat(d.recommended()).as(d.message()).isEqualTo(10);
+        SignalInput queue = d.input(Signal.QUEUE).orElseThrow();
+        assertThat(queue.outcome()).isEqualTo(SignalOutcome.MEASURED_DEMAND);
+        assertThat(queue.proposedReplicas()).hasValue(10);
+        // The same moment teaches a rate target (0.9 × 12 finished per replica), which asks for a little more.
+        assertThat(d.input(Signal.ARRIVALS_PS).orElseThrow().proposedReplicas()).hasValue(12);
+        assertThat(d.recommended()).as(d.message()).isEqualTo(12);
         assertThat(d.desired()).as("max(4 pods, 100 %) per 15 s").isEqualTo(8);
-        assertThat(d.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.MEASURED_DEMAND);
-        assertThat(d.message()).contains("their share of the arrivals");
 
         // Arrivals no more than finished: nothing measured beyond the current count, one step.
         Map<Signal, Double> draining = Map.of(Signal.QUEUE, 9.0, Signal.ARRIVALS_PS, 11.0, Signal.REQUESTS_PS, 12.0);
         ScalingDecision step = policy.decide("b", wide, 4, pods(4, draining));
         assertThat(step.desired()).isEqualTo(5);
         assertThat(step.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.STEPPED);
+    }
+
+    @Test
+    void anAlarmTeachesARateTargetThatThenVotesBothWays() {
+        PolicySpec queueOnly = queueOnly();
+        // Full: 9 waiting per pod against 4, each pod finishing 12 req/s: a sample of 12.
+        ScalingDecision full = policy.decide("a", queueOnly, 4, pods(4, Map.of(Signal.QUEUE, 9.0,
+                Signal.ARRIVALS_PS, 12.5, Signal.REQUESTS_PS, 12.0)));
+        SignalInput learned = full.input(Signal.ARRIVALS_PS).orElseThrow();
+        assertThat(learned.target()).isCloseTo(0.9 * 12.0, within(1e-9));
+
+        // Later, quiet: 5 req/s arriving per pod on 4 pods = 20 in all against 10.8: two replicas would do,
+        // where the quiet queue alone would hold at four.
+        HpaCompatiblePolicy watched = Fixtures.watchedSinceBeforeTheWindow("c", queueOnly, 4);
+        watched.decide("c", queueOnly, 4, pods(4, Map.of(Signal.QUEUE, 9.0, Signal.ARRIVALS_PS, 12.5,
+                Signal.REQUESTS_PS, 12.0)));
+        ScalingDecision down = watched.decide("c", queueOnly.withBehavior(new Behavior(ScalingRules.defaultScaleUp(),
+                ScalingRules.defaultScaleDown().withStabilizationWindow(java.time.Duration.ZERO))), 4,
+                pods(4, Map.of(Signal.QUEUE, 0.0, Signal.ARRIVALS_PS, 5.0, Signal.REQUESTS_PS, 5.0)));
+        assertThat(down.input(Signal.QUEUE).orElseThrow().outcome()).isEqualTo(SignalOutcome.QUIET);
+        assertThat(down.desired()).as(down.message()).isEqualTo(2);
+        assertThat(down.dominant()).contains(Signal.ARRIVALS_PS);
+        assertThat(down.message()).contains("(target learned: 0.90 × what a replica finished when an alarm fired)");
+
+        // A second sample moves the mean half way: (12 + 16) / 2 = 14.
+        ScalingDecision again = policy.decide("a", queueOnly, 4, pods(4, Map.of(Signal.QUEUE, 9.0,
+                Signal.ARRIVALS_PS, 17.0, Signal.REQUESTS_PS, 16.0)));
+        assertThat(again.input(Signal.ARRIVALS_PS).orElseThrow().target()).isCloseTo(0.9 * 14.0, within(1e-9));
+
+        policy.forget("a");
+        ScalingDecision afresh = policy.decide("a", queueOnly, 4, pods(4, Map.of(Signal.QUEUE, 0.0,
+                Signal.ARRIVALS_PS, 5.0, Signal.REQUESTS_PS, 5.0)));
+        assertThat(afresh.input(Signal.ARRIVALS_PS)).as("forgotten with the workload").isEmpty();
+    }
+
+    @Test
+    void nothingIsLearnedWithoutAnAlarmWithATargetSetOrUnderTheHpasVoting() {
+        Map<Signal, Double> full = Map.of(Signal.QUEUE, 9.0, Signal.ARRIVALS_PS, 12.5, Signal.REQUESTS_PS, 12.0);
+        Map<Signal, Double> calm = Map.of(Signal.QUEUE, 1.0, Signal.ARRIVALS_PS, 12.5, Signal.REQUESTS_PS, 12.0);
+        assertThat(policy.decide("calm", queueOnly(), 4, pods(4, calm)).input(Signal.ARRIVALS_PS)).isEmpty();
+        PolicySpec hpa = queueOnly().withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL);
+        assertThat(policy.decide("hpa", hpa, 4, pods(4, full)).input(Signal.ARRIVALS_PS)).isEmpty();
+        PolicySpec withRate = PolicySpec.of(1, 20).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0,
+                Signal.ARRIVALS_PS, 20.0)));
+        ScalingDecision set = policy.decide("set", withRate, 4, pods(4, full));
+        assertThat(set.input(Signal.ARRIVALS_PS).orElseThrow().target()).as("the user's target stands").isEqualTo(20.0);
+        List<ReplicaReport> partial = new ArrayList<>(List.of(
+                ReplicaReport.ready("a", fresh(T0, full)), ReplicaReport.readyMissing("b")));
+        assertThat(policy.decide("partial", queueOnly(), 2, WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, partial))
+                .input(Signal.ARRIVALS_PS)).as("a sample needs every ready pod").isEmpty();
     }
 
     @Test
