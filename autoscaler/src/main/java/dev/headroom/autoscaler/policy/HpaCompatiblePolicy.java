@@ -180,11 +180,9 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
         double upTolerance = spec.behavior().scaleUp().tolerance();
         boolean alarmed = inputs.stream().anyMatch(i -> ScaleDownVoting.isAlarm(i.signal()) && i.ratio().isPresent()
                 && i.ratio().getAsDouble() > 1 + upTolerance);
-        Optional<SignalAggregate> finished = snapshot.get(Signal.REQUESTS_PS);
-        int pods = snapshot.readyFresh();
-        if (alarmed && finished.isPresent() && pods > 0 && finished.get().reporting() == pods
-                && snapshot.readyMissing() == 0 && finished.get().workloadValue() > 0) {
-            double sample = finished.get().workloadValue() / pods;
+        OptionalDouble finished = completeTotal(snapshot, Signal.REQUESTS_PS);
+        if (alarmed && finished.isPresent() && finished.getAsDouble() > 0) {
+            double sample = finished.getAsDouble() / snapshot.readyFresh();
             history.learnedRate = Double.isNaN(history.learnedRate) ? sample : (history.learnedRate + sample) / 2;
         }
         if (!Double.isNaN(history.learnedRate)) {
@@ -270,15 +268,23 @@ public final class HpaCompatiblePolicy implements ScalingPolicy {
      * ready pod reports both rates fresh and something finished.
      */
     static int measuredDemand(WorkloadSnapshot snapshot) {
-        Optional<SignalAggregate> arrivals = snapshot.get(Signal.ARRIVALS_PS);
-        Optional<SignalAggregate> finished = snapshot.get(Signal.REQUESTS_PS);
-        int pods = snapshot.readyFresh();
-        if (arrivals.isEmpty() || finished.isEmpty() || snapshot.readyMissing() > 0 || pods == 0
-                || arrivals.get().reporting() != pods || finished.get().reporting() != pods
-                || !(finished.get().workloadValue() > 0)) {
+        OptionalDouble arrivals = completeTotal(snapshot, Signal.ARRIVALS_PS);
+        OptionalDouble finished = completeTotal(snapshot, Signal.REQUESTS_PS);
+        if (arrivals.isEmpty() || finished.isEmpty() || !(finished.getAsDouble() > 0)) {
             return 0;
         }
-        return ReplicaCalculator.ceilReplicas(pods * arrivals.get().workloadValue() / finished.get().workloadValue());
+        return ReplicaCalculator.ceilReplicas(
+                snapshot.readyFresh() * arrivals.getAsDouble() / finished.getAsDouble());
+    }
+
+    /** The workload total of {@code signal} when every ready pod reported it fresh; empty otherwise. */
+    private static OptionalDouble completeTotal(WorkloadSnapshot snapshot, Signal signal) {
+        Optional<SignalAggregate> aggregate = snapshot.get(signal);
+        int pods = snapshot.readyFresh();
+        if (aggregate.isEmpty() || pods == 0 || snapshot.readyMissing() > 0 || aggregate.get().reporting() != pods) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(aggregate.get().workloadValue());
     }
 
     /** One alarm step: one replica, or a tenth of the current count (rounded up) when that is more. */
