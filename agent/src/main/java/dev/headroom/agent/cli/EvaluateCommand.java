@@ -1,5 +1,7 @@
 package dev.headroom.agent.cli;
 
+import dev.headroom.autoscaler.policy.LoadForecast;
+import dev.headroom.autoscaler.policy.ScalingRules;
 import dev.headroom.autoscaler.signals.InvalidTargetsException;
 import dev.headroom.autoscaler.signals.SaturationTargets;
 import dev.headroom.evaluation.Evaluation;
@@ -181,21 +183,23 @@ public class EvaluateCommand implements Callable<Integer> {
         } catch (InvalidTargetsException e) {
             throw new ParameterException(spec.commandLine(), "--headroom-target: " + String.join("; ", e.problems()));
         }
-        if (headroomLead != null && (headroomLead < 0 || headroomLead > 3600)) {
-            throw new ParameterException(spec.commandLine(), "--headroom-lead must be 0 to 3600 seconds, was "
-                    + headroomLead);
+        // The policy's own records check the ranges; here each failure is named by its option.
+        Optional<Duration> lead = Optional.ofNullable(headroomLead).map(Duration::ofSeconds);
+        Optional<Duration> trend = Optional.ofNullable(headroomTrendWindow).map(Duration::ofSeconds);
+        Optional<Duration> window = Optional.ofNullable(headroomScaleDownWindow).map(Duration::ofSeconds);
+        check("--headroom-lead", () -> lead.ifPresent(LoadForecast::ahead));
+        check("--headroom-trend-window", () -> trend.ifPresent(t -> new LoadForecast(Duration.ZERO, t)));
+        check("--headroom-scale-down-window",
+                () -> window.ifPresent(w -> ScalingRules.defaultScaleDown().withStabilizationWindow(w)));
+        return new HeadroomOverrides(headroomTargets, lead, trend, window);
+    }
+
+    private void check(String option, Runnable validation) {
+        try {
+            validation.run();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
-        if (headroomTrendWindow != null && (headroomTrendWindow < 30 || headroomTrendWindow > 3600)) {
-            throw new ParameterException(spec.commandLine(), "--headroom-trend-window must be 30 to 3600 seconds, was "
-                    + headroomTrendWindow);
-        }
-        if (headroomScaleDownWindow != null && (headroomScaleDownWindow < 0 || headroomScaleDownWindow > 3600)) {
-            throw new ParameterException(spec.commandLine(), "--headroom-scale-down-window must be 0 to 3600"
-                    + " seconds, was " + headroomScaleDownWindow);
-        }
-        return new HeadroomOverrides(headroomTargets, Optional.ofNullable(headroomLead).map(Duration::ofSeconds),
-                Optional.ofNullable(headroomTrendWindow).map(Duration::ofSeconds),
-                Optional.ofNullable(headroomScaleDownWindow).map(Duration::ofSeconds));
     }
 
     private String commandLine() {
