@@ -5,9 +5,9 @@ import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.autoscaler.policy.ScalingRules;
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.Signal;
-import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.SimRequest;
 import dev.headroom.simulator.capacity.CapacityEstimator;
@@ -66,7 +66,7 @@ public record Contender(String name, String description, int initialReplicas, Su
     /**
      * The standard field with {@code overrides} applied to the {@code headroom} row (its description says which).
      *
-     * @throws dev.headroom.autoscaler.signals.InvalidTargetsException for a bad target override
+     * @throws dev.headroom.signals.InvalidTargetsException for a bad target override
      */
     public static List<Contender> standard(ClusterConfig cluster, OraclePlan plan, List<SimRequest> requests,
                                            Slo slo, HeadroomOverrides overrides) {

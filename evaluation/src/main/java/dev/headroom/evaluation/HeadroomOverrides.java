@@ -42,7 +42,7 @@ public record HeadroomOverrides(Map<String, String> targets, Optional<Duration> 
     /**
      * {@code spec} with these changes.
      *
-     * @throws dev.headroom.autoscaler.signals.InvalidTargetsException naming every bad target
+     * @throws dev.headroom.signals.InvalidTargetsException naming every bad target
      * @throws IllegalArgumentException                                 for a lead time or window out of range
      */
     PolicySpec applyTo(PolicySpec spec) {

@@ -4,7 +4,7 @@ import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ScalingDecision;
 import dev.headroom.autoscaler.policy.WorkloadSnapshot;
-import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.simulator.cluster.ClusterView;
 import dev.headroom.simulator.cluster.ReplicaController;
 

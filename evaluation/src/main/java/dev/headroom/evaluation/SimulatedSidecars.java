@@ -1,8 +1,8 @@
 package dev.headroom.evaluation;
 
 import dev.headroom.autoscaler.policy.ReplicaReport;
-import dev.headroom.autoscaler.signals.SampleWindow;
-import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.signals.SampleWindow;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.collectors.engine.EngineDialect;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.VllmDialect;

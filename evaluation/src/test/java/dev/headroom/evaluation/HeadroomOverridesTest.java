@@ -1,8 +1,8 @@
 package dev.headroom.evaluation;
 
 import dev.headroom.autoscaler.policy.PolicySpec;
-import dev.headroom.autoscaler.signals.InvalidTargetsException;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.InvalidTargetsException;
+import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

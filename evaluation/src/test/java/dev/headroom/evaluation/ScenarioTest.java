@@ -2,7 +2,7 @@ package dev.headroom.evaluation;
 
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ScaleDownVoting;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

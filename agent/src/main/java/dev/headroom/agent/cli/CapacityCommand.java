@@ -1,7 +1,7 @@
 package dev.headroom.agent.cli;
 
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
 import dev.headroom.evaluation.Contender;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.LengthRange;

@@ -2,8 +2,8 @@ package dev.headroom.agent.cli;
 
 import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.ScalingRules;
-import dev.headroom.autoscaler.signals.InvalidTargetsException;
-import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.signals.InvalidTargetsException;
+import dev.headroom.signals.SaturationTargets;
 import dev.headroom.evaluation.Evaluation;
 import dev.headroom.evaluation.EvaluationResult;
 import dev.headroom.evaluation.ReportWriter;

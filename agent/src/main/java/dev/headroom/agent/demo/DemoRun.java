@@ -1,8 +1,8 @@
 package dev.headroom.agent.demo;
 
-import dev.headroom.autoscaler.monitor.EngineState;
-import dev.headroom.autoscaler.signals.Signal;
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.monitor.EngineState;
+import dev.headroom.signals.Signal;
+import dev.headroom.signals.Signals;
 import dev.headroom.collectors.gpu.GpuProbe;
 import dev.headroom.collectors.gpu.GpuReading;
 import dev.headroom.simulator.EngineConfig;

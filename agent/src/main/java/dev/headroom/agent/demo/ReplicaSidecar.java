@@ -1,9 +1,9 @@
 package dev.headroom.agent.demo;
 
 import dev.headroom.agent.sidecar.SidecarSettings;
-import dev.headroom.autoscaler.monitor.EngineMonitor;
-import dev.headroom.autoscaler.monitor.EngineState;
-import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.signals.monitor.EngineMonitor;
+import dev.headroom.signals.monitor.EngineState;
+import dev.headroom.signals.SaturationTargets;
 import dev.headroom.collectors.engine.DialectRegistry;
 
 import java.net.URI;

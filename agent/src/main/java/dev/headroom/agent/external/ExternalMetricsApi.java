@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.autoscaler.kubernetes.DecisionBook;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
-import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.signals.WindowConfig;
 
 import java.time.Duration;
 import java.time.InstantSource;

@@ -1,6 +1,6 @@
 package dev.headroom.agent.otel;
 
-import dev.headroom.autoscaler.monitor.EngineState;
+import dev.headroom.signals.monitor.EngineState;
 import dev.headroom.collectors.engine.EngineIdentity;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.Histogram;

@@ -1,6 +1,6 @@
 package dev.headroom.agent.otel;
 
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 import dev.headroom.collectors.engine.LatencySignal;
 
 import java.util.EnumMap;

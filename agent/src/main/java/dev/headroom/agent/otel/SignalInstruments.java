@@ -1,7 +1,7 @@
 package dev.headroom.agent.otel;
 
-import dev.headroom.autoscaler.monitor.EngineState;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.monitor.EngineState;
+import dev.headroom.signals.Signal;
 import dev.headroom.collectors.engine.EngineIdentity;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

@@ -1,6 +1,6 @@
 package dev.headroom.agent.sidecar;
 
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.headroom.agent.sidecar;
 
-import dev.headroom.autoscaler.monitor.EngineState;
-import dev.headroom.autoscaler.monitor.EngineMonitor;
+import dev.headroom.signals.monitor.EngineState;
+import dev.headroom.signals.monitor.EngineMonitor;
 import dev.headroom.collectors.gpu.GpuProbe;
 import dev.headroom.collectors.gpu.GpuReading;
 import dev.headroom.collectors.gpu.ProbeState;

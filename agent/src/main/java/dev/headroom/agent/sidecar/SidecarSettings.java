@@ -1,8 +1,8 @@
 package dev.headroom.agent.sidecar;
 
-import dev.headroom.autoscaler.monitor.EngineMonitor;
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.signals.monitor.EngineMonitor;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.collectors.engine.DialectRegistry;
 import dev.headroom.collectors.engine.GenericDialect;
 import dev.headroom.collectors.scrape.ScrapeConfig;

@@ -1,7 +1,7 @@
 package dev.headroom.agent.sidecar;
 
-import dev.headroom.autoscaler.monitor.EngineState;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.monitor.EngineState;
+import dev.headroom.signals.Signal;
 
 import dev.headroom.collectors.gpu.GpuReading;
 

@@ -1,9 +1,9 @@
 package dev.headroom.agent.otel;
 
-import dev.headroom.autoscaler.monitor.EngineState;
-import dev.headroom.autoscaler.signals.Saturation;
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.monitor.EngineState;
+import dev.headroom.signals.Saturation;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signals;
 import dev.headroom.collectors.engine.EngineIdentity;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.Histogram;

@@ -1,7 +1,7 @@
 package dev.headroom.agent.otel;
 
 import dev.headroom.agent.sidecar.ExportedMetric;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -4,7 +4,7 @@ import dev.headroom.agent.sidecar.ExportedMetric;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.ServerOptions;

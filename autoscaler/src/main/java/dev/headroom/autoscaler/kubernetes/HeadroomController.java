@@ -8,7 +8,7 @@ import dev.headroom.autoscaler.policy.ReplicaReport;
 import dev.headroom.autoscaler.policy.ScalingDecision;
 import dev.headroom.autoscaler.policy.ScalingPolicy;
 import dev.headroom.autoscaler.policy.WorkloadSnapshot;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;

@@ -11,8 +11,8 @@ import dev.headroom.autoscaler.policy.RatePolicy;
 import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.autoscaler.policy.ScalingRules;
 import dev.headroom.autoscaler.policy.SelectPolicy;
-import dev.headroom.autoscaler.signals.InvalidTargetsException;
-import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.signals.InvalidTargetsException;
+import dev.headroom.signals.SaturationTargets;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.headroom.autoscaler.kubernetes;
 
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.Signals;
 
 import java.net.URI;
 import java.net.http.HttpClient;

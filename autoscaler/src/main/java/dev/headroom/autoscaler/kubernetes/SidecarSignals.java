@@ -3,8 +3,8 @@ package dev.headroom.autoscaler.kubernetes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headroom.autoscaler.signals.Signal;
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.Signal;
+import dev.headroom.signals.Signals;
 import dev.headroom.collectors.engine.EngineIdentity;
 
 import java.io.IOException;

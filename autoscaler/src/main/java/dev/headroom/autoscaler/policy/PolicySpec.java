@@ -1,6 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
-import dev.headroom.autoscaler.signals.SaturationTargets;
+import dev.headroom.signals.SaturationTargets;
 
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.Signals;
 
 import java.util.Objects;
 import java.util.Optional;

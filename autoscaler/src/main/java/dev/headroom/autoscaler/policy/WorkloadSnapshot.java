@@ -1,7 +1,7 @@
 package dev.headroom.autoscaler.policy;
 
-import dev.headroom.autoscaler.signals.Signal;
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.Signal;
+import dev.headroom.signals.Signals;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -3,11 +3,11 @@ package dev.headroom.autoscaler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.headroom.autoscaler.monitor.EngineMonitor;
-import dev.headroom.autoscaler.monitor.EngineState;
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.Signal;
-import dev.headroom.autoscaler.signals.WindowConfig;
+import dev.headroom.signals.monitor.EngineMonitor;
+import dev.headroom.signals.monitor.EngineState;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.collectors.engine.DialectRegistry;
 import dev.headroom.collectors.exposition.ExpositionFormat;
 import dev.headroom.collectors.exposition.ExpositionParser;

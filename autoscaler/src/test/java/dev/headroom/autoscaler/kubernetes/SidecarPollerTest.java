@@ -1,8 +1,8 @@
 package dev.headroom.autoscaler.kubernetes;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.headroom.autoscaler.signals.ManualClock;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.ManualClock;
+import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.headroom.autoscaler.kubernetes;
 
-import dev.headroom.autoscaler.signals.Signal;
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.Signal;
+import dev.headroom.signals.Signals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

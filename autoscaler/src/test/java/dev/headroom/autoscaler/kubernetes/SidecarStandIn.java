@@ -2,7 +2,7 @@ package dev.headroom.autoscaler.kubernetes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.headroom.autoscaler.policy;
 
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.Signal;
-import dev.headroom.autoscaler.signals.Signals;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
+import dev.headroom.signals.Signals;
 import dev.headroom.collectors.engine.EngineIdentity;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.headroom.autoscaler.policy;
 
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,7 +1,7 @@
 package dev.headroom.autoscaler.policy;
 
-import dev.headroom.autoscaler.signals.SaturationTargets;
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
-import dev.headroom.autoscaler.signals.Signal;
+import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,0 +1,59 @@
+package dev.headroom.signals;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Bounds of a {@link SampleWindow} and when its data counts as stale.
+ *
+ * @param maxSamples at most this many samples are kept (at least 2: a rate needs two)
+ * @param maxSpan    samples older than the newest one by more than this are dropped; rates and quantiles
+ *                   are computed over at most this span
+ * @param staleAfter when the newest sample is older than this, the window reports stale signals and no
+ *                   values; three scrape intervals tolerates one or two slow or failed scrapes
+ */
+public record WindowConfig(int maxSamples, Duration maxSpan, Duration staleAfter) {
+
+    /** The scrape interval the defaults assume. */
+    public static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(1);
+    /** Long enough to smooth a bursty arrival process, short enough to follow a ramp within a minute. */
+    public static final Duration DEFAULT_SPAN = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_SAMPLES = 128;
+    /** A cap on derived sizes: a sample with four histograms is about a kilobyte. */
+    static final int MAX_SAMPLES_LIMIT = 4096;
+
+    private static final WindowConfig DEFAULTS = forScrapeInterval(DEFAULT_SCRAPE_INTERVAL, DEFAULT_SPAN);
+
+    public WindowConfig {
+        if (maxSamples < 2) {
+            throw new IllegalArgumentException("window maxSamples must be at least 2 (a rate needs two samples), got "
+                    + maxSamples);
+        }
+        requirePositive("maxSpan", maxSpan);
+        requirePositive("staleAfter", staleAfter);
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("window " + name + " must be a positive duration, got " + d);
+        }
+    }
+
+    /** 1 s scrapes: 30 s span, at most 128 samples, stale after 3 s. */
+    public static WindowConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * A window for scrapes every {@code scrapeInterval}: stale after three intervals, the span as given, and
+     * room for every sample in the span plus slack for scrapes that come early.
+     */
+    public static WindowConfig forScrapeInterval(Duration scrapeInterval, Duration span) {
+        requirePositive("scrapeInterval", scrapeInterval);
+        requirePositive("maxSpan", span);
+        long perSpan = span.toNanos() / scrapeInterval.toNanos() + 1;
+        int maxSamples = (int) Math.max(DEFAULT_MAX_SAMPLES, Math.min(perSpan * 2, MAX_SAMPLES_LIMIT));
+        return new WindowConfig(maxSamples, span, scrapeInterval.multipliedBy(3));
+    }
+}
