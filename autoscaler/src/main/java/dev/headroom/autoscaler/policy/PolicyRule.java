@@ -13,7 +13,8 @@ import java.util.List;
  * state per workload the first time it decides on it, hands it back to every later {@link #apply} for that
  * workload under the workload's lock (so a state needs no locking of its own), and drops it with the rest of
  * the workload on {@link ScalingPolicy#forget}. A state must stay bounded however long the workload lives. A
- * rule object itself holds nothing per workload and may serve several policies.
+ * rule object itself holds nothing per workload and may serve several policies; it is called concurrently for
+ * different workloads, so anything it holds outside the state must be immutable.
  *
  * <p>Text: a rule writes no message. What it did is in the {@link SignalInput}s it leaves (an outcome such
  * as {@link SignalOutcome#STEPPED}, a forecast), and {@link DecisionText} says it.
