@@ -13,7 +13,7 @@ import dev.headroom.signals.Signal;
  * whenever a replica has any spare capacity at all, however little. A reading of 0 waiting requests says
  * "not full", never "how far from full"; fed to the formula it proposes the minimum. Under
  * {@link #LOAD_SIGNALS}, alarm signals vote only to scale up, and above their target they ask for the measured
- * demand or one step, not for their ratio's count ({@link HpaCompatiblePolicy}); at or below it they abstain
+ * demand or one step, not for their ratio's count ({@link AlarmRule}); at or below it they abstain
  * ({@link SignalOutcome#QUIET}). With no load signal voting, the recommendation is the current count.
  */
 public enum ScaleDownVoting {

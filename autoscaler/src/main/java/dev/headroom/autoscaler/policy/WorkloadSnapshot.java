@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
@@ -120,6 +121,20 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
     /** Pods not ready yet. */
     public int notReady() {
         return count(ReplicaState.NOT_READY);
+    }
+
+    /**
+     * The workload total of {@code signal} when every ready pod reported it fresh; empty otherwise (a pod
+     * missing, stale or without a value for it). Rules that read a workload total as a measurement (what the
+     * replicas finish, what arrives) need all of it: a part would read as less load.
+     */
+    OptionalDouble completeTotal(Signal signal) {
+        SignalAggregate aggregate = signals.get(signal);
+        int pods = readyFresh();
+        if (aggregate == null || pods == 0 || readyMissing() > 0 || aggregate.reporting() != pods) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(aggregate.workloadValue());
     }
 
     private int count(ReplicaState state) {

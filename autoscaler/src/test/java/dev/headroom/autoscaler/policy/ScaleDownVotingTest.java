@@ -87,10 +87,10 @@ class ScaleDownVotingTest {
 
     @Test
     void anAlarmStepIsATenthOfTheFleetWhenThatIsMoreThanOne() {
-        assertThat(HpaCompatiblePolicy.alarmStep(1)).isEqualTo(1);
-        assertThat(HpaCompatiblePolicy.alarmStep(10)).isEqualTo(1);
-        assertThat(HpaCompatiblePolicy.alarmStep(11)).isEqualTo(2);
-        assertThat(HpaCompatiblePolicy.alarmStep(40)).isEqualTo(4);
+        assertThat(AlarmRule.alarmStep(1)).isEqualTo(1);
+        assertThat(AlarmRule.alarmStep(10)).isEqualTo(1);
+        assertThat(AlarmRule.alarmStep(11)).isEqualTo(2);
+        assertThat(AlarmRule.alarmStep(40)).isEqualTo(4);
         PolicySpec wide = PolicySpec.of(1, 100).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0)));
         ScalingDecision d = policy.decide("a", wide, 40, pods(40, Map.of(Signal.QUEUE, 40.0)));
         assertThat(d.desired()).as(d.message()).isEqualTo(44);
@@ -104,7 +104,7 @@ class ScaleDownVotingTest {
         PolicySpec wide = PolicySpec.of(1, 40).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0)));
         ScalingDecision d = policy.decide("a", wide.withScaleDownVoting(ScaleDownVoting.LOAD_SIGNALS), 4,
                 pods(4, full));
-        assertThat(HpaCompatiblePolicy.measuredDemand(pods(4, full))).isEqualTo(10);
+        assertThat(AlarmRule.measuredDemand(pods(4, full))).isEqualTo(10);
         SignalInput queue = d.input(Signal.QUEUE).orElseThrow();
         assertThat(queue.outcome()).isEqualTo(SignalOutcome.MEASURED_DEMAND);
         assertThat(queue.proposedReplicas()).hasValue(10);
@@ -175,10 +175,10 @@ class ScaleDownVotingTest {
         List<ReplicaReport> reports = new ArrayList<>();
         reports.add(ReplicaReport.ready("a", fresh(T0, Map.of(Signal.ARRIVALS_PS, 30.0, Signal.REQUESTS_PS, 12.0))));
         reports.add(ReplicaReport.ready("b", fresh(T0, Map.of(Signal.ARRIVALS_PS, 30.0))));
-        assertThat(HpaCompatiblePolicy.measuredDemand(WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports))).isZero();
+        assertThat(AlarmRule.measuredDemand(WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports))).isZero();
         reports.set(1, ReplicaReport.readyMissing("b"));
-        assertThat(HpaCompatiblePolicy.measuredDemand(WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports))).isZero();
-        assertThat(HpaCompatiblePolicy.measuredDemand(pods(2, Map.of(Signal.ARRIVALS_PS, 3.0,
+        assertThat(AlarmRule.measuredDemand(WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports))).isZero();
+        assertThat(AlarmRule.measuredDemand(pods(2, Map.of(Signal.ARRIVALS_PS, 3.0,
                 Signal.REQUESTS_PS, 0.0)))).as("nothing finished: no capacity measured").isZero();
     }
 
