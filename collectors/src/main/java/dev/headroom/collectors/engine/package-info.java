@@ -11,6 +11,7 @@
  *
  * <p>What this package must never do: report a signal the engine did not expose as zero (absent means unknown);
  * throw on a payload it recognised; derive rates or quantiles (one sample is one instant; windows do that); know
- * about HTTP, threads or clocks beyond the timestamp it is handed.
+ * about HTTP, threads or clocks beyond the timestamp it is handed (the one lock, the {@code SampleReader}'s, only
+ * keeps its reused parser to one parse at a time).
  */
 package dev.headroom.collectors.engine;
