@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.headroom.collectors.Fixtures;
 import dev.headroom.collectors.exposition.Exposition;
 import dev.headroom.collectors.exposition.ExpositionFormat;
+import dev.headroom.collectors.exposition.ExpositionParser;
 import dev.headroom.collectors.exposition.ParserLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class SampleReaderTest {
     @Test
     void readsTheSameSampleAsTheDialectOnAnExpositionParsedWithEveryFamily() throws Exception {
         byte[] body = Fixtures.engine(Fixtures.VLLM_MIXED);
-        Exposition all = new dev.headroom.collectors.exposition.ExpositionParser()
+        Exposition all = new ExpositionParser()
                 .parse(body, ExpositionFormat.PROMETHEUS_TEXT);
         EngineReading direct = new VllmDialect().read(all, AT);
         ReadOutcome.Read viaReader = (ReadOutcome.Read) read(reader, body, PROMETHEUS);
