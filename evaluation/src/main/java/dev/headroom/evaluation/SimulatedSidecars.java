@@ -3,13 +3,10 @@ package dev.headroom.evaluation;
 import dev.headroom.autoscaler.policy.ReplicaReport;
 import dev.headroom.signals.SampleWindow;
 import dev.headroom.signals.WindowConfig;
-import dev.headroom.collectors.engine.EngineDialect;
+import dev.headroom.collectors.engine.DialectRegistry;
 import dev.headroom.collectors.engine.EngineSample;
-import dev.headroom.collectors.engine.VllmDialect;
-import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.ExpositionException;
-import dev.headroom.collectors.exposition.ExpositionFormat;
-import dev.headroom.collectors.exposition.ExpositionParser;
+import dev.headroom.collectors.engine.ReadOutcome;
+import dev.headroom.collectors.engine.SampleReader;
 import dev.headroom.simulator.cluster.ClusterView;
 import dev.headroom.simulator.cluster.ReplicaView;
 
@@ -23,24 +20,30 @@ import java.util.Optional;
 
 /**
  * One Headroom sidecar per simulated replica, on the production data path: the replica's {@code /metrics}
- * text is parsed by {@link ExpositionParser}, read by the vLLM dialect into an {@link EngineSample}, added to
- * that replica's {@link SampleWindow}, and the window's signals become the replica's {@link ReplicaReport}.
- * Only the transport is missing: the text comes from the simulator instead of over HTTP.
+ * text, with the content type it would be served with, goes through the scraper's {@link SampleReader} (the
+ * standard registry, the dialect detected from the families, as a sidecar configured with {@code auto}) into an
+ * {@link EngineSample}, added to that replica's {@link SampleWindow}, and the window's signals become the
+ * replica's {@link ReplicaReport}. Only the transport is missing: the text comes from the simulator instead of
+ * over HTTP.
  *
- * <p>A payload that fails to parse adds nothing (the window ages, as after a failed scrape) and is counted.
- * Not thread-safe: one controller, one thread.
+ * <p>A payload that fails to parse or that no dialect recognises adds nothing (the window ages, as after a failed
+ * scrape) and is counted. Not thread-safe: one controller, one thread.
  */
 final class SimulatedSidecars {
 
-    private final ExpositionParser parser = new ExpositionParser();
-    private final EngineDialect dialect = new VllmDialect();
+    private final SampleReader reader;
     private final WindowConfig windowConfig;
     private final Map<Integer, SampleWindow> windows = new HashMap<>();
     private long parsed;
     private long failed;
 
     SimulatedSidecars(WindowConfig windowConfig) {
+        this(windowConfig, new SampleReader(DialectRegistry.standard()));
+    }
+
+    SimulatedSidecars(WindowConfig windowConfig, SampleReader reader) {
         this.windowConfig = windowConfig;
+        this.reader = reader;
     }
 
     /** One scrape tick: every ready replica's exposition read into its window; windows of departed replicas dropped. */
@@ -55,15 +58,12 @@ final class SimulatedSidecars {
                 continue;
             }
             byte[] body = text.get().getBytes(StandardCharsets.UTF_8);
-            Exposition exposition;
-            try {
-                exposition = parser.parse(body, ExpositionFormat.PROMETHEUS_TEXT, dialect.families());
-            } catch (ExpositionException e) {
+            ReadOutcome outcome = reader.read(body, 0, body.length, r.expositionContentType(), at);
+            if (!(outcome instanceof ReadOutcome.Read read)) {
                 failed++;
                 continue;
             }
-            EngineSample sample = dialect.read(exposition, at).sample();
-            windows.computeIfAbsent(r.id(), id -> new SampleWindow(windowConfig)).add(sample);
+            windows.computeIfAbsent(r.id(), id -> new SampleWindow(windowConfig)).add(read.sample());
             parsed++;
         }
     }
@@ -96,7 +96,7 @@ final class SimulatedSidecars {
         return parsed;
     }
 
-    /** Expositions that failed to parse. */
+    /** Expositions that failed to parse or that no dialect recognised. */
     long failed() {
         return failed;
     }

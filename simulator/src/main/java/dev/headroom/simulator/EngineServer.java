@@ -327,7 +327,7 @@ public final class EngineServer implements AutoCloseable {
         int promptTokens;
         int maxTokens;
         try {
-            Map<String, Object> json = MiniJson.parseObject(body);
+            Map<String, Object> json = JsonBody.parseObject(body);
             promptTokens = promptTokens(json);
             maxTokens = json.containsKey("max_tokens") ? positiveInt(json, "max_tokens") : DEFAULT_MAX_TOKENS;
         } catch (IllegalArgumentException e) {

@@ -11,7 +11,7 @@
  *
  * <p>It also reports GPU utilisation as {@code nvidia-smi} does — the share of time a step is executing —
  * which pins near 100% with a single request in flight: the reason Headroom scales on KV cache and queue
- * instead. This package depends on the JDK alone, never on the rest of Headroom, and never reaches beyond
- * the loopback interface. The model, its calibration and its limits: {@code src/docs/simulator.md}.
+ * instead. This package depends on the JDK and jackson-core's streaming parser (request bodies, trace lines)
+ * alone, never on the rest of Headroom, and never reaches beyond the loopback interface. The model, its calibration and its limits: {@code src/docs/simulator.md}.
  */
 package dev.headroom.simulator;

@@ -61,7 +61,7 @@ class EngineServerTest {
                 "{\"model\":\"x\",\"prompt_tokens\":32,\"max_tokens\":8}");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        Map<String, Object> json = MiniJson.parseObject(response.body());
+        Map<String, Object> json = JsonBody.parseObject(response.body());
         @SuppressWarnings("unchecked")
         Map<String, Object> usage = (Map<String, Object>) json.get("usage");
         assertThat(usage).containsEntry("prompt_tokens", 32.0).containsEntry("completion_tokens", 8.0);
@@ -158,7 +158,7 @@ class EngineServerTest {
         assertThat(s.kvCacheUsage()).isLessThan(0.1);
         assertThat(s.gpuMemoryUsedBytes()).as("VRAM looks full: it is pre-allocated")
                 .isEqualTo((long) (s.gpuMemoryTotalBytes() * 0.9));
-        Map<String, Object> gpu = MiniJson.parseObject(get(server, "/gpu").body());
+        Map<String, Object> gpu = JsonBody.parseObject(get(server, "/gpu").body());
         assertThat((Double) gpu.get("utilization")).isGreaterThan(0.9);
         assertThat(longOne).isNotDone();
     }

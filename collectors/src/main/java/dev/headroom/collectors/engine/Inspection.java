@@ -1,26 +1,16 @@
 package dev.headroom.collectors.engine;
 
-import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.ExpositionException;
 import dev.headroom.collectors.exposition.ExpositionFormat;
-import dev.headroom.collectors.exposition.ExpositionParser;
-import dev.headroom.collectors.exposition.FamilyFilter;
 import dev.headroom.collectors.exposition.ParserLimits;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * One payload in, what Headroom sees out: the entry point behind {@code ./headroom inspect}. Parses every family
- * (this is a one-off, not the hot path) so that the families left unread can be listed.
+ * One payload in, what Headroom sees out: the entry point behind {@code ./headroom inspect}. Reads through a
+ * {@link SampleReader}, as a scrape does, but one that builds every family (this is a one-off, not the hot path) so
+ * that the families left unread can be listed.
  */
 public final class Inspection {
-
-    private static final int LISTED_FAMILIES = 30;
 
     private final DialectRegistry registry;
     private final ParserLimits limits;
@@ -41,30 +31,18 @@ public final class Inspection {
      *                    {@link IllegalArgumentException} listing the accepted ones
      */
     public InspectionResult inspect(byte[] body, String contentType, String dialectName, Instant at) {
-        Optional<EngineDialect> configured = registry.resolve(dialectName);
+        SampleReader reader = new SampleReader(registry, dialectName, limits).everyFamily();
         ExpositionFormat format = contentType == null ? ExpositionFormat.sniff(body)
                 : ExpositionFormat.fromContentType(contentType);
-        Exposition exposition;
-        try {
-            exposition = new ExpositionParser(limits).parse(body, format, FamilyFilter.ALL);
-        } catch (ExpositionException e) {
-            return new InspectionResult.Malformed(e);
+        ReadOutcome outcome = reader.read(body, format, at);
+        if (outcome instanceof ReadOutcome.Malformed m) {
+            return new InspectionResult.Malformed(m.error());
         }
-        Optional<EngineDialect> dialect = configured.isPresent() ? configured : registry.detect(exposition);
-        if (dialect.isEmpty()) {
-            List<String> seen = exposition.seenFamilyNames();
-            String message = registry.unrecognisedMessage(seen, LISTED_FAMILIES);
-            return new InspectionResult.Unrecognised(message, seen);
+        if (outcome instanceof ReadOutcome.Unrecognised u) {
+            return new InspectionResult.Unrecognised(u.message(), u.familiesSeen());
         }
-        EngineReading reading = dialect.get().read(exposition, at);
-        Set<String> used = new HashSet<>(reading.usedFamilies());
-        List<String> unused = new ArrayList<>();
-        for (String name : exposition.seenFamilyNames()) {
-            if (!used.contains(name)) {
-                unused.add(name);
-            }
-        }
-        return new InspectionResult.Recognised(dialect.get().name(), format, reading.sample(),
-                reading.usedFamilies(), unused);
+        ReadOutcome.Read r = (ReadOutcome.Read) outcome;
+        return new InspectionResult.Recognised(r.dialect(), r.format(), r.sample(), r.usedFamilies(),
+                r.unusedFamilies());
     }
 }

@@ -1,11 +1,17 @@
 package dev.headroom.collectors.engine;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
 
 /**
- * Reads llama.cpp's {@code /slots} JSON (an array of slot objects) down to the numbers occupancy needs, without a
- * JSON library: per slot its context size {@code n_ctx}, whether it is processing, and the tokens it holds. Anything
- * else is skipped structurally. Bounded: nesting deeper than {@link #MAX_DEPTH} or any syntax error gives null.
+ * Reads llama.cpp's {@code /slots} JSON (an array of slot objects) down to the numbers occupancy needs, with
+ * jackson-core's streaming parser: per slot its context size {@code n_ctx}, whether it is processing, and the tokens
+ * it holds. Anything else is skipped without being built. Bounded: the slot array, a slot, and at most
+ * {@link #MAX_DEPTH} levels of objects and arrays within a slot's field; deeper nesting, invalid JSON or a field of
+ * the wrong type gives null (the body itself is bounded by the scraper before it gets here).
  *
  * <p>Tokens held by a processing slot: {@code n_prompt_tokens} (which, in current servers, grows as tokens are
  * generated), or {@code n_prompt_tokens_processed + next_token[0].n_decoded} when that is larger; older servers
@@ -16,39 +22,43 @@ final class SlotsDocument {
 
     static final int MAX_DEPTH = 16;
 
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 2).build())
+            .build();
+
     /** Sum over slots: context capacity and tokens held by processing slots. */
     record Occupancy(int slots, double contextTokens, double usedTokens) {
     }
 
-    private final String s;
-    private int i;
-
-    private SlotsDocument(String s) {
-        this.s = s;
+    private SlotsDocument() {
     }
 
     /** The occupancy the document describes, or null when it is not a non-empty array of slots with {@code n_ctx}. */
     static Occupancy read(byte[] body, int length) {
-        try {
-            return new SlotsDocument(new String(body, 0, length, StandardCharsets.UTF_8)).slots();
-        } catch (IllegalStateException | IndexOutOfBoundsException | NumberFormatException e) {
+        try (JsonParser p = JSON.createParser(body, 0, length)) {
+            return slots(p);
+        } catch (IOException | NotSlots e) {
             return null;
         }
     }
 
-    private Occupancy slots() {
-        ws();
-        expect('[');
+    /** The document is JSON but not what {@code /slots} serves. */
+    private static final class NotSlots extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotSlots() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static Occupancy slots(JsonParser p) throws IOException, NotSlots {
+        expect(p.nextToken(), JsonToken.START_ARRAY);
         int slots = 0;
         double ctx = 0;
         double used = 0;
-        ws();
-        if (peek() == ']') {
-            return null;
-        }
-        while (true) {
-            Slot slot = new Slot();
-            slot(slot);
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            expect(t, JsonToken.START_OBJECT);
+            Slot slot = slot(p);
             if (slot.nCtx <= 0) {
                 return null;
             }
@@ -59,16 +69,8 @@ final class SlotsDocument {
                 held = Math.max(held, slot.nPast);
                 used += Math.min(held, slot.nCtx);
             }
-            ws();
-            char c = next();
-            if (c == ']') {
-                break;
-            }
-            if (c != ',') {
-                throw new IllegalStateException("expected , or ]");
-            }
         }
-        return new Occupancy(slots, ctx, used);
+        return slots == 0 ? null : new Occupancy(slots, ctx, used);
     }
 
     private static final class Slot {
@@ -80,217 +82,74 @@ final class SlotsDocument {
         double nPast;
     }
 
-    private void slot(Slot slot) {
-        ws();
-        expect('{');
-        ws();
-        if (peek() == '}') {
-            i++;
-            return;
-        }
-        while (true) {
-            ws();
-            String key = string();
-            ws();
-            expect(':');
-            ws();
+    /** One slot object, the parser on its start; leaves it on its end. */
+    private static Slot slot(JsonParser p) throws IOException, NotSlots {
+        Slot slot = new Slot();
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String key = p.currentName();
+            JsonToken value = p.nextToken();
             switch (key) {
-                case "n_ctx" -> slot.nCtx = number();
-                case "is_processing" -> slot.processing = bool();
-                case "state" -> slot.processing = number() != 0; // older servers: 0 idle, 1 processing
-                case "n_prompt_tokens" -> slot.promptTokens = number();
-                case "n_prompt_tokens_processed" -> slot.promptProcessed = number();
-                case "n_past" -> slot.nPast = number();
-                case "next_token" -> slot.decoded = decodedOf();
-                default -> skip(1);
-            }
-            ws();
-            char c = next();
-            if (c == '}') {
-                return;
-            }
-            if (c != ',') {
-                throw new IllegalStateException("expected , or }");
+                case "n_ctx" -> slot.nCtx = number(p, value);
+                case "is_processing" -> slot.processing = bool(value);
+                case "state" -> slot.processing = number(p, value) != 0; // older servers: 0 idle, 1 processing
+                case "n_prompt_tokens" -> slot.promptTokens = number(p, value);
+                case "n_prompt_tokens_processed" -> slot.promptProcessed = number(p, value);
+                case "n_past" -> slot.nPast = number(p, value);
+                case "next_token" -> slot.decoded = decodedOf(p, value);
+                default -> p.skipChildren();
             }
         }
+        return slot;
     }
 
-    /** {@code next_token}: an object, or an array of them, with {@code n_decoded}. */
-    private double decodedOf() {
-        double decoded = 0;
-        char c = peek();
-        if (c == '[') {
-            i++;
-            ws();
-            if (peek() == ']') {
-                i++;
-                return 0;
-            }
-            while (true) {
-                ws();
-                decoded = Math.max(decoded, decodedObject());
-                ws();
-                char d = next();
-                if (d == ']') {
-                    return decoded;
-                }
-                if (d != ',') {
-                    throw new IllegalStateException("expected , or ]");
-                }
-            }
+    /** {@code next_token}: an object, or an array of them, with {@code n_decoded}; anything else counts 0. */
+    private static double decodedOf(JsonParser p, JsonToken value) throws IOException, NotSlots {
+        if (value == JsonToken.START_OBJECT) {
+            return decodedObject(p);
         }
-        return c == '{' ? decodedObject() : skipReturningZero();
-    }
-
-    private double skipReturningZero() {
-        skip(1);
-        return 0;
-    }
-
-    private double decodedObject() {
-        expect('{');
-        double decoded = 0;
-        ws();
-        if (peek() == '}') {
-            i++;
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
             return 0;
         }
-        while (true) {
-            ws();
-            String key = string();
-            ws();
-            expect(':');
-            ws();
+        double decoded = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            expect(t, JsonToken.START_OBJECT);
+            decoded = Math.max(decoded, decodedObject(p));
+        }
+        return decoded;
+    }
+
+    private static double decodedObject(JsonParser p) throws IOException, NotSlots {
+        double decoded = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String key = p.currentName();
+            JsonToken value = p.nextToken();
             if (key.equals("n_decoded")) {
-                decoded = number();
+                decoded = number(p, value);
             } else {
-                skip(2);
-            }
-            ws();
-            char c = next();
-            if (c == '}') {
-                return decoded;
-            }
-            if (c != ',') {
-                throw new IllegalStateException("expected , or }");
+                p.skipChildren();
             }
         }
+        return decoded;
     }
 
-    /** Skips one value of any kind. */
-    private void skip(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new IllegalStateException("nested too deep");
+    private static double number(JsonParser p, JsonToken value) throws IOException, NotSlots {
+        if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw new NotSlots();
         }
-        ws();
-        char c = peek();
-        if (c == '"') {
-            string();
-        } else if (c == '{' || c == '[') {
-            char close = c == '{' ? '}' : ']';
-            i++;
-            ws();
-            if (peek() == close) {
-                i++;
-                return;
-            }
-            while (true) {
-                ws();
-                if (close == '}') {
-                    string();
-                    ws();
-                    expect(':');
-                }
-                skip(depth + 1);
-                ws();
-                char d = next();
-                if (d == close) {
-                    return;
-                }
-                if (d != ',') {
-                    throw new IllegalStateException("expected , or " + close);
-                }
-            }
-        } else if (c == 't' || c == 'f') {
-            bool();
-        } else if (c == 'n') {
-            literal("null");
-        } else {
-            number();
-        }
+        return p.getDoubleValue();
     }
 
-    private boolean bool() {
-        if (peek() == 't') {
-            literal("true");
-            return true;
+    private static boolean bool(JsonToken value) throws NotSlots {
+        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+            throw new NotSlots();
         }
-        literal("false");
-        return false;
+        return value == JsonToken.VALUE_TRUE;
     }
 
-    private void literal(String word) {
-        if (!s.startsWith(word, i)) {
-            throw new IllegalStateException("expected " + word);
+    private static void expect(JsonToken got, JsonToken wanted) throws NotSlots {
+        if (got != wanted) {
+            throw new NotSlots();
         }
-        i += word.length();
-    }
-
-    private double number() {
-        int start = i;
-        while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-            i++;
-        }
-        if (start == i) {
-            throw new IllegalStateException("expected a number");
-        }
-        try {
-            return Double.parseDouble(s.substring(start, i));
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("bad number");
-        }
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder b = new StringBuilder();
-        while (true) {
-            char c = s.charAt(i++);
-            if (c == '"') {
-                return b.toString();
-            }
-            if (c == '\\') {
-                char e = s.charAt(i++);
-                if (e == 'u') {
-                    b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    i += 4;
-                } else {
-                    b.append(e);
-                }
-            } else {
-                b.append(c);
-            }
-        }
-    }
-
-    private void ws() {
-        while (i < s.length() && s.charAt(i) <= ' ') {
-            i++;
-        }
-    }
-
-    private char peek() {
-        return s.charAt(i);
-    }
-
-    private char next() {
-        return s.charAt(i++);
-    }
-
-    private void expect(char c) {
-        if (s.charAt(i) != c) {
-            throw new IllegalStateException("expected " + c);
-        }
-        i++;
     }
 }

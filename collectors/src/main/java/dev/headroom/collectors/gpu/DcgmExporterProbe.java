@@ -1,10 +1,9 @@
 package dev.headroom.collectors.gpu;
 
 import dev.headroom.collectors.engine.DialectRegistry;
+import dev.headroom.collectors.engine.SampleReader;
 import dev.headroom.collectors.exposition.Exposition;
 import dev.headroom.collectors.exposition.ExpositionException;
-import dev.headroom.collectors.exposition.ExpositionFormat;
-import dev.headroom.collectors.exposition.ExpositionParser;
 import dev.headroom.collectors.exposition.FamilyFilter;
 import dev.headroom.collectors.exposition.MetricFamily;
 import dev.headroom.collectors.exposition.Sample;
@@ -34,8 +33,9 @@ import java.util.Set;
  * absent rather than a huge number; so is a percentage outside 0..100.
  *
  * <p>Fetching is the scraper's, bounded in time and size; a failed fetch or a payload that is not exposition text
- * is a {@link ProbeState#FAILED} reading naming the endpoint, and the next poll tries again. Polls are serialised
- * (the parser reuses its buffers).
+ * is a {@link ProbeState#FAILED} reading naming the endpoint, and the next poll tries again. Parsing is the
+ * scraper's {@link SampleReader}'s parse step (same limits, same content-type rule): DCGM's devices are no engine
+ * sample, so the probe takes the families itself rather than posing as a dialect. Polls are serialised.
  */
 public final class DcgmExporterProbe implements GpuProbe {
 
@@ -65,7 +65,6 @@ public final class DcgmExporterProbe implements GpuProbe {
     private final DeviceVisibility visibility;
     private final InstantSource clock;
     private final Scraper scraper;
-    private final ExpositionParser parser;
     private final FamilyFilter filter = FAMILIES::contains;
     private final Object lock = new Object();
     private volatile ProbeState state = ProbeState.AVAILABLE;
@@ -77,9 +76,8 @@ public final class DcgmExporterProbe implements GpuProbe {
         this.url = config.url();
         this.visibility = Objects.requireNonNull(visibility, "visibility");
         this.clock = Objects.requireNonNull(clock, "clock");
-        // Only fetch() is used: no engine dialect is involved, so the registry is empty.
+        // fetch() and the reader's parse step only: no engine dialect is involved, so the registry is empty.
         this.scraper = new Scraper(config, DialectRegistry.of(), clock);
-        this.parser = new ExpositionParser(config.limits());
         this.message = "DCGM exporter " + url + " not polled yet";
     }
 
@@ -122,8 +120,7 @@ public final class DcgmExporterProbe implements GpuProbe {
             Fetch.Body body = (Fetch.Body) fetched;
             Exposition exposition;
             try {
-                exposition = parser.parse(body.bytes(), 0, body.length(),
-                        ExpositionFormat.fromContentType(body.contentType()), filter);
+                exposition = scraper.reader().parse(body.bytes(), 0, body.length(), body.contentType(), filter);
             } catch (ExpositionException e) {
                 return set(GpuReading.unavailable(SOURCE, ProbeState.FAILED, "DCGM exporter " + url
                         + ": malformed metrics: " + e.getMessage(), at));

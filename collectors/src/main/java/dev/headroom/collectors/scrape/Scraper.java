@@ -3,13 +3,9 @@ package dev.headroom.collectors.scrape;
 import dev.headroom.collectors.engine.AuxiliaryReading;
 import dev.headroom.collectors.engine.DialectRegistry;
 import dev.headroom.collectors.engine.EngineDialect;
-import dev.headroom.collectors.engine.EngineReading;
 import dev.headroom.collectors.engine.EngineSample;
-import dev.headroom.collectors.exposition.Exposition;
-import dev.headroom.collectors.exposition.ExpositionException;
-import dev.headroom.collectors.exposition.ExpositionFormat;
-import dev.headroom.collectors.exposition.ExpositionParser;
-import dev.headroom.collectors.exposition.FamilyFilter;
+import dev.headroom.collectors.engine.ReadOutcome;
+import dev.headroom.collectors.engine.SampleReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -26,7 +22,6 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +33,9 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Bounded in every direction: connect timeout, a deadline on the whole request (headers and body), a maximum
  * body size enforced while bytes arrive and again while gunzipping. {@link #scrape()} never throws; every way it
- * can fail is a {@link FailureKind} with a one-line message. Safe to call from several threads (the parse step is
- * serialised, it reuses the parser's buffers).
+ * can fail is a {@link FailureKind} with a one-line message. The body is read by a {@link SampleReader}, the same
+ * one {@code inspect} and the evaluation use. Safe to call from several threads (the reader serialises the parse
+ * step, it reuses the parser's buffers).
  */
 public final class Scraper {
 
@@ -51,24 +47,18 @@ public final class Scraper {
     public static final String METRICS_DISABLED_HINT = "vLLM: metrics are on by default, check the path (/metrics); "
             + "llama.cpp: start llama-server with --metrics; SGLang: start with --enable-metrics";
 
-    private static final int LISTED_FAMILIES = 10;
-
     private final ScrapeConfig config;
     private final DialectRegistry registry;
     private final InstantSource clock;
     private final HttpClient client;
-    private final Optional<EngineDialect> configured;
-    private final FamilyFilter filter;
-    private final ExpositionParser parser;
+    private final SampleReader reader;
 
     /** @throws IllegalArgumentException when the configured dialect is not in the registry */
     public Scraper(ScrapeConfig config, DialectRegistry registry, InstantSource clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.configured = registry.resolve(config.dialect());
-        this.filter = configured.map(EngineDialect::families).orElse(registry.anyDialectFamilies());
-        this.parser = new ExpositionParser(config.limits());
+        this.reader = new SampleReader(registry, config.dialect(), config.limits());
         this.client = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -77,6 +67,11 @@ public final class Scraper {
 
     public ScrapeConfig config() {
         return config;
+    }
+
+    /** The reader every scrape's body goes through: the configured dialect, or detection, within the config's limits. */
+    public SampleReader reader() {
+        return reader;
     }
 
     /** One GET of the endpoint, mapped to a sample or a typed failure. */
@@ -158,28 +153,21 @@ public final class Scraper {
 
     private ScrapeOutcome read(byte[] bytes, int length, String contentType, Instant scrapedAt, long started) {
         URI url = config.url();
-        ExpositionFormat format = ExpositionFormat.fromContentType(contentType);
-        Exposition exposition;
-        try {
-            synchronized (parser) {
-                exposition = parser.parse(bytes, 0, length, format, filter);
-            }
-        } catch (ExpositionException e) {
+        ReadOutcome outcome = reader.read(bytes, 0, length, contentType, scrapedAt);
+        if (outcome instanceof ReadOutcome.Malformed m) {
             return new ScrapeOutcome.Failure(url, FailureKind.MALFORMED, "malformed metrics from " + url + ": "
-                    + e.getMessage(), since(started), 0, e.line(), e.column());
+                    + m.error().getMessage(), since(started), 0, m.line(), m.column());
         }
-        Optional<EngineDialect> dialect = configured.isPresent() ? configured : registry.detect(exposition);
-        if (dialect.isEmpty()) {
-            return fail(FailureKind.UNRECOGNISED, registry.unrecognisedMessage(exposition.seenFamilyNames(),
-                    LISTED_FAMILIES), started);
+        if (outcome instanceof ReadOutcome.Unrecognised u) {
+            return fail(FailureKind.UNRECOGNISED, u.message(), started);
         }
-        EngineReading reading = dialect.get().read(exposition, scrapedAt);
-        EngineSample sample = reading.sample();
-        if (dialect.get() instanceof AuxiliaryReading aux) {
+        ReadOutcome.Read read = (ReadOutcome.Read) outcome;
+        EngineSample sample = read.sample();
+        EngineDialect dialect = registry.byName(read.dialect()).orElseThrow();
+        if (dialect instanceof AuxiliaryReading aux) {
             sample = auxiliary(aux, sample);
         }
-        return new ScrapeOutcome.Success(url, sample, dialect.get().name(), reading.usedFamilies(),
-                since(started), length);
+        return new ScrapeOutcome.Success(url, sample, read.dialect(), read.usedFamilies(), since(started), length);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.headroom.simulator.cluster;
 
+import dev.headroom.simulator.MetricsFormat;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -33,6 +34,14 @@ public interface ReplicaView {
      * tick); empty while starting, when there is no server to scrape.
      */
     Optional<String> exposition();
+
+    /**
+     * The {@code Content-Type} {@link #exposition()} would be served with: Prometheus text 0.0.4, as vLLM's and the
+     * simulated {@code EngineServer}'s {@code /metrics}. A reader picks the format from it, as it would over HTTP.
+     */
+    default String expositionContentType() {
+        return MetricsFormat.VLLM.contentType();
+    }
 
     /** GPU utilisation now as NVML reports it (busy share of the last second); empty while starting. */
     OptionalDouble gpuUtilization();

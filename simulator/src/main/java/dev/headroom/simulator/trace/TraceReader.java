@@ -1,5 +1,13 @@
 package dev.headroom.simulator.trace;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -19,11 +27,12 @@ import java.util.List;
  *       (Azure's LLM inference traces), in any order and among other columns; timestamps are date-times
  *       {@code yyyy-MM-dd HH:mm:ss[.fraction]} (space or {@code T}, up to 9 fractional digits), read as UTC.</li>
  *   <li><b>JSONL</b>, one object per line with numeric {@code timestamp} (milliseconds),
- *       {@code input_length} and {@code output_length}; other fields are skipped.</li>
+ *       {@code input_length} and {@code output_length}; other fields are skipped. Lines are read with
+ *       jackson-core's streaming parser (strict JSON, at most 64 levels of nesting).</li>
  * </ul>
  *
  * <p>Any bad row stops the read with a {@link TraceFormatException} naming the line and the field: a replay
- * that silently skipped rows would misstate the load it claims to offer. Blank lines are ignored. Rows are
+ * that silently skipped rows would misstate the load it claims to offer. Blank lines are ignored. CSV rows are
  * scanned by hand (no regex, no split) because traces run to millions of rows.
  */
 public final class TraceReader {
@@ -121,7 +130,7 @@ public final class TraceReader {
             if (line.isBlank()) {
                 continue;
             }
-            out.add(new JsonLine(line, source, lineNo).read());
+            out.add(JsonLine.read(line, source, lineNo));
         }
         return new Trace(source, out);
     }
@@ -237,63 +246,77 @@ public final class TraceReader {
         return v;
     }
 
-    /** One flat JSON object: the three numeric fields are read, anything else is skipped in place. */
+    /**
+     * One JSON object per line, read with jackson-core's streaming parser: the three numeric fields are read,
+     * anything else is skipped without being built. One parser per line, so a line is one object and an error
+     * names its line.
+     */
     private static final class JsonLine {
-        private final String s;
-        private final String source;
-        private final int line;
-        private int pos;
 
-        JsonLine(String s, String source, int line) {
-            this.s = s;
-            this.source = source;
-            this.line = line;
+        /** Levels of objects and arrays a line may nest; a trace row is flat, so this only bounds a broken one. */
+        static final int MAX_DEPTH = 64;
+
+        private static final JsonFactory JSON = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .build();
+
+        private JsonLine() {
         }
 
-        TraceRecord read() throws TraceFormatException {
+        static TraceRecord read(String s, String source, int line) throws TraceFormatException {
             double timestamp = Double.NaN;
             long prompt = -1;
             long output = -1;
-            ws();
-            expect('{');
-            ws();
-            if (peek() == '}') {
-                pos++;
-            } else {
-                while (true) {
-                    ws();
-                    String key = string();
-                    ws();
-                    expect(':');
-                    ws();
+            try (JsonParser p = JSON.createParser(s)) {
+                JsonToken t = p.nextToken();
+                if (t != JsonToken.START_OBJECT) {
+                    throw error(source, line, null, "expected '{' at character " + column(p.currentTokenLocation())
+                            + ", found " + shown(p, t));
+                }
+                for (t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                    String key = p.currentName();
+                    JsonToken value = p.nextToken();
                     switch (key) {
-                        case JSON_TIMESTAMP -> timestamp = number(key);
-                        case JSON_PROMPT -> prompt = count(key);
-                        case JSON_OUTPUT -> output = count(key);
-                        default -> skipValue();
-                    }
-                    ws();
-                    char c = next();
-                    if (c == '}') {
-                        break;
-                    }
-                    if (c != ',') {
-                        throw error(null, "expected ',' or '}' at character " + pos + ", found '" + c + "'");
+                        case JSON_TIMESTAMP -> timestamp = number(p, value, source, line, key);
+                        case JSON_PROMPT -> prompt = count(p, value, source, line, key);
+                        case JSON_OUTPUT -> output = count(p, value, source, line, key);
+                        default -> p.skipChildren();
                     }
                 }
-            }
-            ws();
-            if (pos < s.length()) {
-                throw error(null, "unexpected text after the object at character " + (pos + 1));
+                JsonToken after;
+                try {
+                    after = p.nextToken();
+                } catch (JsonProcessingException e) {
+                    after = JsonToken.NOT_AVAILABLE;
+                }
+                if (after != null) {
+                    throw error(source, line, null, "unexpected text after the object at character "
+                            + column(p.currentLocation()));
+                }
+            } catch (JsonEOFException e) {
+                throw error(source, line, null, "line ends inside the object");
+            } catch (StreamConstraintsException e) {
+                throw error(source, line, null, e.getOriginalMessage().startsWith("Document nesting depth")
+                        ? "nested deeper than " + MAX_DEPTH + " levels" : firstLine(e.getOriginalMessage()));
+            } catch (JsonProcessingException e) {
+                if (e.getLocation() != null && e.getLocation().getCharOffset() >= s.length()) {
+                    // Jackson reports some ends of input (after a comma) as plain parse errors.
+                    throw error(source, line, null, "line ends inside the object");
+                }
+                throw error(source, line, null, "not JSON at character " + column(e.getLocation()) + ": "
+                        + firstLine(e.getOriginalMessage()));
+            } catch (IOException e) {
+                // A String source does no I/O; kept for the parser's signature.
+                throw error(source, line, null, String.valueOf(e.getMessage()));
             }
             if (Double.isNaN(timestamp)) {
-                throw error(field(JSON_TIMESTAMP), "missing (milliseconds, a number)");
+                throw error(source, line, field(JSON_TIMESTAMP), "missing (milliseconds, a number)");
             }
             if (prompt < 0) {
-                throw error(field(JSON_PROMPT), "missing (a non-negative integer)");
+                throw error(source, line, field(JSON_PROMPT), "missing (a non-negative integer)");
             }
             if (output < 0) {
-                throw error(field(JSON_OUTPUT), "missing (a non-negative integer)");
+                throw error(source, line, field(JSON_OUTPUT), "missing (a non-negative integer)");
             }
             return new TraceRecord(line, Math.round(timestamp * 1e6), (int) prompt, (int) output);
         }
@@ -302,122 +325,53 @@ public final class TraceReader {
             return "field \"" + key + "\"";
         }
 
-        private TraceFormatException error(String field, String detail) {
+        private static TraceFormatException error(String source, int line, String field, String detail) {
             return new TraceFormatException(source, line, field, detail);
         }
 
-        private double number(String key) throws TraceFormatException {
-            int start = pos;
-            while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
-                pos++;
+        private static double number(JsonParser p, JsonToken t, String source, int line, String key)
+                throws IOException, TraceFormatException {
+            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                throw error(source, line, field(key), "expected a non-negative number, found " + shown(p, t));
             }
-            String text = s.substring(start, pos);
-            try {
-                double v = text.isEmpty() ? Double.NaN : Double.parseDouble(text);
-                if (!Double.isFinite(v) || v < 0) {
-                    throw new NumberFormatException();
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw error(field(key), "expected a non-negative number, found "
-                        + (text.isEmpty() ? "'" + peekText() + "'" : text));
+            double v = p.getDoubleValue();
+            if (!Double.isFinite(v) || v < 0) {
+                throw error(source, line, field(key), "expected a non-negative number, found " + p.getText());
             }
+            return v;
         }
 
-        private long count(String key) throws TraceFormatException {
-            double v = number(key);
+        private static long count(JsonParser p, JsonToken t, String source, int line, String key)
+                throws IOException, TraceFormatException {
+            double v = number(p, t, source, line, key);
             if (v != Math.rint(v) || v > Integer.MAX_VALUE) {
-                throw error(field(key), "expected a non-negative integer token count, found " + v);
+                throw error(source, line, field(key), "expected a non-negative integer token count, found " + v);
             }
             return (long) v;
         }
 
-        private String peekText() {
-            return s.substring(pos, Math.min(s.length(), pos + 12));
-        }
-
-        private String string() throws TraceFormatException {
-            expect('"');
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error(null, "unterminated string");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c == '\\') {
-                    if (pos >= s.length()) {
-                        throw error(null, "unterminated string");
-                    }
-                    char e = s.charAt(pos++);
-                    if (e == 'u') {
-                        pos += 4;
-                        sb.append('?');
-                    } else {
-                        sb.append(e);
-                    }
-                } else {
-                    sb.append(c);
-                }
+        /** The token as it stands in the line, strings quoted and cut at 40 characters. */
+        private static String shown(JsonParser p, JsonToken t) throws IOException {
+            if (t == null) {
+                return "nothing";
             }
-        }
-
-        private void skipValue() throws TraceFormatException {
-            char c = peek();
-            if (c == '"') {
-                string();
-            } else if (c == '{' || c == '[') {
-                int depth = 0;
-                do {
-                    char d = peek();
-                    if (d == '"') {
-                        string();
-                        continue;
-                    }
-                    pos++;
-                    if (d == '{' || d == '[') {
-                        depth++;
-                    } else if (d == '}' || d == ']') {
-                        depth--;
-                    }
-                } while (depth > 0);
-            } else {
-                int start = pos;
-                while (pos < s.length() && ",}] \t".indexOf(s.charAt(pos)) < 0) {
-                    pos++;
-                }
-                if (pos == start) {
-                    throw error(null, "expected a value at character " + (pos + 1));
-                }
+            String text = p.getText();
+            if (t == JsonToken.VALUE_STRING) {
+                return "\"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
             }
+            return "'" + text + "'";
         }
 
-        private void ws() {
-            while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t' || s.charAt(pos) == '\r')) {
-                pos++;
+        private static long column(JsonLocation at) {
+            return at == null ? 0 : at.getColumnNr();
+        }
+
+        private static String firstLine(String message) {
+            if (message == null) {
+                return "malformed";
             }
-        }
-
-        private char peek() throws TraceFormatException {
-            if (pos >= s.length()) {
-                throw error(null, "line ends inside the object");
-            }
-            return s.charAt(pos);
-        }
-
-        private char next() throws TraceFormatException {
-            char c = peek();
-            pos++;
-            return c;
-        }
-
-        private void expect(char c) throws TraceFormatException {
-            char got = next();
-            if (got != c) {
-                throw error(null, "expected '" + c + "' at character " + pos + ", found '" + got + "'");
-            }
+            int nl = message.indexOf('\n');
+            return nl < 0 ? message : message.substring(0, nl);
         }
     }
 }

@@ -105,4 +105,17 @@ class TraceReaderTest {
                 .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.line()).isEqualTo(2))
                 .hasMessageContaining(message);
     }
+
+    @Test
+    void aJsonlLineThatIsNotJsonOrNestsTooDeepNamesItsLine() {
+        String ok = "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1}\n";
+        assertThatThrownBy(() -> TraceReader.readJsonl(new StringReader(ok
+                + "{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 1, note: 3}\n"), "t.jsonl"))
+                .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.line()).isEqualTo(2))
+                .hasMessageStartingWith("t.jsonl: line 2: not JSON at character 57: ");
+        String deep = "[".repeat(64) + "]".repeat(64);
+        assertThatThrownBy(() -> TraceReader.readJsonl(new StringReader(ok + "{\"x\": " + deep
+                + ", \"timestamp\": 1, \"input_length\": 2, \"output_length\": 1}\n"), "t.jsonl"))
+                .hasMessage("t.jsonl: line 2: nested deeper than 64 levels");
+    }
 }
