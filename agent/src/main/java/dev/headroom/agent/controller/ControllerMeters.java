@@ -82,6 +82,8 @@ public final class ControllerMeters implements DecisionListener {
         final Value composite = new Value();
         final Map<Signal, SignalGauges> signals = new EnumMap<>(Signal.class);
         final List<Meter> meters = new ArrayList<>();
+        /** Set once forgotten: a decision that raced the forgetting registers nothing again. */
+        boolean removed;
 
         Workload(WorkloadKey key) {
             tags = Tags.of(MetricFamily.Labels.NAMESPACE, key.namespace(), MetricFamily.Labels.WORKLOAD_NAME, key.name());
@@ -93,6 +95,9 @@ public final class ControllerMeters implements DecisionListener {
         }
 
         synchronized void update(WorkloadDecision d) {
+            if (removed) {
+                return;
+            }
             desired.value = d.decision().desired();
             current.value = d.currentReplicas();
             acting.value = acting(d) ? 1 : 0;
@@ -132,6 +137,7 @@ public final class ControllerMeters implements DecisionListener {
         }
 
         synchronized void remove() {
+            removed = true;
             meters.forEach(registry::remove);
             signals.values().forEach(g -> g.meters().forEach(registry::remove));
             meters.clear();
