@@ -1,5 +1,7 @@
 package dev.headroom.agent.sidecar;
 
+import dev.headroom.agent.metrics.MetricFamily;
+import dev.headroom.agent.metrics.MicrometerFamilies;
 import dev.headroom.collectors.gpu.DeviceStatus;
 import dev.headroom.collectors.gpu.GpuDevice;
 import dev.headroom.collectors.gpu.GpuReading;
@@ -32,9 +34,8 @@ public final class GpuMeters {
     public GpuMeters(MeterRegistry registry, String source) {
         this.registry = registry;
         this.source = source;
-        meters.add(Gauge.builder(ExportedMetric.GPU_PROBE_UP, latest, r -> r.get() == null ? 0 : r.get().up())
-                .description("1 when the GPU source (NVML or a DCGM exporter) answered the last poll, else 0")
-                .tag("source", source)
+        meters.add(MicrometerFamilies.gauge(MetricFamily.GPU_PROBE_UP, latest, r -> r.get() == null ? 0 : r.get().up())
+                .tag(MetricFamily.Labels.SOURCE, source)
                 .register(registry));
     }
 
@@ -53,33 +54,31 @@ public final class GpuMeters {
     public synchronized void update(GpuReading reading) {
         latest.set(reading);
         for (GpuDevice d : reading.devices()) {
-            register(d, ExportedMetric.GPU_MEMORY_USED, "GPU memory in use", "bytes", GpuDevice::memoryUsedBytes);
-            register(d, ExportedMetric.GPU_MEMORY_FREE, "GPU memory free", "bytes", GpuDevice::memoryFreeBytes);
-            register(d, ExportedMetric.GPU_MEMORY_TOTAL, "GPU memory in all", "bytes", GpuDevice::memoryTotalBytes);
-            register(d, ExportedMetric.GPU_UTILIZATION, "Share of time a kernel ran (what nvidia-smi shows); not a measure of headroom", null, GpuDevice::gpuUtilization);
-            register(d, ExportedMetric.GPU_MEMORY_UTILIZATION, "Share of time device memory was read or written", null, GpuDevice::memoryUtilization);
-            register(d, ExportedMetric.GPU_POWER, "Power draw", null, GpuDevice::powerWatts);
-            register(d, ExportedMetric.GPU_TEMPERATURE, "GPU temperature", null, GpuDevice::temperatureCelsius);
-            String lostKey = ExportedMetric.GPU_LOST + d.uuid();
+            register(d, MetricFamily.GPU_MEMORY_USED, GpuDevice::memoryUsedBytes);
+            register(d, MetricFamily.GPU_MEMORY_FREE, GpuDevice::memoryFreeBytes);
+            register(d, MetricFamily.GPU_MEMORY_TOTAL, GpuDevice::memoryTotalBytes);
+            register(d, MetricFamily.GPU_UTILIZATION, GpuDevice::gpuUtilization);
+            register(d, MetricFamily.GPU_MEMORY_UTILIZATION, GpuDevice::memoryUtilization);
+            register(d, MetricFamily.GPU_POWER, GpuDevice::powerWatts);
+            register(d, MetricFamily.GPU_TEMPERATURE, GpuDevice::temperatureCelsius);
+            String lostKey = MetricFamily.GPU_LOST.meterName() + d.uuid();
             if (registered.add(lostKey)) {
                 String uuid = d.uuid();
-                meters.add(Gauge.builder(ExportedMetric.GPU_LOST, latest, r -> device(r, uuid)
+                meters.add(MicrometerFamilies.gauge(MetricFamily.GPU_LOST, latest, r -> device(r, uuid)
                                 .map(x -> x.status() == DeviceStatus.LOST ? 1.0 : 0.0).orElse(Double.NaN))
-                        .description("1 when the GPU stopped answering (NVML GPU_IS_LOST)")
                         .tags(tags(d))
                         .register(registry));
             }
         }
     }
 
-    private void register(GpuDevice d, String name, String description, String unit, Function<GpuDevice, OptionalDouble> field) {
-        if (field.apply(d).isEmpty() || !registered.add(name + d.uuid())) {
+    private void register(GpuDevice d, MetricFamily family, Function<GpuDevice, OptionalDouble> field) {
+        if (field.apply(d).isEmpty() || !registered.add(family.meterName() + d.uuid())) {
             return;
         }
         String uuid = d.uuid();
-        Gauge.Builder<AtomicReference<GpuReading>> gauge = Gauge.builder(name, latest, r -> device(r, uuid)
+        Gauge.Builder<AtomicReference<GpuReading>> gauge = MicrometerFamilies.gauge(family, latest, r -> device(r, uuid)
                         .map(x -> field.apply(x).orElse(Double.NaN)).orElse(Double.NaN))
-                .description(description + " (NaN when no longer reported)")
                 .tags(tags(d));
         meters.add(gauge.register(registry));
     }

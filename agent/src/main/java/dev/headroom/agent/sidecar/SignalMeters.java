@@ -2,9 +2,10 @@ package dev.headroom.agent.sidecar;
 
 import dev.headroom.signals.monitor.EngineState;
 import dev.headroom.signals.Signal;
+import dev.headroom.agent.metrics.MetricFamily;
+import dev.headroom.agent.metrics.MicrometerFamilies;
 import dev.headroom.collectors.engine.EngineIdentity;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -34,20 +35,14 @@ public final class SignalMeters {
 
     public SignalMeters(MeterRegistry registry) {
         this.registry = registry;
-        fixedMeters.add(Gauge.builder(ExportedMetric.ENGINE_UP, latest, r -> r.get() != null && r.get().engineUp() ? 1 : 0)
-                .description("1 when the last scrape of the engine returned a readable payload, else 0")
+        fixedMeters.add(MicrometerFamilies.gauge(MetricFamily.ENGINE_UP, latest, r -> r.get() != null && r.get().engineUp() ? 1 : 0)
                 .register(registry));
-        fixedMeters.add(Gauge.builder(ExportedMetric.SIGNALS_STALE, latest, r -> r.get() == null || r.get().signals().stale() ? 1 : 0)
-                .description("1 when the newest sample is too old to stand for the engine's current load")
+        fixedMeters.add(MicrometerFamilies.gauge(MetricFamily.SIGNALS_STALE, latest, r -> r.get() == null || r.get().signals().stale() ? 1 : 0)
                 .register(registry));
-        fixedMeters.add(Gauge.builder(ExportedMetric.SAMPLE_AGE, latest, r -> r.get() == null ? Double.NaN : orNaN(r.get().signals().ageSeconds()))
-                .description("Age of the newest sample")
-                .baseUnit("seconds")
+        fixedMeters.add(MicrometerFamilies.gauge(MetricFamily.SAMPLE_AGE, latest, r -> r.get() == null ? Double.NaN : orNaN(r.get().signals().ageSeconds()))
                 .register(registry));
-        fixedMeters.add(Gauge.builder(ExportedMetric.SCRAPE_DURATION, latest,
+        fixedMeters.add(MicrometerFamilies.gauge(MetricFamily.SCRAPE_DURATION, latest,
                         r -> r.get() == null ? Double.NaN : r.get().lastScrape().map(l -> l.took().toNanos() / 1e9).orElse(Double.NaN))
-                .description("Duration of the last scrape of the engine")
-                .baseUnit("seconds")
                 .register(registry));
     }
 
@@ -75,9 +70,8 @@ public final class SignalMeters {
     }
 
     private Counter scrapes(String outcome) {
-        Counter counter = Counter.builder(ExportedMetric.SCRAPES)
-                .description("Scrapes of the engine by outcome (ok, or the failure kind)")
-                .tag("outcome", outcome)
+        Counter counter = MicrometerFamilies.counter(MetricFamily.SCRAPES)
+                .tag(MetricFamily.Labels.OUTCOME, outcome)
                 .register(registry);
         if (!fixedMeters.contains(counter)) {
             fixedMeters.add(counter);
@@ -89,33 +83,28 @@ public final class SignalMeters {
         identityMeters.forEach(registry::remove);
         identityMeters.clear();
         registeredIdentity = identity;
-        Tags model = Tags.of("model", identity.model());
+        Tags model = Tags.of(MetricFamily.Labels.MODEL, identity.model());
 
-        identityMeters.add(Gauge.builder(ExportedMetric.ENGINE_IDENTITY, () -> 1)
-                .description("The engine behind this sidecar: dialect, model and version as read from its payload")
-                .tags(model.and("dialect", identity.dialect(), "version", identity.version()))
+        identityMeters.add(MicrometerFamilies.gauge(MetricFamily.ENGINE_IDENTITY, latest, r -> 1)
+                .tags(model.and(MetricFamily.Labels.DIALECT, identity.dialect(), MetricFamily.Labels.VERSION, identity.version()))
                 .register(registry));
         for (Signal signal : Signal.values()) {
-            ExportedMetric exported = ExportedMetric.of(signal);
-            Tags tags = exported.quantile() == null ? model : model.and("quantile", exported.quantile());
-            identityMeters.add(Gauge.builder(exported.name(), latest, current(s -> s.signals().get(signal)))
-                    .description(exported.description() + " (NaN when unknown or stale)")
+            String quantile = MetricFamily.quantile(signal);
+            Tags tags = quantile == null ? model : model.and(MetricFamily.Labels.QUANTILE, quantile);
+            identityMeters.add(MicrometerFamilies.gauge(MetricFamily.of(signal), latest, current(s -> s.signals().get(signal)))
                     .tags(tags)
                     .register(registry));
-            identityMeters.add(Gauge.builder(ExportedMetric.SATURATION, latest, current(s -> s.saturation().get(signal)))
-                    .description("Each signal divided by its target; 1.0 = at target (NaN when unknown or stale)")
-                    .tags(model.and("signal", signal.key()))
+            identityMeters.add(MicrometerFamilies.gauge(MetricFamily.SATURATION, latest, current(s -> s.saturation().get(signal)))
+                    .tags(model.and(MetricFamily.Labels.SIGNAL, signal.key()))
                     .register(registry));
         }
-        identityMeters.add(Gauge.builder(ExportedMetric.SATURATION_COMPOSITE, latest, current(s -> s.saturation().composite()))
-                .description("The highest saturation over all signals; 1.0 = a target is reached (NaN when unknown)")
+        identityMeters.add(MicrometerFamilies.gauge(MetricFamily.SATURATION_COMPOSITE, latest, current(s -> s.saturation().composite()))
                 .tags(model)
                 .register(registry));
         for (Signal signal : Signal.values()) {
             latest.get().targets().get(signal).ifPresent(target ->
-                    identityMeters.add(Gauge.builder(ExportedMetric.SATURATION_TARGET, () -> target)
-                            .description("The configured target of each signal, in the signal's own unit")
-                            .tags(model.and("signal", signal.key()))
+                    identityMeters.add(MicrometerFamilies.gauge(MetricFamily.SATURATION_TARGET, latest, r -> target)
+                            .tags(model.and(MetricFamily.Labels.SIGNAL, signal.key()))
                             .register(registry)));
         }
     }

@@ -4,13 +4,22 @@ import dev.headroom.agent.external.Decisions;
 import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
 import dev.headroom.autoscaler.kubernetes.WorkloadKey;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.policy.Aggregation;
 import dev.headroom.autoscaler.policy.DecisionReason;
+import dev.headroom.autoscaler.policy.ScalingDecision;
+import dev.headroom.autoscaler.policy.SignalInput;
+import dev.headroom.autoscaler.policy.SignalOutcome;
+import dev.headroom.agent.metrics.MetricFamily;
+import dev.headroom.signals.Signal;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,7 +121,8 @@ class ControllerMetersTest {
 
         meters.onForget(new WorkloadKey("llm", "gone"));
 
-        for (String name : new String[] {ControllerMeters.DESIRED, ControllerMeters.CURRENT, ControllerMeters.ACTING}) {
+        for (String name : new String[] {ControllerMeters.DESIRED, ControllerMeters.CURRENT, ControllerMeters.ACTING,
+                ControllerMeters.SATURATION_COMPOSITE}) {
             assertThat(registry.find(name).tag("workload", "gone").gauges()).as(name).isEmpty();
             assertThat(registry.find(name).tag("workload", "kept").gauges()).as(name).hasSize(1);
         }
@@ -120,5 +130,118 @@ class ControllerMetersTest {
         meters.onDecision(upTo4("gone", ScalingMode.DRY_RUN));
         assertThat(acting("gone")).isZero();
         assertThat(gauge(ControllerMeters.DESIRED, "gone")).isEqualTo(4.0);
+    }
+
+    /** {@code signal} read at {@code perReplica} per replica against {@code target}: a proposal of 3 replicas. */
+    private static SignalInput reading(Signal signal, double target, double perReplica) {
+        return new SignalInput(signal, Aggregation.of(signal), target, OptionalDouble.of(2 * perReplica),
+                OptionalDouble.of(perReplica), OptionalDouble.of(perReplica / target), OptionalInt.of(3), 2,
+                SignalOutcome.PROPOSED);
+    }
+
+    /** {@code signal} targeted at {@code target}, with no ready pod reporting it fresh. */
+    private static SignalInput noData(Signal signal, double target) {
+        return new SignalInput(signal, Aggregation.of(signal), target, OptionalDouble.empty(), OptionalDouble.empty(),
+                OptionalDouble.empty(), OptionalInt.empty(), 0, SignalOutcome.NO_DATA);
+    }
+
+    /** {@code llm/name} in direct mode at 2 → 3 replicas, decided on {@code inputs}. */
+    private static WorkloadDecision decidedOn(String name, SignalInput... inputs) {
+        WorkloadDecision d = upTo4(name, ScalingMode.DIRECT);
+        ScalingDecision s = d.decision();
+        ScalingDecision on = new ScalingDecision(s.workload(), s.at(), 2, 3, 3, 3, DecisionReason.SCALE_UP,
+                Optional.of(inputs[0].signal()), List.of(inputs), 2, 0, 0, "scale up 2 → 3");
+        return new WorkloadDecision(d.key(), d.target(), d.mode(), d.spec(), 2, on, true, Optional.empty());
+    }
+
+    private double signalGauge(String name, String workload, Signal signal) {
+        return registry.get(name).tags("namespace", "llm", "workload", workload, "signal", signal.key()).gauge().value();
+    }
+
+    @Test
+    void thePolicySaturationIsEachTargetedSignalsRatioToThePolicysTargetAndTheirHighest() {
+        // Queue 6 per replica against the policy's 4 (the sidecar's display target might well be another number);
+        // KV at 0.4 against 0.8.
+        meters.onDecision(decidedOn("chat", reading(Signal.QUEUE, 4, 6), reading(Signal.KV_UTILIZATION, 0.8, 0.4)));
+
+        assertThat(signalGauge(ControllerMeters.SATURATION, "chat", Signal.QUEUE)).isEqualTo(1.5);
+        assertThat(signalGauge(ControllerMeters.SATURATION, "chat", Signal.KV_UTILIZATION)).isEqualTo(0.5);
+        assertThat(signalGauge(ControllerMeters.TARGET, "chat", Signal.QUEUE)).isEqualTo(4.0);
+        assertThat(signalGauge(ControllerMeters.TARGET, "chat", Signal.KV_UTILIZATION)).isEqualTo(0.8);
+        assertThat(gauge(ControllerMeters.SATURATION_COMPOSITE, "chat")).isEqualTo(1.5);
+        assertThat(registry.find(ControllerMeters.SATURATION).gauges()).as("only the targeted signals").hasSize(2);
+    }
+
+    @Test
+    void aLearnedTargetIsExportedAsTheDecisionUsedIt() {
+        // No arrivals_ps target in the policy: the one learned from the workload is in the decision's inputs.
+        meters.onDecision(decidedOn("chat", reading(Signal.QUEUE, 4, 2), reading(Signal.ARRIVALS_PS, 2.7, 5.4)));
+
+        assertThat(signalGauge(ControllerMeters.TARGET, "chat", Signal.ARRIVALS_PS)).isEqualTo(2.7);
+        assertThat(signalGauge(ControllerMeters.SATURATION, "chat", Signal.ARRIVALS_PS)).isEqualTo(2.0);
+        assertThat(gauge(ControllerMeters.SATURATION_COMPOSITE, "chat")).as("the learned target dominates").isEqualTo(2.0);
+    }
+
+    @Test
+    void aSignalWithoutDataReadsNaNNeverZero() {
+        meters.onDecision(decidedOn("partial", noData(Signal.TTFT_P95, 2), reading(Signal.QUEUE, 4, 1)));
+        meters.onDecision(decidedOn("blind", noData(Signal.QUEUE, 4), noData(Signal.KV_UTILIZATION, 0.8)));
+
+        assertThat(signalGauge(ControllerMeters.SATURATION, "partial", Signal.TTFT_P95)).isNaN();
+        assertThat(signalGauge(ControllerMeters.TARGET, "partial", Signal.TTFT_P95)).isEqualTo(2.0);
+        assertThat(gauge(ControllerMeters.SATURATION_COMPOSITE, "partial")).as("the highest of those with data")
+                .isEqualTo(0.25);
+        assertThat(signalGauge(ControllerMeters.SATURATION, "blind", Signal.QUEUE)).isNaN();
+        assertThat(gauge(ControllerMeters.SATURATION_COMPOSITE, "blind")).isNaN();
+    }
+
+    @Test
+    void aDecisionWithoutInputsHasAnUnknownCompositeAndNoSignalSeries() {
+        meters.onDecision(upTo4("bare", ScalingMode.DIRECT));
+
+        assertThat(gauge(ControllerMeters.SATURATION_COMPOSITE, "bare")).isNaN();
+        assertThat(registry.find(ControllerMeters.SATURATION).gauges()).isEmpty();
+    }
+
+    @Test
+    void aSignalTheLatestDecisionNoLongerTargetsLosesItsSeries() {
+        meters.onDecision(decidedOn("chat", reading(Signal.QUEUE, 4, 6), reading(Signal.KV_UTILIZATION, 0.8, 0.4)));
+        // The policy was edited: KV only, and data again later.
+        meters.onDecision(decidedOn("chat", reading(Signal.KV_UTILIZATION, 0.8, 0.6)));
+
+        assertThat(registry.find(ControllerMeters.SATURATION).tag("signal", "queue").gauges()).isEmpty();
+        assertThat(registry.find(ControllerMeters.TARGET).tag("signal", "queue").gauges()).isEmpty();
+        assertThat(signalGauge(ControllerMeters.SATURATION, "chat", Signal.KV_UTILIZATION)).isCloseTo(0.75,
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(gauge(ControllerMeters.SATURATION_COMPOSITE, "chat")).isCloseTo(0.75,
+                org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void forgettingAWorkloadRemovesItsSaturationSeries() {
+        meters.onDecision(decidedOn("gone", reading(Signal.QUEUE, 4, 6)));
+        meters.onDecision(decidedOn("kept", reading(Signal.QUEUE, 4, 2)));
+
+        meters.onForget(new WorkloadKey("llm", "gone"));
+
+        for (String name : new String[] {ControllerMeters.SATURATION, ControllerMeters.TARGET,
+                ControllerMeters.SATURATION_COMPOSITE}) {
+            assertThat(registry.find(name).tag("workload", "gone").gauges()).as(name).isEmpty();
+            assertThat(registry.find(name).tag("workload", "kept").gauges()).as(name).hasSize(1);
+        }
+    }
+
+    @Test
+    void everyMeterIsARowOfTheTable() {
+        meters.onDecision(decidedOn("chat", reading(Signal.QUEUE, 4, 6)));
+
+        assertThat(registry.getMeters()).extracting(m -> m.getId().getName()).containsOnlyElementsOf(ControllerMeters.NAMES)
+                .containsAll(ControllerMeters.NAMES);
+        for (MetricFamily f : ControllerMeters.FAMILIES) {
+            assertThat(registry.find(f.meterName()).meters()).as(f.name()).allSatisfy(m -> {
+                assertThat(m.getId().getDescription()).isEqualTo(f.help());
+                assertThat(m.getId().getTags()).extracting(t -> t.getKey()).containsExactlyInAnyOrderElementsOf(f.labels());
+            });
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.headroom.agent.otel;
 
+import dev.headroom.agent.metrics.MetricFamily;
 import dev.headroom.agent.sidecar.ExportedMetric;
 import dev.headroom.signals.Signal;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each signal's OTLP name and unit, put through the OpenTelemetry Collector's Prometheus translation, give
- * back its {@code /q/metrics} name, so that a dashboard works on either path.
+ * back its {@code /q/metrics} name, so that a dashboard works on either path; so does every other row of
+ * {@link MetricFamily} that both exporters render.
  */
 class OtlpMetricNamesTest {
 
@@ -21,6 +23,18 @@ class OtlpMetricNamesTest {
         assertThat(prometheusName(otlp.name(), otlp.unit())).isEqualTo(prometheus.name());
         assertThat(otlp.quantile()).isEqualTo(prometheus.quantile());
         assertThat(otlp.description()).isEqualTo(prometheus.description());
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetricFamily.class)
+    void everyRowBothExportTranslatesToItsPrometheusName(MetricFamily family) {
+        if (family.exporters().size() < 2) {
+            assertThat(family.oneSided()).as("a one-sided row says why").isPresent();
+            return;
+        }
+        String translated = prometheusName(family.otlpName().orElseThrow(), family.unit())
+                + (family.type() == MetricFamily.Type.COUNTER ? "_total" : "");
+        assertThat(translated).isEqualTo(family.prometheusName().orElseThrow());
     }
 
     /**

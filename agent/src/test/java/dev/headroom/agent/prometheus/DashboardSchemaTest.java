@@ -93,6 +93,13 @@ class DashboardSchemaTest {
                 .anySatisfy(e -> assertThat(e).contains("headroom_current_replicas"))
                 .anySatisfy(e -> assertThat(e).contains("headroom_scaling_decisions_total").contains("by (reason)"))
                 .anySatisfy(e -> assertThat(e).contains("headroom_saturation_ratio").contains("by (signal)"));
+        // Beside the sidecar's saturation (against its display targets), the one the controller decides on.
+        assertThat(autoscaling.queries()).filteredOn(q -> q.panel().equals("Saturation the controller scales on"))
+                .extracting(Dashboard.Query::expr)
+                .anySatisfy(e -> assertThat(e).contains("headroom_policy_saturation_ratio").contains("signal"))
+                .anySatisfy(e -> assertThat(e).contains("headroom_policy_saturation_composite_ratio"));
+        assertThat(autoscaling.queries()).extracting(Dashboard.Query::expr)
+                .anySatisfy(e -> assertThat(e).contains("headroom_policy_target"));
     }
 
     @Test

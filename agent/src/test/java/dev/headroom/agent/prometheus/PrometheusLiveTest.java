@@ -64,7 +64,9 @@ import static org.awaitility.Awaitility.await;
  * {@code headroom_gpu_*} itself, and a real {@link ControllerRun} in the same application, against fabric8's
  * CRUD API server, watches a HeadroomPolicy whose one pod points at this application's own {@code /v1/signals}
  * and exports {@code headroom_desired_replicas}, {@code headroom_current_replicas},
- * {@code headroom_controller_acting} and {@code headroom_scaling_decisions_total}. Its mode is {@code direct}
+ * {@code headroom_controller_acting}, {@code headroom_scaling_decisions_total} and the policy saturation it decided
+ * on ({@code headroom_policy_saturation_ratio}, {@code headroom_policy_saturation_composite_ratio},
+ * {@code headroom_policy_target}). Its mode is {@code direct}
  * and it leads (acting 1), but the API server refuses every write to the scale subresource (403, as for a
  * ServiceAccount without {@code update} on {@code deployments/scale}): the controller decides to scale up and
  * cannot, which is what the controller alert is for.
@@ -81,7 +83,8 @@ class PrometheusLiveTest {
     private static final String POD = "chat-0";
     private static final String WORKLOAD = "chat";
     /** The controller's series, which only the controller job keeps. */
-    private static final String CONTROLLER_SERIES = "headroom_(desired_replicas|current_replicas|controller_acting|scaling_decisions_total)";
+    private static final String CONTROLLER_SERIES = ControllerMeters.FAMILIES.stream()
+            .map(f -> f.prometheusName().orElseThrow()).collect(java.util.stream.Collectors.joining("|", "(", ")"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -181,6 +184,12 @@ class PrometheusLiveTest {
                 // The leader in direct mode, refused or not, is the one meant to act.
                 assertThat(numbers(query(api, "headroom_controller_acting{job=\"headroom-controller\",namespace=\""
                         + NAMESPACE + "\",workload=\"" + WORKLOAD + "\"}"))).containsExactly(1.0);
+                // What it decided on: the queue against the HeadroomPolicy's target of 4, and the highest such ratio.
+                assertThat(numbers(query(api, "headroom_policy_target{job=\"headroom-controller\",namespace=\""
+                        + NAMESPACE + "\",workload=\"" + WORKLOAD + "\",signal=\"queue\"}"))).containsExactly(4.0);
+                assertThat(numbers(query(api, "headroom_policy_saturation_composite_ratio{job=\"headroom-controller\","
+                        + "namespace=\"" + NAMESPACE + "\",workload=\"" + WORKLOAD + "\"}"))).singleElement()
+                        .satisfies(composite -> assertThat(composite).isPositive());
                 // The controller decided to scale up, tried, and was refused: it did not act.
                 WorkloadDecision latest = controller.controller().latest(NAMESPACE, WORKLOAD).orElseThrow();
                 assertThat(latest.mode()).isEqualTo(ScalingMode.DIRECT);
