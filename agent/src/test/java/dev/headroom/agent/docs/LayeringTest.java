@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * that a change that breaks them fails the build instead of waiting for a reviewer.
  *
  * <p>Layers, bottom to top: collectors, simulator, signals, autoscaler, evaluation, agent. A module may name its
- * own packages and those of the modules below it that its pom depends on; the agent's sidecar role (its
- * {@code sidecar}, {@code otel} and {@code metrics} packages, see {@code src/docs/design.md}) may not reach the controller's module at all.
+ * own packages and those of the modules below it that its pom depends on. The agent's sidecar role (its
+ * {@code sidecar}, {@code otel} and {@code metrics} packages) depends on collectors and signals only
+ * ({@code src/docs/design.md}, "Modules and layering").
  */
 class LayeringTest {
 
