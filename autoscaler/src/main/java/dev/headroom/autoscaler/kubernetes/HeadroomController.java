@@ -3,6 +3,10 @@ package dev.headroom.autoscaler.kubernetes;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicyStatus;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.loop.DecisionLoop;
+import dev.headroom.autoscaler.loop.LoopOutcome;
+import dev.headroom.autoscaler.loop.ScaleActuator;
+import dev.headroom.autoscaler.loop.ScaleException;
 import dev.headroom.autoscaler.policy.DecisionReason;
 import dev.headroom.autoscaler.policy.ReplicaReport;
 import dev.headroom.autoscaler.policy.ScalingDecision;
@@ -85,8 +89,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final KubernetesClient client;
     private final Settings settings;
     private final InstantSource clock;
-    private final ScalingPolicy policy;
     private final ScaleActuator actuator;
+    private final DecisionLoop loop;
     private final SidecarPoller poller;
     private final LeadershipCheck leadership;
     private final EventRecorder events;
@@ -110,8 +114,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.policy = Objects.requireNonNull(policy, "policy");
         this.actuator = Objects.requireNonNull(actuator, "actuator");
+        this.loop = new DecisionLoop(policy, actuator);
         this.poller = Objects.requireNonNull(poller, "poller");
         this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.events = Objects.requireNonNull(events, "events");
@@ -198,22 +202,11 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         Instant now = clock.instant();
         List<ReplicaReport> reports = reports(w, r, now);
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(now, settings.maxDataAge(), reports);
-        ScalingDecision decision = policy.decide(key.toString(), r.spec(), current, snapshot);
-
         boolean leader = leadership.isLeader();
-        boolean acted = false;
-        Optional<String> actionError = Optional.empty();
-        if (r.mode() == ScalingMode.DIRECT && leader && decision.changes()) {
-            try {
-                ScaleActuator.Scaled scaled = actuator.scale(r.target(), decision.desired());
-                policy.recordScale(key.toString(), r.spec(), scaled.from(), scaled.to());
-                acted = scaled.from() != scaled.to();
-            } catch (ScaleException e) {
-                actionError = Optional.of(e.getMessage());
-            }
-        }
-        WorkloadDecision made = new WorkloadDecision(key, r.target(), r.mode(), r.spec(), current, decision, acted,
-                actionError);
+        LoopOutcome outcome = loop.run(key.toString(), r.target(), r.spec(), current, snapshot,
+                r.mode() == ScalingMode.DIRECT && leader);
+        WorkloadDecision made = new WorkloadDecision(key, r.target(), r.mode(), r.spec(), current,
+                outcome.decision(), outcome.acted(), outcome.actionError());
         book.put(key, made);
         listener.onDecision(made);
         if (leader) {
@@ -432,7 +425,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             w.pods.close();
         }
         book.remove(key);
-        policy.forget(key.toString());
+        loop.forget(key.toString());
         listener.onForget(key);
     }
 
