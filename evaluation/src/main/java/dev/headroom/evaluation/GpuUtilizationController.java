@@ -27,12 +27,12 @@ import java.util.OptionalDouble;
  *
  * <p>The arithmetic is the HPA's own ({@code calcPlainMetricReplicas} then the behaviour's stabilisation and
  * rate limits), run by the same {@link HpaCompatiblePolicy} that runs Headroom's targets, through the same
- * {@link DecisionLoop} as {@link SignalPolicyController}. GPU utilisation is
- * deliberately not a Headroom {@link Signal}, so it travels through the slot of a mean-aggregated ratio signal
- * ({@code kv_utilization}) whose target is the utilisation target: the policy's arithmetic never looks at what
- * a number means, only at the per-pod mean against the target. Each pod's value is the mean of its NVML
- * readings (busy share of the last second) at the scrape ticks of the last {@code spanSeconds}, as an adapter
- * query over a short range would give.
+ * {@link DecisionLoop} as {@link SignalPolicyController}. GPU utilisation is deliberately not a Headroom
+ * {@link Signal}, so it travels through the slot of a mean-aggregated ratio signal ({@code kv_utilization})
+ * whose target is the utilisation target: the policy's arithmetic never looks at what a number means, only at
+ * the per-pod mean against the target. Each pod's value is the mean of its NVML readings (busy share of the
+ * last second) at the scrape ticks of the last {@code spanSeconds}, as an adapter query over a short range
+ * would give.
  */
 final class GpuUtilizationController implements ReplicaController {
 
