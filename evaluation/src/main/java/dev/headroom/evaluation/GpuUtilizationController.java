@@ -1,9 +1,9 @@
 package dev.headroom.evaluation;
 
+import dev.headroom.autoscaler.loop.DecisionLoop;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ReplicaReport;
-import dev.headroom.autoscaler.policy.ScalingDecision;
 import dev.headroom.autoscaler.policy.WorkloadSnapshot;
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
@@ -26,12 +26,13 @@ import java.util.OptionalDouble;
  * through a metrics adapter, a {@code Pods} metric with an {@code AverageValue} target (e.g. 70 %).
  *
  * <p>The arithmetic is the HPA's own ({@code calcPlainMetricReplicas} then the behaviour's stabilisation and
- * rate limits), run by the same {@link HpaCompatiblePolicy} that runs Headroom's targets. GPU utilisation is
- * deliberately not a Headroom {@link Signal}, so it travels through the slot of a mean-aggregated ratio signal
- * ({@code kv_utilization}) whose target is the utilisation target: the policy's arithmetic never looks at what
- * a number means, only at the per-pod mean against the target. Each pod's value is the mean of its NVML
- * readings (busy share of the last second) at the scrape ticks of the last {@code spanSeconds}, as an adapter
- * query over a short range would give.
+ * rate limits), run by the same {@link HpaCompatiblePolicy} that runs Headroom's targets, through the same
+ * {@link DecisionLoop} as {@link SignalPolicyController}. GPU utilisation is deliberately not a Headroom
+ * {@link Signal}, so it travels through the slot of a mean-aggregated ratio signal ({@code kv_utilization})
+ * whose target is the utilisation target: the policy's arithmetic never looks at what a number means, only at
+ * the per-pod mean against the target. Each pod's value is the mean of its NVML readings (busy share of the
+ * last second) at the scrape ticks of the last {@code spanSeconds}, as an adapter query over a short range
+ * would give.
  */
 final class GpuUtilizationController implements ReplicaController {
 
@@ -42,7 +43,8 @@ final class GpuUtilizationController implements ReplicaController {
     private final double warmUpSeconds;
     private final Duration maxAge;
     private final VirtualClock clock = new VirtualClock();
-    private final HpaCompatiblePolicy policy = new HpaCompatiblePolicy(clock);
+    private final SimulatedScale scale = new SimulatedScale();
+    private final DecisionLoop loop = new DecisionLoop(new HpaCompatiblePolicy(clock), scale);
     private final Map<Integer, Readings> readings = new HashMap<>();
 
     /** One pod's recent readings, oldest first. */
@@ -112,10 +114,11 @@ final class GpuUtilizationController implements ReplicaController {
     @Override
     public int desiredReplicas(ClusterView view) {
         Instant at = clock.set(view.nowSeconds());
+        int current = scale.read(view);
         if (view.nowSeconds() < warmUpSeconds) {
             // The run starts with idle engines and empty windows; a controller that had been running before
             // the measured span would not see that, so the first window's span only observes.
-            return view.currentReplicas();
+            return current;
         }
         List<ReplicaReport> reports = new ArrayList<>();
         for (ReplicaView r : view.replicas()) {
@@ -131,11 +134,7 @@ final class GpuUtilizationController implements ReplicaController {
             }
         }
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(at, maxAge, reports);
-        ScalingDecision decision = policy.decide(SignalPolicyController.WORKLOAD, spec, view.currentReplicas(), snapshot);
-        int desired = Math.max(spec.minReplicas(), Math.min(spec.maxReplicas(), decision.desired()));
-        if (desired != view.currentReplicas()) {
-            policy.recordScale(SignalPolicyController.WORKLOAD, spec, view.currentReplicas(), desired);
-        }
-        return desired;
+        loop.run(SignalPolicyController.WORKLOAD, SimulatedScale.TARGET, spec, current, snapshot, true);
+        return scale.replicas();
     }
 }

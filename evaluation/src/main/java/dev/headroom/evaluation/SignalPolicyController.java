@@ -1,8 +1,8 @@
 package dev.headroom.evaluation;
 
+import dev.headroom.autoscaler.loop.DecisionLoop;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.autoscaler.policy.PolicySpec;
-import dev.headroom.autoscaler.policy.ScalingDecision;
 import dev.headroom.autoscaler.policy.WorkloadSnapshot;
 import dev.headroom.signals.WindowConfig;
 import dev.headroom.simulator.cluster.ClusterView;
@@ -14,8 +14,9 @@ import java.util.Objects;
 
 /**
  * Headroom's controller on a simulated cluster: sidecars read each replica's exposition at every scrape tick
- * ({@link SimulatedSidecars}), and at every control tick the {@link HpaCompatiblePolicy} decides from the
- * workload snapshot under {@code spec}, then records the scale as the production controller does after a
+ * ({@link SimulatedSidecars}), and at every control tick the production {@link DecisionLoop} runs one round: the
+ * {@link HpaCompatiblePolicy} decides from the workload snapshot under {@code spec}, {@link SimulatedScale} (which
+ * always succeeds) takes the new count, and the policy records the scale, exactly as the controller does after a
  * successful patch. The same class runs Headroom's multi-signal targets and the single-signal baselines
  * (queue only, KV only): only the spec's targets differ.
  */
@@ -25,7 +26,8 @@ final class SignalPolicyController implements ReplicaController {
 
     private final PolicySpec spec;
     private final VirtualClock clock = new VirtualClock();
-    private final HpaCompatiblePolicy policy = new HpaCompatiblePolicy(clock);
+    private final SimulatedScale scale = new SimulatedScale();
+    private final DecisionLoop loop = new DecisionLoop(new HpaCompatiblePolicy(clock), scale);
     private final SimulatedSidecars sidecars;
     private final Duration maxAge;
     private final double warmUpSeconds;
@@ -49,19 +51,15 @@ final class SignalPolicyController implements ReplicaController {
     @Override
     public int desiredReplicas(ClusterView view) {
         Instant at = clock.set(view.nowSeconds());
+        int current = scale.read(view);
         if (view.nowSeconds() < warmUpSeconds) {
             // The run starts with idle engines and empty windows; a controller that had been running before
             // the measured span would not see that, so the first two window spans only observe.
-            return view.currentReplicas();
+            return current;
         }
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(at, maxAge, sidecars.reports(view, at));
-        ScalingDecision decision = policy.decide(WORKLOAD, spec, view.currentReplicas(), snapshot);
-        int desired = Math.max(spec.minReplicas(), Math.min(spec.maxReplicas(), decision.desired()));
-        if (desired != view.currentReplicas()) {
-            // The simulated actuator always succeeds; the policy remembers the change for its rate limits.
-            policy.recordScale(WORKLOAD, spec, view.currentReplicas(), desired);
-        }
-        return desired;
+        loop.run(WORKLOAD, SimulatedScale.TARGET, spec, current, snapshot, true);
+        return scale.replicas();
     }
 
     long expositionsParsed() {

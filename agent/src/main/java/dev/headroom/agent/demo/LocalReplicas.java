@@ -1,8 +1,8 @@
 package dev.headroom.agent.demo;
 
-import dev.headroom.autoscaler.kubernetes.ScaleActuator;
-import dev.headroom.autoscaler.kubernetes.ScaleException;
-import dev.headroom.autoscaler.kubernetes.ScaleTarget;
+import dev.headroom.autoscaler.loop.ScaleActuator;
+import dev.headroom.autoscaler.loop.ScaleException;
+import dev.headroom.autoscaler.loop.ScaleTarget;
 import dev.headroom.autoscaler.policy.ReplicaReport;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Simulated replicas on this machine, scaled as a Deployment would be: the demo's {@link ScaleActuator}. Each replica
+ * Simulated replicas on this machine, scaled as a Deployment would be: the demo's {@link ScaleActuator}, which the
+ * controller's {@link dev.headroom.autoscaler.loop.DecisionLoop} drives as it drives the scale subresource. Each replica
  * is an {@link EngineServer} on its own port with its own {@link ReplicaSidecar}. A new replica starts at once but is
  * ready only after the cold start (loading weights); until then it gets no traffic and counts as capacity on its way.
  * Scaling down removes replicas not ready yet first, then the newest, as a ReplicaSet does; a removed replica gets

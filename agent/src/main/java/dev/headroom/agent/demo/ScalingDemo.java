@@ -1,8 +1,8 @@
 package dev.headroom.agent.demo;
 
-import dev.headroom.autoscaler.kubernetes.ScaleActuator;
-import dev.headroom.autoscaler.kubernetes.ScaleException;
-import dev.headroom.autoscaler.kubernetes.ScaleTarget;
+import dev.headroom.autoscaler.loop.DecisionLoop;
+import dev.headroom.autoscaler.loop.LoopOutcome;
+import dev.headroom.autoscaler.loop.ScaleTarget;
 import dev.headroom.signals.monitor.EngineState;
 import dev.headroom.autoscaler.policy.Behavior;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The demo's second act: several simulated replicas behind a {@link LeastLoadedBalancer}, each watched by its own
  * sidecar, and the controller's policy ({@link HpaCompatiblePolicy}, the HPA's algorithm over Headroom's signals)
- * scaling them through {@link LocalReplicas} once a second, live, while the load ramps up and back down. New
- * replicas pay a cold start. Framework-free, like {@link DemoRun}; the report is {@link ScalingReport}.
+ * scaling them once a second, live, while the load ramps up and back down, through the controller's own
+ * {@link DecisionLoop} with {@link LocalReplicas} as its actuator. New replicas pay a cold start. Framework-free,
+ * like {@link DemoRun}; the report is {@link ScalingReport}.
  */
 public final class ScalingDemo {
 
@@ -104,12 +105,12 @@ public final class ScalingDemo {
     /** Runs the act to the end of the ramp down and writes the report; returns the summary's path. */
     public Path run() throws IOException, InterruptedException {
         PolicySpec spec = options.policy();
-        HpaCompatiblePolicy policy = new HpaCompatiblePolicy(clock);
         ServerOptions serverOptions = ServerOptions.defaults().withMaxWaiting(500);
         List<ScalingTick> ticks = new ArrayList<>();
         try (LocalReplicas replicas = new LocalReplicas(options.engine(), serverOptions, options.coldStart(),
                 Duration.ofSeconds(1), clock)) {
             replicas.startWarm(1);
+            DecisionLoop decisionLoop = new DecisionLoop(new HpaCompatiblePolicy(clock), replicas);
             try (LeastLoadedBalancer balancer = LeastLoadedBalancer.start(replicas::readyBackends, Duration.ofSeconds(60))) {
                 out.printf("Act 2: replicas of %s behind a least-loaded balancer on %s; a new replica is ready after %d s.%n",
                         options.engine().modelName(), balancer.baseUri(), options.coldStart().toSeconds());
@@ -118,7 +119,7 @@ public final class ScalingDemo {
                         options.scaleDownWindow().toSeconds());
                 out.printf("Load ramps %.1f → %.1f requests/s over %d s, then back down over %d s.%n%n",
                         options.fromRps(), options.toRps(), options.rampUp().toSeconds(), options.rampDown().toSeconds());
-                runLoad(balancer, replicas, policy, spec, ticks);
+                runLoad(balancer, replicas, decisionLoop, spec, ticks);
             }
         }
         List<ScalingTick> recorded;
@@ -131,7 +132,7 @@ public final class ScalingDemo {
         return summary;
     }
 
-    private void runLoad(LeastLoadedBalancer balancer, LocalReplicas replicas, HpaCompatiblePolicy policy,
+    private void runLoad(LeastLoadedBalancer balancer, LocalReplicas replicas, DecisionLoop decisionLoop,
                          PolicySpec spec, List<ScalingTick> ticks) throws InterruptedException {
         AtomicReference<Phase> phase = new AtomicReference<>(new Phase(0, LoadGenerator.start(plan(balancer,
                 options.fromRps(), options.toRps(), options.rampUp(), options.seed())), 0, 0));
@@ -161,7 +162,7 @@ public final class ScalingDemo {
                         over.complete(null);
                         return;
                     }
-                    ScalingTick tick = decide(p, progress, replicas, policy, spec);
+                    ScalingTick tick = decide(p, progress, replicas, decisionLoop, spec);
                     synchronized (ticks) {
                         if (ticks.size() % 20 == 0) {
                             out.println(header());
@@ -197,22 +198,15 @@ public final class ScalingDemo {
                 p.maxInFlight(), p.prompt(), p.output(), seed, p.requestTimeout(), p.drainTimeout());
     }
 
-    /** One control-loop round, as the controller's: reports → snapshot → decision → scale, then what it saw. */
+    /** One round of the controller's loop: reports → snapshot → decide → scale → record, then what it saw. */
     private ScalingTick decide(Phase phase, LoadGenerator.Progress progress, LocalReplicas replicas,
-                               HpaCompatiblePolicy policy, PolicySpec spec) {
+                               DecisionLoop decisionLoop, PolicySpec spec) {
         Instant now = clock.instant();
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(now, MAX_DATA_AGE, replicas.reports());
         int current = replicas.currentReplicas(TARGET);
-        ScalingDecision d = policy.decide(WORKLOAD, spec, current, snapshot);
-        String message = d.message();
-        if (d.changes()) {
-            try {
-                ScaleActuator.Scaled scaled = replicas.scale(TARGET, d.desired());
-                policy.recordScale(WORKLOAD, spec, scaled.from(), scaled.to());
-            } catch (ScaleException e) {
-                message = "could not scale: " + e.getMessage();
-            }
-        }
+        LoopOutcome outcome = decisionLoop.run(WORKLOAD, TARGET, spec, current, snapshot, true);
+        ScalingDecision d = outcome.decision();
+        String message = outcome.actionError().map(e -> "could not scale: " + e).orElse(d.message());
         replicas.reap();
         double running = 0;
         double queue = 0;

@@ -1,7 +1,7 @@
 package dev.headroom.agent.external;
 
 import dev.headroom.autoscaler.kubernetes.DecisionBook;
-import dev.headroom.autoscaler.kubernetes.ScaleTarget;
+import dev.headroom.autoscaler.loop.ScaleTarget;
 import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
 import dev.headroom.autoscaler.kubernetes.WorkloadKey;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;

@@ -1,30 +1,24 @@
 package dev.headroom.autoscaler.kubernetes;
 
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
-import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicyStatus;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
-import dev.headroom.autoscaler.policy.DecisionReason;
+import dev.headroom.autoscaler.loop.DecisionLoop;
+import dev.headroom.autoscaler.loop.LoopOutcome;
+import dev.headroom.autoscaler.loop.ScaleActuator;
+import dev.headroom.autoscaler.loop.ScaleException;
 import dev.headroom.autoscaler.policy.ReplicaReport;
-import dev.headroom.autoscaler.policy.ScalingDecision;
 import dev.headroom.autoscaler.policy.ScalingPolicy;
 import dev.headroom.autoscaler.policy.WorkloadSnapshot;
-import dev.headroom.signals.Signal;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +36,12 @@ import java.util.logging.Logger;
  * (an informer on the policy's selector), poll their sidecars at once, aggregate, decide with the
  * {@link ScalingPolicy}, act according to the mode, and explain (Event, status, {@link DecisionListener},
  * {@link DecisionBook}).
+ *
+ * <p>This class orchestrates: the informers, the tick, what is kept per workload, and the order of the steps.
+ * The steps are its parts: {@link PodReports} turns the pods into reports (which count, which are ready, where
+ * their sidecars are, the poll); {@link DecisionLoop}, shared with the evaluation and the demo, decides, scales
+ * through the {@link ScaleActuator} and records the scale; {@link DecisionExplainer} writes Events and status.
+ * Whether a round acts is decided here: {@code direct} mode, as the leader.
  *
  * <p>Every controller decides; only the leader acts, records Events and writes status. A decision is made from
  * one instant of the injected clock; nothing here reads the wall clock, so {@link #tick()} can be driven by a
@@ -85,23 +85,22 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final KubernetesClient client;
     private final Settings settings;
     private final InstantSource clock;
-    private final ScalingPolicy policy;
     private final ScaleActuator actuator;
-    private final SidecarPoller poller;
+    private final DecisionLoop loop;
+    private final PodReports pods;
     private final LeadershipCheck leadership;
-    private final EventRecorder events;
+    private final DecisionExplainer explainer;
     private final DecisionListener listener;
     private final Map<WorkloadKey, Workload> workloads = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<WorkloadKey, WorkloadDecision> book = new ConcurrentSkipListMap<>();
     private volatile SharedIndexInformer<HeadroomPolicy> policies;
     private volatile ScheduledFuture<?> schedule;
 
-    /** What is kept per workload between ticks. */
+    /** What is kept per workload between ticks; read and written under its own lock. */
     private static final class Workload {
         LabelSelector selector;
         SharedIndexInformer<Pod> pods;
-        String lastEventKey;
-        HeadroomPolicyStatus lastStatus;
+        final DecisionExplainer.Memory explained = new DecisionExplainer.Memory();
     }
 
     public HeadroomController(KubernetesClient client, Settings settings, InstantSource clock, ScalingPolicy policy,
@@ -110,11 +109,12 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.policy = Objects.requireNonNull(policy, "policy");
         this.actuator = Objects.requireNonNull(actuator, "actuator");
-        this.poller = Objects.requireNonNull(poller, "poller");
+        this.loop = new DecisionLoop(policy, actuator);
+        this.pods = new PodReports(Objects.requireNonNull(poller, "poller"), settings.readinessDelay());
         this.leadership = Objects.requireNonNull(leadership, "leadership");
-        this.events = Objects.requireNonNull(events, "events");
+        this.explainer = new DecisionExplainer(client, clock, Objects.requireNonNull(events, "events"),
+                settings.interval());
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
@@ -196,100 +196,19 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        List<ReplicaReport> reports = reports(w, r, now);
+        List<ReplicaReport> reports = pods.poll(w.pods.getStore().list(), r.port(), r.path(), now);
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(now, settings.maxDataAge(), reports);
-        ScalingDecision decision = policy.decide(key.toString(), r.spec(), current, snapshot);
-
         boolean leader = leadership.isLeader();
-        boolean acted = false;
-        Optional<String> actionError = Optional.empty();
-        if (r.mode() == ScalingMode.DIRECT && leader && decision.changes()) {
-            try {
-                ScaleActuator.Scaled scaled = actuator.scale(r.target(), decision.desired());
-                policy.recordScale(key.toString(), r.spec(), scaled.from(), scaled.to());
-                acted = scaled.from() != scaled.to();
-            } catch (ScaleException e) {
-                actionError = Optional.of(e.getMessage());
-            }
-        }
-        WorkloadDecision made = new WorkloadDecision(key, r.target(), r.mode(), r.spec(), current, decision, acted,
-                actionError);
+        LoopOutcome outcome = loop.run(key.toString(), r.target(), r.spec(), current, snapshot,
+                r.mode() == ScalingMode.DIRECT && leader);
+        WorkloadDecision made = new WorkloadDecision(key, r.target(), r.mode(), r.spec(), current,
+                outcome.decision(), outcome.acted(), outcome.actionError());
         book.put(key, made);
         listener.onDecision(made);
         if (leader) {
-            explain(resource, w, made);
+            explainer.explain(resource, w.explained, made);
         }
         return Optional.of(made);
-    }
-
-    /** The reports of the workload's pods at {@code now}: not ready ones as capacity on its way. */
-    private List<ReplicaReport> reports(Workload w, PolicySpecs.Resolved r, Instant now) {
-        List<ReplicaReport> reports = new ArrayList<>();
-        Map<String, URI> urls = new LinkedHashMap<>();
-        for (Pod pod : w.pods.getStore().list()) {
-            if (!counts(pod)) {
-                continue;
-            }
-            String name = pod.getMetadata().getName();
-            String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-            if (!ready(pod, now) || ip == null || ip.isBlank()) {
-                reports.add(ReplicaReport.notReady(name));
-                continue;
-            }
-            urls.put(name, URI.create("http://" + (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":"
-                    + port(pod, r.port()) + r.path()));
-        }
-        poller.pollAll(urls).forEach((pod, poll) -> reports.add(poll.signals()
-                .map(s -> ReplicaReport.ready(pod, s))
-                .orElseGet(() -> ReplicaReport.readyMissing(pod))));
-        return reports;
-    }
-
-    /** Pods that are gone or going do not count at all, as in the HPA. */
-    private static boolean counts(Pod pod) {
-        if (pod.getMetadata().getDeletionTimestamp() != null) {
-            return false;
-        }
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return !"Failed".equals(phase) && !"Succeeded".equals(phase);
-    }
-
-    /** Ready: the Ready condition is True and the pod started at least {@code readinessDelay} ago. */
-    private boolean ready(Pod pod, Instant now) {
-        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-            return false;
-        }
-        boolean readyCondition = false;
-        for (PodCondition c : pod.getStatus().getConditions()) {
-            if ("Ready".equals(c.getType()) && "True".equals(c.getStatus())) {
-                readyCondition = true;
-            }
-        }
-        String started = pod.getStatus().getStartTime();
-        if (!readyCondition || started == null) {
-            return false;
-        }
-        try {
-            return !Instant.parse(started).plus(settings.readinessDelay()).isAfter(now);
-        } catch (java.time.format.DateTimeParseException e) {
-            return false;
-        }
-    }
-
-    private static int port(Pod pod, int fallback) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String raw = annotations == null ? null : annotations.get(PolicySpecs.SIDECAR_PORT_ANNOTATION);
-        if (raw != null) {
-            try {
-                int p = Integer.parseInt(raw.trim());
-                if (p >= 1 && p <= 65535) {
-                    return p;
-                }
-            } catch (NumberFormatException ignored) {
-                // A bad annotation falls back to the policy's port; the poll then shows what it reached.
-            }
-        }
-        return fallback;
     }
 
     private void ensurePodWatch(WorkloadKey key, Workload w, LabelSelector selector) {
@@ -303,127 +222,12 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         w.pods = client.pods().inNamespace(key.namespace()).withLabelSelector(selector).inform();
     }
 
-    private void explain(HeadroomPolicy resource, Workload w, WorkloadDecision made) {
-        ScalingDecision d = made.decision();
-        ControllerEventReason reason = eventReason(made);
-        String eventKey = reason + "/" + d.reason() + "/" + d.desired() + "/" + made.actionError().isPresent();
-        if (!eventKey.equals(w.lastEventKey)) {
-            String message = made.actionError().map(err -> "could not scale " + made.target() + " to "
-                    + d.desired() + ": " + err + " (decision: " + d.message() + ")")
-                    .orElseGet(() -> "[" + made.mode().value() + ", " + d.reason() + "] " + d.message());
-            if (events.record(resource, reason, message) != null) {
-                w.lastEventKey = eventKey;
-            }
-        }
-        HeadroomPolicyStatus status = new HeadroomPolicyStatus();
-        status.observedGeneration = resource.getMetadata().getGeneration();
-        status.currentReplicas = made.acted() ? d.desired() : made.currentReplicas();
-        status.desiredReplicas = d.desired();
-        HeadroomPolicyStatus.LastDecision last = new HeadroomPolicyStatus.LastDecision();
-        last.time = d.at().toString();
-        last.reason = d.reason().name();
-        last.dominantSignal = d.dominant().map(Signal::key).orElse(null);
-        last.message = d.message();
-        last.acted = made.acted();
-        status.lastDecision = last;
-        boolean ok = made.actionError().isEmpty();
-        status.conditions = List.of(condition(w, ok ? "True" : "False", ok ? "Deciding" : "ScaleFailed",
-                ok ? "deciding every " + settings.interval().toMillis() + " ms in " + made.mode().value() + " mode"
-                        : made.actionError().get(), status.observedGeneration));
-        writeStatus(resource, w, status);
-    }
-
-    private static ControllerEventReason eventReason(WorkloadDecision made) {
-        ScalingDecision d = made.decision();
-        if (made.actionError().isPresent()) {
-            return ControllerEventReason.SCALE_FAILED;
-        }
-        if (made.acted()) {
-            return d.desired() > d.current() ? ControllerEventReason.SCALED_UP : ControllerEventReason.SCALED_DOWN;
-        }
-        if (d.changes()) {
-            return ControllerEventReason.RECOMMENDED;
-        }
-        DecisionReason r = d.reason();
-        return r == DecisionReason.HELD_MISSING_DATA || r == DecisionReason.HELD_NO_DATA
-                || r == DecisionReason.SCALING_DISABLED ? ControllerEventReason.HELD : ControllerEventReason.UNCHANGED;
-    }
-
+    /** Only the leader explains a failure, as it explains decisions. */
     private void explainFailure(HeadroomPolicy resource, Workload w, ControllerEventReason reason,
                                 String conditionReason, String message, Long generation) {
-        if (!leadership.isLeader()) {
-            return;
+        if (leadership.isLeader()) {
+            explainer.explainFailure(resource, w.explained, reason, conditionReason, message, generation);
         }
-        String eventKey = reason + "/" + generation + "/" + message;
-        if (!eventKey.equals(w.lastEventKey) && events.record(resource, reason, message) != null) {
-            w.lastEventKey = eventKey;
-        }
-        HeadroomPolicyStatus status = new HeadroomPolicyStatus();
-        status.observedGeneration = generation;
-        HeadroomPolicyStatus previous = resource.getStatus();
-        if (previous != null) {
-            status.currentReplicas = previous.currentReplicas;
-            status.desiredReplicas = previous.desiredReplicas;
-            status.lastDecision = previous.lastDecision;
-        }
-        status.conditions = List.of(condition(w, "False", conditionReason, message, generation));
-        writeStatus(resource, w, status);
-    }
-
-    /** The Ready condition, keeping its transition time while its status stays the same. */
-    private Condition condition(Workload w, String status, String reason, String message, Long generation) {
-        String since = clock.instant().toString();
-        if (w.lastStatus != null) {
-            for (Condition c : w.lastStatus.conditions) {
-                if (HeadroomPolicyStatus.READY.equals(c.getType()) && status.equals(c.getStatus())) {
-                    since = c.getLastTransitionTime();
-                }
-            }
-        }
-        return new ConditionBuilder().withType(HeadroomPolicyStatus.READY).withStatus(status).withReason(reason)
-                .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(since).build();
-    }
-
-    private void writeStatus(HeadroomPolicy resource, Workload w, HeadroomPolicyStatus status) {
-        if (w.lastStatus != null && sameExceptTime(w.lastStatus, status)) {
-            return;
-        }
-        try {
-            client.resources(HeadroomPolicy.class).inNamespace(resource.getMetadata().getNamespace())
-                    .withName(resource.getMetadata().getName()).editStatus(p -> {
-                        p.setStatus(status);
-                        return p;
-                    });
-            w.lastStatus = status;
-        } catch (KubernetesClientException e) {
-            // Written again on the next tick, since lastStatus did not move.
-            LOG.log(Level.WARNING, "could not write the status of HeadroomPolicy " + resource.getMetadata().getNamespace()
-                    + "/" + resource.getMetadata().getName() + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean sameExceptTime(HeadroomPolicyStatus a, HeadroomPolicyStatus b) {
-        if (!Objects.equals(a.observedGeneration, b.observedGeneration)
-                || !Objects.equals(a.currentReplicas, b.currentReplicas)
-                || !Objects.equals(a.desiredReplicas, b.desiredReplicas)
-                || (a.lastDecision == null) != (b.lastDecision == null)
-                || a.conditions.size() != b.conditions.size()) {
-            return false;
-        }
-        if (a.lastDecision != null && (!Objects.equals(a.lastDecision.reason, b.lastDecision.reason)
-                || !Objects.equals(a.lastDecision.acted, b.lastDecision.acted)
-                || !Objects.equals(a.lastDecision.dominantSignal, b.lastDecision.dominantSignal))) {
-            return false;
-        }
-        for (int i = 0; i < a.conditions.size(); i++) {
-            Condition x = a.conditions.get(i);
-            Condition y = b.conditions.get(i);
-            if (!Objects.equals(x.getStatus(), y.getStatus()) || !Objects.equals(x.getReason(), y.getReason())
-                    || !Objects.equals(x.getMessage(), y.getMessage())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void forget(WorkloadKey key) {
@@ -432,7 +236,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             w.pods.close();
         }
         book.remove(key);
-        policy.forget(key.toString());
+        loop.forget(key.toString());
         listener.onForget(key);
     }
 

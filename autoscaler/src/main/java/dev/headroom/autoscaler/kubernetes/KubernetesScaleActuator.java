@@ -1,5 +1,8 @@
 package dev.headroom.autoscaler.kubernetes;
 
+import dev.headroom.autoscaler.loop.ScaleActuator;
+import dev.headroom.autoscaler.loop.ScaleException;
+import dev.headroom.autoscaler.loop.ScaleTarget;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

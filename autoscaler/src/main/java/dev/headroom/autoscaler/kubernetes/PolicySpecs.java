@@ -4,6 +4,7 @@ import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
 import dev.headroom.autoscaler.kubernetes.crd.ScaleDownVotingRule;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.loop.ScaleTarget;
 import dev.headroom.autoscaler.policy.Behavior;
 import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.PolicySpec;

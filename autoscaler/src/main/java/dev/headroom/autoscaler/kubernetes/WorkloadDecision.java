@@ -1,6 +1,7 @@
 package dev.headroom.autoscaler.kubernetes;
 
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.loop.ScaleTarget;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ScalingDecision;
 

@@ -1,15 +1,18 @@
-package dev.headroom.autoscaler.kubernetes;
+package dev.headroom.autoscaler.loop;
 
-/** Reading or writing a target's scale failed for good (after retries, or at once for a client error). */
+/**
+ * Reading or writing a target's scale failed for good (after retries, or at once for a client error). Thrown by
+ * a {@link ScaleActuator}; {@link DecisionLoop} turns it into a value ({@link LoopOutcome#actionError()}).
+ */
 public final class ScaleException extends Exception {
 
     /** Why. */
     public enum Kind {
         /** The target (or its scale subresource) does not exist. */
         NOT_FOUND,
-        /** The API server refused: forbidden, invalid, or another client error that a retry would not fix. */
+        /** Refused: forbidden, invalid, or another client error that a retry would not fix. */
         REJECTED,
-        /** Server errors, conflicts or an unreachable API server, every try used up. */
+        /** Server errors, conflicts or an unreachable server, every try used up. */
         RETRIES_EXHAUSTED,
         /** Interrupted while waiting to retry. */
         INTERRUPTED

@@ -1,9 +1,11 @@
-package dev.headroom.autoscaler.kubernetes;
+package dev.headroom.autoscaler.loop;
 
 import java.util.Objects;
 
 /**
- * The object a policy scales: anything with a {@code scale} subresource, as an HPA's {@code scaleTargetRef}.
+ * The object a policy scales, named as an HPA's {@code scaleTargetRef} names it: in a cluster anything with a
+ * {@code scale} subresource; the evaluation and the demo name their stand-ins the same way, so one
+ * {@link ScaleActuator} interface serves all three.
  *
  * @param apiVersion e.g. {@code apps/v1}
  * @param kind       e.g. {@code Deployment}

@@ -1,0 +1,184 @@
+package dev.headroom.autoscaler.kubernetes;
+
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicyStatus;
+import dev.headroom.autoscaler.policy.DecisionReason;
+import dev.headroom.autoscaler.policy.ScalingDecision;
+import dev.headroom.signals.Signal;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Says on a {@code HeadroomPolicy} what the controller decided: a {@code v1} Event when the outcome changes, and
+ * the status ({@code observedGeneration}, counts, last decision, one {@code Ready} condition) when anything but
+ * the decision's time changes. The controller calls it as the leader only.
+ *
+ * <p>Both are rate-limited by comparison, not by time, so the API server sees about as many writes as the HPA
+ * makes: an Event's de-duplication key is its reason, the decision's reason, the desired count and whether acting
+ * failed (a failure's key is its reason, the generation and the message); a status is compared with the last one
+ * written, its decision time left out. The {@code Ready} condition keeps its transition time while its status
+ * stays the same. What was last recorded and written is kept per workload in a {@link Memory} that the
+ * controller holds, so a workload's explanations run under that workload's lock and nothing here is shared.
+ */
+final class DecisionExplainer {
+
+    private static final Logger LOG = Logger.getLogger(DecisionExplainer.class.getName());
+
+    /** What was last said about one workload; owned by the controller's per-workload state. */
+    static final class Memory {
+        private String lastEventKey;
+        private HeadroomPolicyStatus lastStatus;
+    }
+
+    private final KubernetesClient client;
+    private final InstantSource clock;
+    private final EventRecorder events;
+    private final Duration interval;
+
+    /**
+     * @param clock    stamps a condition's transition
+     * @param interval how often the controller decides, for the Ready condition's message
+     */
+    DecisionExplainer(KubernetesClient client, InstantSource clock, EventRecorder events,
+                      Duration interval) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = Objects.requireNonNull(events, "events");
+        this.interval = Objects.requireNonNull(interval, "interval");
+    }
+
+    /** A decision was made: an Event if the outcome changed, the status if it changed. */
+    void explain(HeadroomPolicy resource, Memory memory, WorkloadDecision made) {
+        ScalingDecision d = made.decision();
+        ControllerEventReason reason = eventReason(made);
+        String eventKey = reason + "/" + d.reason() + "/" + d.desired() + "/" + made.actionError().isPresent();
+        if (!eventKey.equals(memory.lastEventKey)) {
+            String message = made.actionError().map(err -> "could not scale " + made.target() + " to "
+                    + d.desired() + ": " + err + " (decision: " + d.message() + ")")
+                    .orElseGet(() -> "[" + made.mode().value() + ", " + d.reason() + "] " + d.message());
+            if (events.record(resource, reason, message) != null) {
+                memory.lastEventKey = eventKey;
+            }
+        }
+        HeadroomPolicyStatus status = new HeadroomPolicyStatus();
+        status.observedGeneration = resource.getMetadata().getGeneration();
+        status.currentReplicas = made.acted() ? d.desired() : made.currentReplicas();
+        status.desiredReplicas = d.desired();
+        HeadroomPolicyStatus.LastDecision last = new HeadroomPolicyStatus.LastDecision();
+        last.time = d.at().toString();
+        last.reason = d.reason().name();
+        last.dominantSignal = d.dominant().map(Signal::key).orElse(null);
+        last.message = d.message();
+        last.acted = made.acted();
+        status.lastDecision = last;
+        boolean ok = made.actionError().isEmpty();
+        status.conditions = List.of(condition(memory, ok ? "True" : "False", ok ? "Deciding" : "ScaleFailed",
+                ok ? "deciding every " + interval.toMillis() + " ms in " + made.mode().value() + " mode"
+                        : made.actionError().get(), status.observedGeneration));
+        writeStatus(resource, memory, status);
+    }
+
+    /**
+     * No decision could be made (an invalid policy, an unreadable target): an Event once per distinct message,
+     * and {@code Ready=False} with {@code conditionReason}, keeping the last decision's counts.
+     */
+    void explainFailure(HeadroomPolicy resource, Memory memory, ControllerEventReason reason,
+                        String conditionReason, String message, Long generation) {
+        String eventKey = reason + "/" + generation + "/" + message;
+        if (!eventKey.equals(memory.lastEventKey) && events.record(resource, reason, message) != null) {
+            memory.lastEventKey = eventKey;
+        }
+        HeadroomPolicyStatus status = new HeadroomPolicyStatus();
+        status.observedGeneration = generation;
+        HeadroomPolicyStatus previous = resource.getStatus();
+        if (previous != null) {
+            status.currentReplicas = previous.currentReplicas;
+            status.desiredReplicas = previous.desiredReplicas;
+            status.lastDecision = previous.lastDecision;
+        }
+        status.conditions = List.of(condition(memory, "False", conditionReason, message, generation));
+        writeStatus(resource, memory, status);
+    }
+
+    /** The Event reason of a decision: what was done, else what was decided, else why nothing was. */
+    static ControllerEventReason eventReason(WorkloadDecision made) {
+        ScalingDecision d = made.decision();
+        if (made.actionError().isPresent()) {
+            return ControllerEventReason.SCALE_FAILED;
+        }
+        if (made.acted()) {
+            return d.desired() > d.current() ? ControllerEventReason.SCALED_UP : ControllerEventReason.SCALED_DOWN;
+        }
+        if (d.changes()) {
+            return ControllerEventReason.RECOMMENDED;
+        }
+        DecisionReason r = d.reason();
+        return r == DecisionReason.HELD_MISSING_DATA || r == DecisionReason.HELD_NO_DATA
+                || r == DecisionReason.SCALING_DISABLED ? ControllerEventReason.HELD : ControllerEventReason.UNCHANGED;
+    }
+
+    /** The Ready condition, keeping its transition time while its status stays the same. */
+    private Condition condition(Memory memory, String status, String reason, String message, Long generation) {
+        String since = clock.instant().toString();
+        if (memory.lastStatus != null) {
+            for (Condition c : memory.lastStatus.conditions) {
+                if (HeadroomPolicyStatus.READY.equals(c.getType()) && status.equals(c.getStatus())) {
+                    since = c.getLastTransitionTime();
+                }
+            }
+        }
+        return new ConditionBuilder().withType(HeadroomPolicyStatus.READY).withStatus(status).withReason(reason)
+                .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(since).build();
+    }
+
+    private void writeStatus(HeadroomPolicy resource, Memory memory, HeadroomPolicyStatus status) {
+        if (memory.lastStatus != null && sameExceptTime(memory.lastStatus, status)) {
+            return;
+        }
+        try {
+            client.resources(HeadroomPolicy.class).inNamespace(resource.getMetadata().getNamespace())
+                    .withName(resource.getMetadata().getName()).editStatus(p -> {
+                        p.setStatus(status);
+                        return p;
+                    });
+            memory.lastStatus = status;
+        } catch (KubernetesClientException e) {
+            // Written again on the next tick, since lastStatus did not move.
+            LOG.log(Level.WARNING, "could not write the status of HeadroomPolicy " + resource.getMetadata().getNamespace()
+                    + "/" + resource.getMetadata().getName() + ": " + e.getMessage());
+        }
+    }
+
+    static boolean sameExceptTime(HeadroomPolicyStatus a, HeadroomPolicyStatus b) {
+        if (!Objects.equals(a.observedGeneration, b.observedGeneration)
+                || !Objects.equals(a.currentReplicas, b.currentReplicas)
+                || !Objects.equals(a.desiredReplicas, b.desiredReplicas)
+                || (a.lastDecision == null) != (b.lastDecision == null)
+                || a.conditions.size() != b.conditions.size()) {
+            return false;
+        }
+        if (a.lastDecision != null && (!Objects.equals(a.lastDecision.reason, b.lastDecision.reason)
+                || !Objects.equals(a.lastDecision.acted, b.lastDecision.acted)
+                || !Objects.equals(a.lastDecision.dominantSignal, b.lastDecision.dominantSignal))) {
+            return false;
+        }
+        for (int i = 0; i < a.conditions.size(); i++) {
+            Condition x = a.conditions.get(i);
+            Condition y = b.conditions.get(i);
+            if (!Objects.equals(x.getStatus(), y.getStatus()) || !Objects.equals(x.getReason(), y.getReason())
+                    || !Objects.equals(x.getMessage(), y.getMessage())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
