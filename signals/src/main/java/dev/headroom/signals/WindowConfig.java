@@ -17,8 +17,10 @@ import java.util.Objects;
  */
 public record WindowConfig(int maxSamples, Duration maxSpan, Duration staleAfter) {
 
+    /** The scrape interval the defaults assume, in seconds: a constant for annotations and help texts. */
+    public static final long DEFAULT_SCRAPE_INTERVAL_SECONDS = 1;
     /** The scrape interval the defaults assume. */
-    public static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(DEFAULT_SCRAPE_INTERVAL_SECONDS);
     /** Long enough to smooth a bursty arrival process, short enough to follow a ramp within a minute. */
     public static final Duration DEFAULT_SPAN = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_SAMPLES = 128;
