@@ -19,4 +19,16 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             throw new TypeConversionException(e.getMessage());
         }
     }
+
+    /** As {@link DurationConverter}, 0 accepted too. */
+    public static final class ZeroAllowed implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            try {
+                return Durations.parse(text, true);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

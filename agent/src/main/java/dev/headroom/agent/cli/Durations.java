@@ -14,15 +14,20 @@ final class Durations {
 
     /** A positive duration, or an error that says which forms are accepted and what was given. */
     static Duration parse(String text) {
+        return parse(text, false);
+    }
+
+    /** As {@link #parse(String)}; {@code zeroAllowed}: 0 is accepted too (a cold start that takes no time). */
+    static Duration parse(String text, boolean zeroAllowed) {
         Duration d;
         try {
             d = read(text.trim());
         } catch (IllegalArgumentException | DateTimeParseException | StringIndexOutOfBoundsException | ArithmeticException e) {
             d = null;
         }
-        if (d == null || d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("must be a positive duration such as 500ms, 1s, 2m or PT1S, was '"
-                    + text + "'");
+        if (d == null || d.isNegative() || d.isZero() && !zeroAllowed) {
+            throw new IllegalArgumentException("must be a " + (zeroAllowed ? "non-negative" : "positive")
+                    + " duration such as 500ms, 1s, 2m or PT1S, was '" + text + "'");
         }
         return d;
     }
