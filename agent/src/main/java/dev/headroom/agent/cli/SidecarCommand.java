@@ -36,9 +36,10 @@ public class SidecarCommand implements Callable<Integer> {
     URI engineUrl;
 
     @Option(names = {"--scrape-interval", "--interval"}, paramLabel = "DURATION", converter = DurationConverter.class,
-            description = {"How often the engine is scraped, e.g. 5s or 500ms. Default: headroom.sidecar.scrape-interval,",
-                    "else " + WindowConfig.DEFAULT_SCRAPE_INTERVAL_SECONDS + "s. Unless headroom.sidecar.stale-after is set,"
-                            + " the signals turn stale after " + WindowConfig.STALE_AFTER_INTERVALS + " intervals"})
+            description = "How often the engine is scraped, e.g. 5s or 500ms. Default: headroom.sidecar.scrape-interval,"
+                    + " else " + WindowConfig.DEFAULT_SCRAPE_INTERVAL_SECONDS + "s. The signals turn stale after "
+                    + WindowConfig.STALE_AFTER_INTERVALS + " intervals without a sample, unless headroom.sidecar.stale-after"
+                    + " says otherwise")
     Duration scrapeInterval;
 
     @Option(names = "--dialect", description = "auto (detect from the payload) or a dialect name, e.g. vllm (default auto)")
