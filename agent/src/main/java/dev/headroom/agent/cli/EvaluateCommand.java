@@ -123,18 +123,18 @@ public class EvaluateCommand implements Callable<Integer> {
                     + " e.g. itl_p95=0.1. Default: as policy.md sets it up")
     Map<String, String> headroomTargets = new LinkedHashMap<>();
 
-    @Option(names = "--headroom-lead", paramLabel = "SECONDS",
-            description = "The headroom policy's forecast lead time (0 turns the forecast off). Default: cold start +"
-                    + " control interval")
-    Long headroomLead;
+    @Option(names = "--headroom-lead", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
+            description = "The headroom policy's forecast lead time, e.g. 105s (a bare number is seconds; 0 turns the"
+                    + " forecast off). Default: cold start + control interval")
+    Duration headroomLead;
 
-    @Option(names = "--headroom-trend-window", paramLabel = "SECONDS",
-            description = "The headroom policy's forecast trend window (30 to 3600). Default: 300")
-    Long headroomTrendWindow;
+    @Option(names = "--headroom-trend-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The headroom policy's forecast trend window (30s to 1h). Default: 300s")
+    Duration headroomTrendWindow;
 
-    @Option(names = "--headroom-scale-down-window", paramLabel = "SECONDS",
+    @Option(names = "--headroom-scale-down-window", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
             description = "The headroom policy's scale-down stabilisation window. Default: its forecast lead time")
-    Long headroomScaleDownWindow;
+    Duration headroomScaleDownWindow;
 
     @Option(names = {"-o", "--output"}, defaultValue = "evaluation-report",
             description = "Folder for evaluation.md and the chart. Default: ${DEFAULT-VALUE}")
@@ -198,9 +198,9 @@ public class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--headroom-target: " + String.join("; ", e.problems()));
         }
         // The policy's own records check the ranges; here each failure is named by its option.
-        Optional<Duration> lead = Optional.ofNullable(headroomLead).map(Duration::ofSeconds);
-        Optional<Duration> trend = Optional.ofNullable(headroomTrendWindow).map(Duration::ofSeconds);
-        Optional<Duration> window = Optional.ofNullable(headroomScaleDownWindow).map(Duration::ofSeconds);
+        Optional<Duration> lead = Optional.ofNullable(headroomLead);
+        Optional<Duration> trend = Optional.ofNullable(headroomTrendWindow);
+        Optional<Duration> window = Optional.ofNullable(headroomScaleDownWindow);
         check("--headroom-lead", () -> lead.ifPresent(LoadForecast::ahead));
         check("--headroom-trend-window", () -> trend.ifPresent(t -> new LoadForecast(Duration.ZERO, t)));
         check("--headroom-scale-down-window",

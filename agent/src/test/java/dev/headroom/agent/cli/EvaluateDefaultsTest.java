@@ -35,6 +35,9 @@ class EvaluateDefaultsTest {
         assertThat(options.scrapeInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(options.controlInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(options.coldStart()).isZero();
+        EvaluateCommand headroom = parse("--headroom-lead", "105s", "--headroom-scale-down-window", "0");
+        assertThat(headroom.headroomLead).isEqualTo(Duration.ofSeconds(105));
+        assertThat(headroom.headroomScaleDownWindow).isZero();
         assertThatThrownBy(() -> parse("--scrape-interval", "0"))
                 .isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("--scrape-interval").hasMessageContaining("positive").hasMessageContaining("'0'");
