@@ -40,6 +40,21 @@ class CommandLineTest {
     }
 
     @Test
+    void aBadScrapeIntervalNamesTheOptionAndTheAcceptedForms(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("sidecar", "--engine-url", "http://127.0.0.1:1/metrics",
+                "--scrape-interval", "0s");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.getErrorOutput()).contains("--scrape-interval", "500ms", "'0s'").doesNotContain("at dev.headroom");
+    }
+
+    @Test
+    void aBadDemoScrapeIntervalIsAUsageError(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("demo", "--scrape-interval", "never");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.getErrorOutput()).contains("--scrape-interval", "'never'");
+    }
+
+    @Test
     void anUnknownPresetListsTheKnownOnes(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("simulate", "--preset", "gpt-5");
         assertThat(result.exitCode()).isEqualTo(2);

@@ -70,7 +70,8 @@ public final class ReportWriter {
                 "- Cluster: %s per replica (%d GPU), %s balancing, cold start %.0f s, decisions every %.0f s,"
                         + " sidecars scrape every %.0f s, 1–%d replicas.%n",
                 o.engine().modelName(), s.cluster().gpusPerReplica(), o.balancer().name().toLowerCase(Locale.ROOT),
-                o.coldStartSeconds(), o.controlIntervalSeconds(), o.scrapeIntervalSeconds(), o.maxReplicas()));
+                s.cluster().coldStartSeconds(), s.cluster().controlIntervalSeconds(), s.cluster().scrapeIntervalSeconds(),
+                o.maxReplicas()));
         b.append(String.format(Locale.ROOT,
                 "- SLO: TTFT ≤ %s s and mean ITL ≤ %s s per request, target %s %% of requests. Seed %d.%n",
                 num(slo.ttftSeconds()), num(slo.itlSeconds()), num(slo.attainmentTarget() * 100), o.seed()));

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -75,11 +76,16 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
         }
         ClusterConfig cluster = ClusterConfig.of(options.engine())
                 .withReplicas(1, 1, options.maxReplicas())
-                .withColdStartSeconds(options.coldStartSeconds())
-                .withControlIntervalSeconds(options.controlIntervalSeconds())
-                .withScrapeIntervalSeconds(options.scrapeIntervalSeconds())
+                .withColdStartSeconds(seconds(options.coldStart()))
+                .withControlIntervalSeconds(seconds(options.controlInterval()))
+                .withScrapeIntervalSeconds(seconds(options.scrapeInterval()))
                 .withBalancer(options.balancer());
         return new Scenario(options, source, replay, cluster);
+    }
+
+    /** The simulator's virtual time is in seconds. */
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     /** Reads the trace, turning I/O and format errors into unchecked ones (for callers that report them whole). */

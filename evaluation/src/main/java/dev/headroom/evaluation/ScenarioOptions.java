@@ -4,6 +4,7 @@ import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.cluster.Balancer;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,9 +18,10 @@ import java.util.Optional;
  * @param fromSeconds            start of the trace window used (trace seconds)
  * @param toSeconds              end of the trace window ({@code +Infinity}: to the end)
  * @param durationSeconds        the rescaled window is replayed end to end until this many seconds are filled; 0: one pass
- * @param coldStartSeconds       from a replica's request to its first served request
- * @param controlIntervalSeconds each policy decides this often (the HPA's sync period is 15 s)
- * @param scrapeIntervalSeconds  sidecars read every replica's exposition this often
+ * @param coldStart              from a replica's request to its first served request
+ * @param controlInterval        each policy decides this often (the HPA's sync period is 15 s)
+ * @param scrapeInterval         sidecars read every replica's exposition this often; their signals turn stale
+ *                               after three of them, as a sidecar's do by default
  * @param balancer               how requests are spread
  * @param maxReplicas            no policy may ask for more
  * @param slo                    what counts as served well
@@ -29,8 +31,8 @@ import java.util.Optional;
  * @param jitterSeconds          width of the uniform jitter of each superposed copy (superposition only)
  */
 public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double peakRate, double peakWindowSeconds,
-        double fromSeconds, double toSeconds, double durationSeconds, double coldStartSeconds,
-        double controlIntervalSeconds, double scrapeIntervalSeconds, Balancer balancer, int maxReplicas, Slo slo,
+        double fromSeconds, double toSeconds, double durationSeconds, Duration coldStart,
+        Duration controlInterval, Duration scrapeInterval, Balancer balancer, int maxReplicas, Slo slo,
         long seed, int threads, RateScaling rateScaling, double jitterSeconds) {
 
     /** How the trace's rate reaches {@code peakRate}. */
@@ -56,10 +58,11 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
         if (!(jitterSeconds >= 0) || !Double.isFinite(jitterSeconds)) {
             throw new IllegalArgumentException("jitter must be finite and >= 0 seconds, was " + jitterSeconds);
         }
-        positive("control interval", controlIntervalSeconds);
-        positive("scrape interval", scrapeIntervalSeconds);
-        if (!(coldStartSeconds >= 0) || !Double.isFinite(coldStartSeconds)) {
-            throw new IllegalArgumentException("cold start must be finite and >= 0 seconds, was " + coldStartSeconds);
+        positive("control interval", controlInterval);
+        positive("scrape interval", scrapeInterval);
+        Objects.requireNonNull(coldStart, "coldStart");
+        if (coldStart.isNegative()) {
+            throw new IllegalArgumentException("cold start must be >= 0, was " + coldStart);
         }
         if (!(fromSeconds >= 0) || !(toSeconds > fromSeconds)) {
             throw new IllegalArgumentException("trace window must satisfy 0 <= from < to, was " + fromSeconds + " to "
@@ -70,6 +73,13 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+    }
+
+    private static void positive(String what, Duration d) {
+        Objects.requireNonNull(d, what);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be > 0, was " + d);
         }
     }
 
@@ -89,7 +99,8 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
      */
     public static ScenarioOptions defaults() {
         return new ScenarioOptions(Optional.empty(), EngineConfig.llama31_8bH100(), 70, 60, 0,
-                Double.POSITIVE_INFINITY, 0, 90, 15, 5, Balancer.LEAST_REQUESTS, 16, Slo.defaults(), 1, 2,
+                Double.POSITIVE_INFINITY, 0, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(5),
+                Balancer.LEAST_REQUESTS, 16, Slo.defaults(), 1, 2,
                 RateScaling.SUPERPOSE, 30);
     }
 
@@ -104,36 +115,36 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
 
     public ScenarioOptions withTrace(Path path) {
         return copy(Optional.of(path), engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
                 threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withEngine(EngineConfig e) {
         return copy(trace, e, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
                 threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withPeak(double rate, double windowSeconds) {
         return copy(trace, engine, rate, windowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
                 threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withWindow(double from, double to) {
         return copy(trace, engine, peakRate, peakWindowSeconds, from, to, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
                 threads, rateScaling, jitterSeconds);
     }
 
     /** Seconds simulated; 0 for one pass of the (rescaled) window. */
     public ScenarioOptions withDuration(double seconds) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, seconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
                 threads, rateScaling, jitterSeconds);
     }
 
-    public ScenarioOptions withCluster(double coldStart, double controlInterval, double scrapeInterval, Balancer b,
+    public ScenarioOptions withCluster(Duration coldStart, Duration controlInterval, Duration scrapeInterval, Balancer b,
             int max) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, b, max, slo, seed, threads, rateScaling, jitterSeconds);
@@ -141,35 +152,35 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
 
     public ScenarioOptions withSlo(Slo s) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, s, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, s, seed,
                 threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withSeed(long s) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, s,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, s,
                 threads, rateScaling, jitterSeconds);
     }
 
     public ScenarioOptions withThreads(int n) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed, n,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed, n,
                 rateScaling, jitterSeconds);
     }
 
     /** How the rate is scaled, and the superposed copies' jitter. */
     public ScenarioOptions withRateScaling(RateScaling scaling, double jitter) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
                 threads, scaling, jitter);
     }
 
     private static ScenarioOptions copy(Optional<Path> trace, EngineConfig engine, double peakRate,
             double peakWindowSeconds, double fromSeconds, double toSeconds, double durationSeconds,
-            double coldStartSeconds, double controlIntervalSeconds, double scrapeIntervalSeconds, Balancer balancer,
+            Duration coldStart, Duration controlInterval, Duration scrapeInterval, Balancer balancer,
             int maxReplicas, Slo slo, long seed, int threads, RateScaling rateScaling, double jitterSeconds) {
         return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStartSeconds, controlIntervalSeconds, scrapeIntervalSeconds, balancer, maxReplicas, slo, seed,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
                 threads, rateScaling, jitterSeconds);
     }
 }

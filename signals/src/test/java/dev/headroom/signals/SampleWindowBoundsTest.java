@@ -6,6 +6,7 @@ import dev.headroom.collectors.engine.GaugeSignal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +102,27 @@ class SampleWindowBoundsTest {
         assertThat(fast.staleAfter()).isEqualTo(Duration.ofMillis(300));
         assertThat(WindowConfig.forScrapeInterval(Duration.ofNanos(1), Duration.ofHours(1)).maxSamples())
                 .isEqualTo(WindowConfig.MAX_SAMPLES_LIMIT);
+    }
+
+    @Test
+    void anUnsetStaleAfterIsThreeScrapeIntervalsAndAGivenOneIsKept() {
+        assertThat(WindowConfig.forScrapeInterval(Duration.ofSeconds(5), Duration.ofSeconds(30)).staleAfter())
+                .isEqualTo(WindowConfig.staleAfterFor(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(15));
+        WindowConfig given = WindowConfig.forScrapeInterval(Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(7));
+        assertThat(given.staleAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(given).isEqualTo(new WindowConfig(given.maxSamples(), Duration.ofSeconds(30), Duration.ofSeconds(7)));
+    }
+
+    @ParameterizedTest(name = "stale after {0} s with scrapes every 5 s is rejected")
+    @ValueSource(ints = {1, 3, 5})
+    void aStaleAfterNotLongerThanTheScrapeIntervalIsRejected(int seconds) {
+        assertThatThrownBy(() -> WindowConfig.forScrapeInterval(Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(seconds)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("staleAfter (PT" + seconds + "S)")
+                .hasMessageContaining("longer than the scrape interval (PT5S)")
+                .hasMessageContaining("PT15S");
     }
 
     @Test

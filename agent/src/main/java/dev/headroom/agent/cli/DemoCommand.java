@@ -5,6 +5,8 @@ import dev.headroom.agent.demo.ScalingDemo;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
+import dev.headroom.autoscaler.kubernetes.HeadroomController;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.simulator.EngineConfig;
 import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Command;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,8 +32,9 @@ import java.util.concurrent.Callable;
                 "replicas pay a cold start. Writes a chart of replicas over time."})
 public class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--duration", defaultValue = "60s", description = "Length of the load ramp. Default: ${DEFAULT-VALUE}")
-    String duration;
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Length of the load ramp. Default: ${DEFAULT-VALUE}")
+    Duration duration;
 
     @Option(names = "--from-rps", defaultValue = "0.5", description = "Requests/s at the start. Default: ${DEFAULT-VALUE}")
     double fromRps;
@@ -50,11 +54,18 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-replicas", defaultValue = "6", description = "Act 2: the policy's maxReplicas. Default: ${DEFAULT-VALUE}")
     int maxReplicas;
 
-    @Option(names = "--cold-start", defaultValue = "10s", description = "Act 2: how long a new replica takes to become ready. Default: ${DEFAULT-VALUE}")
-    String coldStart;
+    @Option(names = "--cold-start", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Act 2: how long a new replica takes to become ready. Default: ${DEFAULT-VALUE}")
+    Duration coldStart;
 
-    @Option(names = "--scale-down-window", defaultValue = "20s", description = "Act 2: scale-down stabilisation window (the HPA's default is 300s). Default: ${DEFAULT-VALUE}")
-    String scaleDownWindow;
+    @Option(names = "--scale-down-window", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Act 2: scale-down stabilisation window (the HPA's default is 300s). Default: ${DEFAULT-VALUE}")
+    Duration scaleDownWindow;
+
+    @Option(names = "--scrape-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Act 1: how often the sidecar scrapes the engine. Default: headroom.sidecar.scrape-interval, else "
+                    + WindowConfig.DEFAULT_SCRAPE_INTERVAL_SECONDS + "s")
+    Duration scrapeInterval;
 
     @Option(names = "--report-dir", defaultValue = "headroom-report", description = "Where the report goes. Default: ${DEFAULT-VALUE}")
     Path reportDir;
@@ -81,18 +92,22 @@ public class DemoCommand implements Callable<Integer> {
         DemoRun.Options options;
         ScalingDemo.Options scaling;
         try {
-            Duration ramp = Durations.parse("--duration", duration);
-            options = new DemoRun.Options(ramp, fromRps, toRps, seed, reportDir, EngineConfig.demo());
-            scaling = new ScalingDemo.Options(ramp, ramp, fromRps, scalingToRps, seed, reportDir, EngineConfig.demo(),
-                    maxReplicas, Durations.parse("--cold-start", coldStart),
-                    Durations.parse("--scale-down-window", scaleDownWindow), Duration.ofSeconds(1));
+            options = new DemoRun.Options(duration, fromRps, toRps, seed, reportDir, EngineConfig.demo());
+            // The policy decides as often as the controller does by default.
+            scaling = new ScalingDemo.Options(duration, duration, fromRps, scalingToRps, seed, reportDir,
+                    EngineConfig.demo(), maxReplicas, coldStart, scaleDownWindow,
+                    HeadroomController.Settings.defaults().interval());
+            if (first) {
+                // Checked before anything starts, as the sidecar will be started with it.
+                SidecarSettings.from(config, URI.create("http://127.0.0.1/metrics"), Optional.ofNullable(scrapeInterval));
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (first) {
             int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
             new DemoRun(options, (metricsUrl, gpu) -> {
-                sidecar.start(SidecarSettings.from(config, metricsUrl), Optional.of(gpu));
+                sidecar.start(SidecarSettings.from(config, metricsUrl, Optional.ofNullable(scrapeInterval)), Optional.of(gpu));
                 System.out.printf("While it runs: curl http://localhost:%d/v1/signals  |  curl http://localhost:%d/q/metrics%n", port, port);
                 return new DemoRun.Sidecar(sidecar::snapshot, sidecar::gpu);
             }, System.out).run();

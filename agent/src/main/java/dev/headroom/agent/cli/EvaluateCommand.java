@@ -4,6 +4,7 @@ import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.ScalingRules;
 import dev.headroom.signals.InvalidTargetsException;
 import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.evaluation.Evaluation;
 import dev.headroom.evaluation.EvaluationResult;
 import dev.headroom.evaluation.ReportWriter;
@@ -15,7 +16,10 @@ import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.cluster.Balancer;
 import dev.headroom.simulator.trace.TraceFormatException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -23,10 +27,12 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,75 +43,79 @@ import java.util.concurrent.Callable;
         description = {"Compare scaling policies on a request trace replayed through a simulated cluster.",
                 "Static peak, the HPA on GPU utilisation (60/70/80 %), queue only, KV only, Headroom and an oracle,",
                 "in virtual time; Headroom's sidecar and policy code decide from each replica's /metrics text.",
-                "Writes evaluation.md and evaluation-replicas.png into --output."})
+                "Writes evaluation.md and evaluation-replicas.png into --output."},
+        defaultValueProvider = EvaluateCommand.ScenarioDefaults.class)
 public class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--trace", description = "CSV (TIMESTAMP,ContextTokens,GeneratedTokens) or JSONL (timestamp ms,"
             + " input_length, output_length). Default: the bundled Azure conversation trace (2023, 58 min)")
     Path trace;
 
-    @Option(names = "--preset", defaultValue = "llama-3.1-8b-h100",
+    @Option(names = "--preset",
             description = "Engine per replica: llama-3.1-8b-h100 or demo. Default: ${DEFAULT-VALUE}")
     String preset;
 
-    @Option(names = "--peak-rate", defaultValue = "70",
+    @Option(names = "--peak-rate",
             description = "Scale the trace's rate (--rate-scaling) so that its busiest --peak-window holds about this many req/s. Default: ${DEFAULT-VALUE}")
     double peakRate;
 
-    @Option(names = "--rate-scaling", defaultValue = "superpose",
+    @Option(names = "--rate-scaling",
             description = "superpose: jittered copies of each arrival on the trace's own clock (load changes at the"
                     + " trace's pace); compress: time compressed (load changes k times faster; the earlier default,"
                     + " use with --duration 3600). Default: ${DEFAULT-VALUE}")
     String rateScaling;
 
-    @Option(names = "--jitter", defaultValue = "30",
+    @Option(names = "--jitter",
             description = "Seconds: width of the uniform jitter of each superposed copy. Default: ${DEFAULT-VALUE}")
     double jitter;
 
-    @Option(names = "--peak-window", defaultValue = "60", description = "Seconds the peak is measured over. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--peak-window", description = "Seconds the peak is measured over. Default: ${DEFAULT-VALUE}")
     double peakWindow;
 
-    @Option(names = "--from", defaultValue = "0", description = "Start of the trace window used, trace seconds. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--from", description = "Start of the trace window used, trace seconds. Default: ${DEFAULT-VALUE}")
     double from;
 
-    @Option(names = "--to", defaultValue = "Infinity", description = "End of the trace window, trace seconds. Default: the end")
+    @Option(names = "--to", description = "End of the trace window, trace seconds. Default: ${DEFAULT-VALUE} (the end)")
     double to;
 
-    @Option(names = "--duration", defaultValue = "0",
+    @Option(names = "--duration",
             description = "Seconds simulated: the rescaled window is replayed end to end until filled; 0: one pass. Default: ${DEFAULT-VALUE}")
     double duration;
 
-    @Option(names = "--cold-start", defaultValue = "90", description = "Seconds from a replica's request to serving. Default: ${DEFAULT-VALUE}")
-    double coldStart;
+    @Option(names = "--cold-start", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
+            description = "From a replica's request to serving, e.g. 90s (a bare number is seconds). Default: ${DEFAULT-VALUE}")
+    Duration coldStart;
 
-    @Option(names = "--control-interval", defaultValue = "15", description = "Seconds between decisions. Default: ${DEFAULT-VALUE}")
-    double controlInterval;
+    @Option(names = "--control-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Between decisions, e.g. 15s. Default: ${DEFAULT-VALUE}")
+    Duration controlInterval;
 
-    @Option(names = "--scrape-interval", defaultValue = "5",
-            description = "Seconds between the sidecars' reads of each replica's /metrics. Default: ${DEFAULT-VALUE}")
-    double scrapeInterval;
+    @Option(names = "--scrape-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Between the sidecars' reads of each replica's /metrics, e.g. 5s; their signals turn stale"
+                    + " after " + WindowConfig.STALE_AFTER_INTERVALS + " of them. Default: ${DEFAULT-VALUE}")
+    Duration scrapeInterval;
 
-    @Option(names = "--balancer", defaultValue = "least-requests",
-            description = "least-requests, round-robin or kv-aware. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--balancer", description = "least-requests, round-robin or kv-aware. Default: ${DEFAULT-VALUE}")
     String balancer;
 
-    @Option(names = "--max-replicas", defaultValue = "16", description = "No policy may ask for more. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-replicas", description = "No policy may ask for more. Default: ${DEFAULT-VALUE}")
     int maxReplicas;
 
-    @Option(names = "--slo-ttft", defaultValue = "2", description = "SLO: seconds to first token. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--slo-ttft", description = "SLO: seconds to first token. Default: ${DEFAULT-VALUE}")
     double sloTtft;
 
-    @Option(names = "--slo-itl", defaultValue = "0.1", description = "SLO: mean seconds between tokens. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--slo-itl", description = "SLO: mean seconds between tokens. Default: ${DEFAULT-VALUE}")
     double sloItl;
 
-    @Option(names = "--slo-attainment", defaultValue = "0.99",
+    @Option(names = "--slo-attainment",
             description = "SLO: share of requests that must meet both. Default: ${DEFAULT-VALUE}")
     double sloAttainment;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seeds the superposition of the trace and the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed",
+            description = "Seeds the superposition of the trace and the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Policies simulated at once. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--threads", description = "Policies simulated at once. Default: ${DEFAULT-VALUE}")
     int threads;
 
     @Option(names = "--headroom-target", paramLabel = "SIGNAL=VALUE",
@@ -113,18 +123,18 @@ public class EvaluateCommand implements Callable<Integer> {
                     + " e.g. itl_p95=0.1. Default: as policy.md sets it up")
     Map<String, String> headroomTargets = new LinkedHashMap<>();
 
-    @Option(names = "--headroom-lead", paramLabel = "SECONDS",
-            description = "The headroom policy's forecast lead time (0 turns the forecast off). Default: cold start +"
-                    + " control interval")
-    Long headroomLead;
+    @Option(names = "--headroom-lead", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
+            description = "The headroom policy's forecast lead time, e.g. 105s (a bare number is seconds; 0 turns the"
+                    + " forecast off). Default: cold start + control interval")
+    Duration headroomLead;
 
-    @Option(names = "--headroom-trend-window", paramLabel = "SECONDS",
-            description = "The headroom policy's forecast trend window (30 to 3600). Default: 300")
-    Long headroomTrendWindow;
+    @Option(names = "--headroom-trend-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The headroom policy's forecast trend window (30s to 1h). Default: 300s")
+    Duration headroomTrendWindow;
 
-    @Option(names = "--headroom-scale-down-window", paramLabel = "SECONDS",
+    @Option(names = "--headroom-scale-down-window", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
             description = "The headroom policy's scale-down stabilisation window. Default: its forecast lead time")
-    Long headroomScaleDownWindow;
+    Duration headroomScaleDownWindow;
 
     @Option(names = {"-o", "--output"}, defaultValue = "evaluation-report",
             description = "Folder for evaluation.md and the chart. Default: ${DEFAULT-VALUE}")
@@ -135,14 +145,7 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ScenarioOptions options;
-        try {
-            options = new ScenarioOptions(java.util.Optional.ofNullable(trace), engine(), peakRate, peakWindow, from, to,
-                    duration, coldStart, controlInterval, scrapeInterval, balancer(), maxReplicas,
-                    new Slo(sloTtft, sloItl, sloAttainment), seed, threads, rateScaling(), jitter);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        ScenarioOptions options = scenarioOptions();
         HeadroomOverrides overrides = overrides();
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
@@ -176,6 +179,17 @@ public class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The scenario the options describe; a usage error naming what is wrong. */
+    ScenarioOptions scenarioOptions() {
+        try {
+            return new ScenarioOptions(Optional.ofNullable(trace), engine(), peakRate, peakWindow, from, to,
+                    duration, coldStart, controlInterval, scrapeInterval, balancer(), maxReplicas,
+                    new Slo(sloTtft, sloItl, sloAttainment), seed, threads, rateScaling(), jitter);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** The {@code --headroom-*} options, checked before anything runs. */
     private HeadroomOverrides overrides() {
         try {
@@ -184,9 +198,9 @@ public class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--headroom-target: " + String.join("; ", e.problems()));
         }
         // The policy's own records check the ranges; here each failure is named by its option.
-        Optional<Duration> lead = Optional.ofNullable(headroomLead).map(Duration::ofSeconds);
-        Optional<Duration> trend = Optional.ofNullable(headroomTrendWindow).map(Duration::ofSeconds);
-        Optional<Duration> window = Optional.ofNullable(headroomScaleDownWindow).map(Duration::ofSeconds);
+        Optional<Duration> lead = Optional.ofNullable(headroomLead);
+        Optional<Duration> trend = Optional.ofNullable(headroomTrendWindow);
+        Optional<Duration> window = Optional.ofNullable(headroomScaleDownWindow);
         check("--headroom-lead", () -> lead.ifPresent(LoadForecast::ahead));
         check("--headroom-trend-window", () -> trend.ifPresent(t -> new LoadForecast(Duration.ZERO, t)));
         check("--headroom-scale-down-window",
@@ -236,5 +250,53 @@ public class EvaluateCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "unknown --balancer '" + balancer
                     + "': expected least-requests, round-robin or kv-aware");
         };
+    }
+
+    /**
+     * The defaults of the scenario's options, as {@link ScenarioOptions#defaults()} and {@link Slo#defaults()} set them:
+     * written there once, shown in the help and used when an option is not given.
+     */
+    public static final class ScenarioDefaults implements IDefaultValueProvider {
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            ScenarioOptions d = ScenarioOptions.defaults();
+            return switch (option.longestName()) {
+                case "--preset" -> PRESETS.stream().filter(name -> d.engine().equals(SimulateCommand.preset(name)))
+                        .findFirst().orElse(null);
+                case "--peak-rate" -> number(d.peakRate());
+                case "--rate-scaling" -> d.rateScaling().name().toLowerCase(Locale.ROOT);
+                case "--jitter" -> number(d.jitterSeconds());
+                case "--peak-window" -> number(d.peakWindowSeconds());
+                case "--from" -> number(d.fromSeconds());
+                case "--to" -> number(d.toSeconds());
+                case "--duration" -> number(d.durationSeconds());
+                case "--cold-start" -> seconds(d.coldStart());
+                case "--control-interval" -> seconds(d.controlInterval());
+                case "--scrape-interval" -> seconds(d.scrapeInterval());
+                case "--balancer" -> d.balancer().name().toLowerCase(Locale.ROOT).replace('_', '-');
+                case "--max-replicas" -> Integer.toString(d.maxReplicas());
+                case "--slo-ttft" -> number(d.slo().ttftSeconds());
+                case "--slo-itl" -> number(d.slo().itlSeconds());
+                case "--slo-attainment" -> number(d.slo().attainmentTarget());
+                case "--seed" -> Long.toString(d.seed());
+                case "--threads" -> Integer.toString(d.threads());
+                default -> null;
+            };
+        }
+
+        private static final List<String> PRESETS = List.of("llama-3.1-8b-h100", "demo");
+
+        /** {@code 70}, {@code 0.1}, {@code Infinity}: as a person would type it. */
+        private static String number(double v) {
+            return Double.isFinite(v) ? BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : Double.toString(v);
+        }
+
+        private static String seconds(Duration d) {
+            return BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + "s";
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
 import dev.headroom.collectors.gpu.GpuProbe;
+import dev.headroom.signals.WindowConfig;
 import io.quarkus.runtime.Quarkus;
 import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,8 +35,12 @@ public class SidecarCommand implements Callable<Integer> {
     @Option(names = "--engine-url", description = "The engine's metrics URL, e.g. http://127.0.0.1:8000/metrics")
     URI engineUrl;
 
-    @Option(names = "--interval", description = "Scrape interval, e.g. 1s or 500ms (default 1s)")
-    String interval;
+    @Option(names = {"--scrape-interval", "--interval"}, paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often the engine is scraped, e.g. 5s or 500ms. Default: headroom.sidecar.scrape-interval,"
+                    + " else " + WindowConfig.DEFAULT_SCRAPE_INTERVAL_SECONDS + "s. The signals turn stale after "
+                    + WindowConfig.STALE_AFTER_INTERVALS + " intervals without a sample, unless headroom.sidecar.stale-after"
+                    + " says otherwise")
+    Duration scrapeInterval;
 
     @Option(names = "--dialect", description = "auto (detect from the payload) or a dialect name, e.g. vllm (default auto)")
     String dialect;
@@ -57,10 +63,7 @@ public class SidecarCommand implements Callable<Integer> {
         SidecarSettings settings;
         Optional<GpuProbe> gpu;
         try {
-            settings = SidecarSettings.from(config, url);
-            if (interval != null) {
-                settings = settings.withScrapeInterval(Durations.parse("--interval", interval));
-            }
+            settings = SidecarSettings.from(config, url, Optional.ofNullable(scrapeInterval));
             if (dialect != null) {
                 settings = settings.withDialect(dialect);
             }

@@ -16,21 +16,24 @@ public interface ControllerConfig {
     /** The namespace whose HeadroomPolicies are served; unset for every namespace. */
     Optional<String> namespace();
 
-    /** How often each workload is decided. */
-    @WithDefault("1s")
-    Duration interval();
+    /**
+     * How often each workload is decided (the decision interval, not the sidecars' scrape interval). Unset: the
+     * controller's own default, {@code HeadroomController.Settings.defaults()}, as are the other unset durations.
+     */
+    Optional<Duration> interval();
 
     /** Time allowed for one sidecar's /v1/signals answer, connect included. */
     @WithDefault("500ms")
     Duration pollTimeout();
 
-    /** The oldest sidecar data that still counts as fresh. */
-    @WithDefault("5s")
-    Duration maxDataAge();
+    /**
+     * The oldest sidecar data that still counts as fresh. Keep it above the sidecars' scrape interval, or their
+     * data reads as too old between scrapes.
+     */
+    Optional<Duration> maxDataAge();
 
     /** A Ready pod that started less than this ago is not ready yet (the HPA's 30 s). */
-    @WithDefault("30s")
-    Duration readinessDelay();
+    Optional<Duration> readinessDelay();
 
     /** Whether to elect a leader on a Lease; off only for a single controller. */
     @WithDefault("true")

@@ -43,14 +43,21 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
             leadership = e;
         }
         HeadroomController controller = new HeadroomController(client,
-                new HeadroomController.Settings(config.namespace(), config.interval(), config.maxDataAge(),
-                        config.readinessDelay()),
+                settings(config),
                 clock, new HpaCompatiblePolicy(clock),
                 new KubernetesScaleActuator(client, Backoff.defaults(), Backoff.Sleeper.REAL),
                 new SidecarPoller(config.pollTimeout(), clock, workers), leadership,
                 new EventRecorder(client, clock, identity), new ControllerMeters(registry));
         controller.start(scheduler);
         return new ControllerRun(client, controller, leadership, election, scheduler, workers);
+    }
+
+    /** The controller's settings: what the configuration sets, the controller's own defaults for the rest. */
+    static HeadroomController.Settings settings(ControllerConfig config) {
+        HeadroomController.Settings defaults = HeadroomController.Settings.defaults();
+        return new HeadroomController.Settings(config.namespace(), config.interval().orElse(defaults.interval()),
+                config.maxDataAge().orElse(defaults.maxDataAge()),
+                config.readinessDelay().orElse(defaults.readinessDelay()));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

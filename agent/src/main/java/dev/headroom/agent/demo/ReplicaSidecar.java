@@ -3,8 +3,6 @@ package dev.headroom.agent.demo;
 import dev.headroom.agent.sidecar.SidecarSettings;
 import dev.headroom.signals.monitor.EngineMonitor;
 import dev.headroom.signals.monitor.EngineState;
-import dev.headroom.signals.SaturationTargets;
-import dev.headroom.collectors.engine.DialectRegistry;
 
 import java.net.URI;
 import java.time.Duration;
@@ -41,13 +39,11 @@ public final class ReplicaSidecar implements AutoCloseable {
     }
 
     /**
-     * The sidecar's defaults (1 s scrapes, 30 s window, stale after 3 s, the default targets, dialect detected) for
-     * the engine whose metrics are at {@code metricsUrl}, with the given scrape interval.
+     * The sidecar's defaults ({@link SidecarSettings#defaults}: stale after three scrape intervals, the default
+     * targets, dialect detected) for the engine whose metrics are at {@code metricsUrl}, with the given scrape interval.
      */
     public static SidecarSettings defaultSettings(URI metricsUrl, Duration scrapeInterval) {
-        return new SidecarSettings(metricsUrl, scrapeInterval, Duration.ofSeconds(1), Duration.ofSeconds(2),
-                16L << 20, DialectRegistry.AUTO, Duration.ofSeconds(30), Duration.ofSeconds(3),
-                SaturationTargets.defaults(), DialectRegistry.standard());
+        return SidecarSettings.defaults(metricsUrl).withScrapeInterval(scrapeInterval);
     }
 
     private void scrape() {

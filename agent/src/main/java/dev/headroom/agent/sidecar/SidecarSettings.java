@@ -11,10 +11,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The sidecar's validated settings: {@link SidecarConfig} with the command line's overrides applied, and the
- * dialects to choose from (the built-in ones, plus the user's generic one when configured).
+ * The sidecar's validated settings: {@link SidecarConfig} with the command line's overrides applied, the
+ * libraries' defaults for what is unset, and the dialects to choose from (the built-in ones, plus the user's
+ * generic one when configured).
+ *
+ * @param configuredStaleAfter the stale-after that was set; empty: {@link WindowConfig#staleAfterFor three scrape
+ *                             intervals}, whatever the interval becomes (see {@link #staleAfter()})
  */
 public record SidecarSettings(
         URI engineUrl,
@@ -24,9 +29,11 @@ public record SidecarSettings(
         long maxBodyBytes,
         String dialect,
         Duration window,
-        Duration staleAfter,
+        Optional<Duration> configuredStaleAfter,
         SaturationTargets targets,
         DialectRegistry dialects) {
+
+    private static final String STALE_AFTER = "headroom.sidecar.stale-after";
 
     public SidecarSettings {
         Objects.requireNonNull(engineUrl, "engineUrl");
@@ -39,13 +46,24 @@ public record SidecarSettings(
         requirePositive("headroom.sidecar.connect-timeout", connectTimeout);
         requirePositive("headroom.sidecar.read-timeout", readTimeout);
         requirePositive("headroom.sidecar.window", window);
-        requirePositive("headroom.sidecar.stale-after", staleAfter);
+        Objects.requireNonNull(configuredStaleAfter, "configuredStaleAfter");
+        if (configuredStaleAfter.isPresent()) {
+            Duration staleAfter = configuredStaleAfter.get();
+            requirePositive(STALE_AFTER, staleAfter);
+            if (staleAfter.compareTo(scrapeInterval) <= 0) {
+                throw new IllegalArgumentException(STALE_AFTER + " must be longer than the scrape interval, or the "
+                        + "signals read stale before every scrape: was " + text(staleAfter) + " with scrapes every "
+                        + text(scrapeInterval) + " (headroom.sidecar.scrape-interval or --scrape-interval); set it above "
+                        + text(scrapeInterval) + ", e.g. " + text(WindowConfig.staleAfterFor(scrapeInterval))
+                        + ", or leave it unset for " + WindowConfig.STALE_AFTER_INTERVALS + " scrape intervals");
+            }
+        }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("headroom.sidecar.max-body-bytes must be at least 1024, was " + maxBodyBytes);
         }
         if (window.compareTo(scrapeInterval.multipliedBy(2)) < 0) {
-            throw new IllegalArgumentException("headroom.sidecar.window (" + window + ") must cover at least two scrape "
-                    + "intervals (" + scrapeInterval + ") to derive rates");
+            throw new IllegalArgumentException("headroom.sidecar.window (" + text(window) + ") must cover at least two "
+                    + "scrape intervals (" + text(scrapeInterval) + ") to derive rates");
         }
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(targets, "targets");
@@ -57,29 +75,85 @@ public record SidecarSettings(
         }
     }
 
+    /** Settings with a stale-after that was set, e.g. in a test. */
+    public SidecarSettings(URI engineUrl, Duration scrapeInterval, Duration connectTimeout, Duration readTimeout,
+            long maxBodyBytes, String dialect, Duration window, Duration staleAfter, SaturationTargets targets,
+            DialectRegistry dialects) {
+        this(engineUrl, scrapeInterval, connectTimeout, readTimeout, maxBodyBytes, dialect, window,
+                Optional.of(Objects.requireNonNull(staleAfter, STALE_AFTER)), targets, dialects);
+    }
+
     private static void requirePositive(String key, Duration d) {
         if (d == null || d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(key + " must be a positive duration (e.g. 1s, 500ms), was " + d);
+            throw new IllegalArgumentException(key + " must be a positive duration (e.g. 1s, 500ms), was "
+                    + (d == null ? null : text(d)));
         }
     }
 
-    /** Settings from configuration, for the engine at {@code engineUrl}. */
+    /** A duration as it is configured: {@code 5s}, {@code 250ms}, else ISO-8601. */
+    private static String text(Duration d) {
+        if (d.getNano() == 0) {
+            return d.getSeconds() + "s";
+        }
+        return d.getNano() % 1_000_000 == 0 && d.getSeconds() < Long.MAX_VALUE / 1000 ? d.toMillis() + "ms" : d.toString();
+    }
+
+    /**
+     * The libraries' defaults for the engine at {@code engineUrl}: 1 s scrapes, the default connect and read timeouts
+     * and body limit ({@link ScrapeConfig}), a 30 s window, stale after three intervals, the default targets, the
+     * dialect detected among the built-in ones.
+     */
+    public static SidecarSettings defaults(URI engineUrl) {
+        return new SidecarSettings(engineUrl, WindowConfig.DEFAULT_SCRAPE_INTERVAL, ScrapeConfig.DEFAULT_CONNECT_TIMEOUT,
+                ScrapeConfig.DEFAULT_READ_TIMEOUT, ScrapeConfig.DEFAULT_MAX_BODY_BYTES, DialectRegistry.AUTO,
+                WindowConfig.DEFAULT_SPAN, Optional.empty(), SaturationTargets.defaults(), DialectRegistry.standard());
+    }
+
+    /** Settings from configuration, for the engine at {@code engineUrl}; what is unset takes {@link #defaults}. */
     public static SidecarSettings from(SidecarConfig config, URI engineUrl) {
+        return from(config, engineUrl, Optional.empty());
+    }
+
+    /**
+     * As {@link #from(SidecarConfig, URI)}, with the scrape interval given on the command line (when present) in place
+     * of the configured one, before anything is checked against it.
+     */
+    public static SidecarSettings from(SidecarConfig config, URI engineUrl, Optional<Duration> scrapeInterval) {
         DialectRegistry dialects = config.generic().isEmpty() ? DialectRegistry.standard()
                 : DialectRegistry.standard(GenericDialect.fromConfig(config.generic()));
-        return new SidecarSettings(engineUrl, config.scrapeInterval(), config.connectTimeout(), config.readTimeout(),
-                config.maxBodyBytes(), config.dialect(), config.window(), config.staleAfter(),
+        return new SidecarSettings(engineUrl,
+                scrapeInterval.or(config::scrapeInterval).orElse(WindowConfig.DEFAULT_SCRAPE_INTERVAL),
+                config.connectTimeout().orElse(ScrapeConfig.DEFAULT_CONNECT_TIMEOUT),
+                config.readTimeout().orElse(ScrapeConfig.DEFAULT_READ_TIMEOUT),
+                config.maxBodyBytes().orElse(ScrapeConfig.DEFAULT_MAX_BODY_BYTES),
+                config.dialect(),
+                config.window().orElse(WindowConfig.DEFAULT_SPAN),
+                config.staleAfter(),
                 SaturationTargets.defaults().overriddenBy(config.targets()), dialects);
     }
 
+    /**
+     * The newest sample older than this makes the signals stale: the configured value, else
+     * {@value WindowConfig#STALE_AFTER_INTERVALS} scrape intervals.
+     */
+    public Duration staleAfter() {
+        return configuredStaleAfter.orElseGet(() -> WindowConfig.staleAfterFor(scrapeInterval));
+    }
+
+    /** The same settings scraping every {@code interval}; a stale-after that was not set follows the interval. */
     public SidecarSettings withScrapeInterval(Duration interval) {
         return new SidecarSettings(engineUrl, interval, connectTimeout, readTimeout, maxBodyBytes, dialect, window,
+                configuredStaleAfter, targets, dialects);
+    }
+
+    public SidecarSettings withStaleAfter(Duration staleAfter) {
+        return new SidecarSettings(engineUrl, scrapeInterval, connectTimeout, readTimeout, maxBodyBytes, dialect, window,
                 staleAfter, targets, dialects);
     }
 
     public SidecarSettings withDialect(String name) {
         return new SidecarSettings(engineUrl, scrapeInterval, connectTimeout, readTimeout, maxBodyBytes, name, window,
-                staleAfter, targets, dialects);
+                configuredStaleAfter, targets, dialects);
     }
 
     /** A monitor of the engine with these settings. */
@@ -88,8 +162,7 @@ public record SidecarSettings(
                 .withTimeouts(connectTimeout, readTimeout)
                 .withMaxBodyBytes(maxBodyBytes)
                 .withDialect(dialect);
-        WindowConfig sized = WindowConfig.forScrapeInterval(scrapeInterval, window);
-        return new EngineMonitor(scrape, dialects, new WindowConfig(sized.maxSamples(), sized.maxSpan(), staleAfter), targets,
-                clock);
+        return new EngineMonitor(scrape, dialects, WindowConfig.forScrapeInterval(scrapeInterval, window, staleAfter()),
+                targets, clock);
     }
 }
