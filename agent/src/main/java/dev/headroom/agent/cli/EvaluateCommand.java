@@ -129,7 +129,8 @@ public class EvaluateCommand implements Callable<Integer> {
     Duration headroomLead;
 
     @Option(names = "--headroom-trend-window", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "The headroom policy's forecast trend window (30s to 1h). Default: 300s")
+            description = "The headroom policy's forecast trend window (30s to 1h). Default: "
+                    + LoadForecast.DEFAULT_TREND_WINDOW_SECONDS + "s")
     Duration headroomTrendWindow;
 
     @Option(names = "--headroom-scale-down-window", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,

@@ -1,5 +1,6 @@
 package dev.headroom.agent.demo;
 
+import dev.headroom.autoscaler.kubernetes.HeadroomController;
 import dev.headroom.autoscaler.loop.DecisionLoop;
 import dev.headroom.autoscaler.loop.LoopOutcome;
 import dev.headroom.autoscaler.loop.ScaleTarget;
@@ -47,7 +48,7 @@ public final class ScalingDemo {
     static final ScaleTarget TARGET = new ScaleTarget("apps/v1", "Deployment", "demo", "engine");
     static final String WORKLOAD = "demo/engine";
     /** As the controller: sidecar data older than this is missing. */
-    static final Duration MAX_DATA_AGE = Duration.ofSeconds(5);
+    static final Duration MAX_DATA_AGE = HeadroomController.Settings.defaults().maxDataAge();
 
     /**
      * @param rampUp          how long the load ramps from {@code fromRps} to {@code toRps}

@@ -55,6 +55,6 @@ public interface ExternalMetricsConfig {
     List<String> requestheaderGroupHeaders();
 
     /** A decision older than this is not served (the HPA holds): the controller has stopped deciding. */
-    @WithDefault("30s")
+    @WithDefault(ServedValue.DEFAULT_MAX_DECISION_AGE)
     Duration maxDecisionAge();
 }

@@ -25,6 +25,13 @@ public sealed interface ServedValue {
     double HPA_DEFAULT_TOLERANCE = 0.1;
 
     /**
+     * The oldest decision served, unless configured ({@code headroom.external-metrics.max-decision-age},
+     * {@code headroom.keda.max-decision-age}): thirty decision intervals, so that a controller that stopped is
+     * noticed within two HPA syncs.
+     */
+    String DEFAULT_MAX_DECISION_AGE = "30s";
+
+    /**
      * A value to serve.
      *
      * @param workload the decision it comes from

@@ -1,5 +1,6 @@
 package dev.headroom.agent.keda;
 
+import dev.headroom.agent.external.ServedValue;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,7 +14,7 @@ import java.time.Duration;
 public interface KedaConfig {
 
     /** A decision older than this is not served (GetMetrics fails, the HPA holds; IsActive stays true). */
-    @WithDefault("30s")
+    @WithDefault(ServedValue.DEFAULT_MAX_DECISION_AGE)
     Duration maxDecisionAge();
 
     /** How often the streams ({@code StreamIsActive}, {@code StreamMetricSpec}) look again; they send on change. */

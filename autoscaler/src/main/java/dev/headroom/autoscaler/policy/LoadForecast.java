@@ -27,7 +27,9 @@ public record LoadForecast(Duration leadTime, Duration trendWindow) {
     private static final Duration MIN_TREND_WINDOW = Duration.ofSeconds(30);
 
     /** The default trend window: five minutes, long against the noise of 30 s rates, short against a ramp. */
-    public static final Duration DEFAULT_TREND_WINDOW = Duration.ofMinutes(5);
+    public static final int DEFAULT_TREND_WINDOW_SECONDS = 300;
+    /** {@link #DEFAULT_TREND_WINDOW_SECONDS} as a duration. */
+    public static final Duration DEFAULT_TREND_WINDOW = Duration.ofSeconds(DEFAULT_TREND_WINDOW_SECONDS);
     /** No forecast: the HPA's behaviour. */
     public static final LoadForecast OFF = new LoadForecast(Duration.ZERO, DEFAULT_TREND_WINDOW);
 
