@@ -149,6 +149,18 @@ public enum Signal {
         return this != KV_CAPACITY_TOKENS;
     }
 
+    /**
+     * Whether this signal is derived from {@code reading} (a {@code GaugeSignal}, {@code CounterSignal} or
+     * {@code LatencySignal}): a rejected reading makes every signal derived from it unknown. Arrivals read the
+     * finished counter and the running and waiting gauges.
+     */
+    public boolean readsFrom(Enum<?> reading) {
+        if (reading == gauge || reading == counter || reading == latency) {
+            return true;
+        }
+        return derivation == Derivation.ARRIVALS && (reading == GaugeSignal.RUNNING || reading == GaugeSignal.QUEUE);
+    }
+
     /** The signal with this {@link #key()}, matched exactly (keys are lower case). */
     public static Optional<Signal> fromKey(String key) {
         if (key == null) {

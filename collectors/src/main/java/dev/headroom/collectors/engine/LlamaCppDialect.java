@@ -62,10 +62,14 @@ public final class LlamaCppDialect extends KnownFamiliesDialect implements Auxil
         sample.gauges().forEach(b::gauge);
         sample.counters().forEach(b::counter);
         sample.latencies().forEach(b::latency);
-        if (sample.gauge(GaugeSignal.KV_UTILIZATION).isEmpty()) {
+        sample.rejections().forEach(b::reject);
+        // A reading the metrics payload had and that was rejected stays rejected for this scrape.
+        if (sample.gauge(GaugeSignal.KV_UTILIZATION).isEmpty()
+                && sample.rejection(GaugeSignal.KV_UTILIZATION).isEmpty()) {
             b.gauge(GaugeSignal.KV_UTILIZATION, o.usedTokens() / o.contextTokens());
         }
-        if (sample.gauge(GaugeSignal.KV_CAPACITY_TOKENS).isEmpty()) {
+        if (sample.gauge(GaugeSignal.KV_CAPACITY_TOKENS).isEmpty()
+                && sample.rejection(GaugeSignal.KV_CAPACITY_TOKENS).isEmpty()) {
             b.gauge(GaugeSignal.KV_CAPACITY_TOKENS, o.contextTokens());
         }
         return b.build();
