@@ -24,17 +24,20 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>Gauges are the newest sample's value.</li>
  *   <li>Rates are the increase of a counter from the oldest to the newest sample that has it, divided by
- *       the seconds between them. A decrease between two consecutive samples is a reset (engine restart):
- *       the value after it counts as the increase from 0, so a rate is never negative. There is no
- *       extrapolation to the window's edges as PromQL's {@code rate} does: these are our own scrapes, the
- *       span between the first and last is exactly known.</li>
+ *       the seconds between them. A decrease between two consecutive samples is a reset: the rate starts
+ *       again from the sample after it, and is unknown (rejected as {@code counter_drop}) until a second sample
+ *       follows. Counting the value after the drop as an increase from 0 is right only for a whole-engine
+ *       restart; when one data-parallel rank restarts, or a counter merely dips, it reads the whole counter as
+ *       one interval's increase, 10⁴–10⁷ × the true rate for the length of the window. A rate is never
+ *       negative. There is no extrapolation to the window's edges as PromQL's {@code rate} does: these are our
+ *       own scrapes, the span between the first and last is exactly known.</li>
  *   <li>Quantiles come from the increase of each bucket across the window, summed over consecutive pairs of
  *       samples; a pair in which any bucket decreases is a reset, and its increase is the post-reset
  *       histogram itself. Then {@link HistogramQuantile}, exactly as PromQL. No observations in the window,
  *       fewer than two samples, or a bucket layout that changed inside the window give unknown.</li>
  *   <li>Arrivals ({@link Signal#ARRIVALS_PS}) are conserved requests: the increase of the finished-requests
- *       counter (resets as for rates) plus the growth of running + waiting, from the oldest to the newest sample
- *       that has all three, over the seconds between them. Unlike the finished rate, it keeps growing past a
+ *       counter plus the growth of running + waiting, from the oldest to the newest sample that has all three
+ *       (and is not before the counter's last drop), over the seconds between them. Unlike the finished rate, it keeps growing past a
  *       replica's capacity, the queue's growth included. A negative result, possible only when a restart
  *       dropped requests in flight, is 0.</li>
  *   <li>Means ({@link Signal#ITL_MEAN}) are the increase of a histogram's sum over the increase of its count,
@@ -42,6 +45,12 @@ import java.util.OptionalDouble;
  *       the post-reset histogram. No observations in the window, fewer than two samples, or an unknown sum
  *       give unknown. A bucket layout change does not matter to a mean.</li>
  * </ul>
+ *
+ * <p><b>Rejected readings.</b> A reading the sample's dialect rejected (see {@link dev.headroom.collectors.engine.Rejection}) is absent from the
+ * sample, so every signal derived from it is unknown when the newest sample lacks it; {@link Signals#rejected()}
+ * says why. A sample from another engine (dialect, model or version) empties the window first: rates across a
+ * switch from vLLM to SGLang and back would compare two engines' counters. Until a second sample of the new
+ * engine arrives its windowed signals are unknown, rejected as {@code engine_changed}.
  *
  * <p><b>Staleness.</b> When the newest sample is older than {@link WindowConfig#staleAfter()} at the instant
  * asked about, the signals are stale: they carry the age and no values, so that an engine that stopped
@@ -81,6 +90,9 @@ public final class SampleWindow {
     private int head;
     private int size;
     private final long[] rejected = new long[Rejection.values().length];
+    /** The first sample after a change of engine, while it is the window's oldest; with what changed. */
+    private EngineSample changedBy;
+    private String changeDetail;
 
     public SampleWindow(WindowConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -111,6 +123,18 @@ public final class SampleWindow {
                 if (t < newest) {
                     rejected[Rejection.OUT_OF_ORDER.ordinal()]++;
                     return;
+                }
+            }
+            if (size > 0) {
+                EngineSample previous = ring[slot(size - 1)];
+                if (!previous.engine().equals(sample.engine())) {
+                    changeDetail = "engine changed from " + previous.engine() + " to " + sample.engine()
+                            + ": the window started again";
+                    changedBy = sample;
+                    while (size > 0) {
+                        dropOldest();
+                    }
+                    head = 0;
                 }
             }
             if (size == ring.length) {
@@ -147,7 +171,14 @@ public final class SampleWindow {
      */
     public Signals signals(Instant now) {
         Objects.requireNonNull(now, "now");
-        EngineSample[] samples = snapshot();
+        EngineSample[] samples;
+        EngineSample change;
+        String changed;
+        synchronized (this) {
+            samples = snapshot();
+            change = changedBy;
+            changed = changeDetail;
+        }
         if (samples.length == 0) {
             return Signals.empty(now);
         }
@@ -172,7 +203,60 @@ public final class SampleWindow {
         for (LatencySignal latency : LATENCIES) {
             addQuantiles(values, samples, latency);
         }
-        return new Signals(now, newest.engine(), values, false, age, samples.length);
+        boolean engineChanged = change != null && samples.length == 1 && samples[0] == change;
+        return new Signals(now, newest.engine(), values, false, age, samples.length,
+                readingRejections(values, samples, engineChanged ? changed : null));
+    }
+
+    /**
+     * Why each unknown signal is unknown, where a rejection says: a reading the newest sample rejected, a counter
+     * that dropped at the newest sample, or a change of engine that left one sample in the window.
+     */
+    private static EnumMap<Signal, dev.headroom.collectors.engine.Rejection> readingRejections(EnumMap<Signal, Double> values, EngineSample[] samples,
+            String engineChange) {
+        EngineSample newest = samples[samples.length - 1];
+        EnumMap<Signal, dev.headroom.collectors.engine.Rejection> rejected = new EnumMap<>(Signal.class);
+        for (Signal signal : SIGNALS) {
+            if (values.containsKey(signal)) {
+                continue;
+            }
+            for (dev.headroom.collectors.engine.Rejection r : newest.rejections()) {
+                if (signal.readsFrom(r.reading())) {
+                    rejected.put(signal, r);
+                    break;
+                }
+            }
+            if (rejected.containsKey(signal) || signal.derivation() == Signal.Derivation.GAUGE) {
+                continue;
+            }
+            Enum<?> reading = signal.counter().isPresent() ? signal.counter().get() : signal.latency().orElseThrow();
+            if (engineChange != null) {
+                rejected.put(signal, new dev.headroom.collectors.engine.Rejection(reading, dev.headroom.collectors.engine.Rejection.Reason.ENGINE_CHANGED, engineChange));
+            } else if (reading instanceof CounterSignal counter) {
+                double drop = dropAtNewest(samples, counter);
+                if (!Double.isNaN(drop)) {
+                    rejected.put(signal, new dev.headroom.collectors.engine.Rejection(reading, dev.headroom.collectors.engine.Rejection.Reason.COUNTER_DROP,
+                            counter.name().toLowerCase(java.util.Locale.ROOT) + " went down from " + drop + " to "
+                                    + newest.counters().get(counter) + ": the rate starts again from here"));
+                }
+            }
+        }
+        return rejected;
+    }
+
+    /** The counter's previous value when the newest sample's is lower (a drop), else NaN. */
+    private static double dropAtNewest(EngineSample[] samples, CounterSignal counter) {
+        Double now = samples[samples.length - 1].counters().get(counter);
+        if (now == null) {
+            return Double.NaN;
+        }
+        for (int i = samples.length - 2; i >= 0; i--) {
+            Double before = samples[i].counters().get(counter);
+            if (before != null) {
+                return now < before ? before : Double.NaN;
+            }
+        }
+        return Double.NaN;
     }
 
     private static void putIfKnown(EnumMap<Signal, Double> values, Signal signal, Double value) {
@@ -187,7 +271,10 @@ public final class SampleWindow {
         }
     }
 
-    /** Per-second increase of a counter, resets counted from zero; NaN when fewer than two samples have it. */
+    /**
+     * Per-second increase of a counter since its last drop (or the oldest sample); NaN when fewer than two samples
+     * since then have it.
+     */
     static double rate(EngineSample[] samples, CounterSignal counter) {
         EngineSample newest = samples[samples.length - 1];
         if (newest.counters().get(counter) == null) {
@@ -203,10 +290,13 @@ public final class SampleWindow {
                 continue;
             }
             double v = boxed;
-            if (seen == 0) {
+            if (seen == 0 || v < previous) {
+                // The first sample, or a drop: the rate is measured from here.
                 firstNanos = epochNanos(sample.scrapedAt());
+                increase = 0;
+                seen = 0;
             } else {
-                increase += v >= previous ? v - previous : v;
+                increase += v - previous;
             }
             previous = v;
             seen++;
@@ -230,7 +320,18 @@ public final class SampleWindow {
         if (!hasArrivalInputs(newest)) {
             return Double.NaN;
         }
+        // Start at the finished counter's last drop, if any: across it the increase is not known.
         int first = 0;
+        double last = Double.NaN;
+        for (int i = 0; i < samples.length; i++) {
+            Double boxed = samples[i].counters().get(CounterSignal.REQUESTS_FINISHED);
+            if (boxed != null) {
+                if (boxed < last) {
+                    first = i;
+                }
+                last = boxed;
+            }
+        }
         while (!hasArrivalInputs(samples[first])) {
             first++;
         }
@@ -246,7 +347,7 @@ public final class SampleWindow {
                 continue;
             }
             double v = boxed;
-            finished += v >= previous ? v - previous : v;
+            finished += v - previous; // no drop after first
             previous = v;
         }
         double growth = inEngine(newest) - inEngine(oldest);

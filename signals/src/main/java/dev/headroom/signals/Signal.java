@@ -3,6 +3,7 @@ package dev.headroom.signals;
 import dev.headroom.collectors.engine.CounterSignal;
 import dev.headroom.collectors.engine.GaugeSignal;
 import dev.headroom.collectors.engine.LatencySignal;
+import dev.headroom.collectors.engine.Rejection;
 
 import java.util.Optional;
 
@@ -147,6 +148,41 @@ public enum Signal {
      */
     public boolean measuresLoad() {
         return this != KV_CAPACITY_TOKENS;
+    }
+
+    /**
+     * Why {@code value} cannot be this signal's, or empty when it can: every signal counts or measures something, so
+     * none is negative or non-finite, and a ratio is at most 1. The controller reads sidecars' values through this:
+     * a value no engine could have is a reading it would not scale up on, so it never scales down on it either.
+     */
+    public Optional<Rejection.Reason> invalid(double value) {
+        if (!Double.isFinite(value)) {
+            return Optional.of(Rejection.Reason.NON_FINITE);
+        }
+        if (value < 0) {
+            return Optional.of(Rejection.Reason.NEGATIVE);
+        }
+        if ("ratio".equals(unit) && value > 1) {
+            return Optional.of(Rejection.Reason.OUT_OF_RANGE);
+        }
+        return Optional.empty();
+    }
+
+    /** The engine reading this signal is derived from: its gauge, counter or latency histogram. */
+    public Enum<?> reading() {
+        return gauge != null ? gauge : counter != null ? counter : latency;
+    }
+
+    /**
+     * Whether this signal is derived from {@code reading} (a {@code GaugeSignal}, {@code CounterSignal} or
+     * {@code LatencySignal}): a rejected reading makes every signal derived from it unknown. Arrivals read the
+     * finished counter and the running and waiting gauges.
+     */
+    public boolean readsFrom(Enum<?> reading) {
+        if (reading == gauge || reading == counter || reading == latency) {
+            return true;
+        }
+        return derivation == Derivation.ARRIVALS && (reading == GaugeSignal.RUNNING || reading == GaugeSignal.QUEUE);
     }
 
     /** The signal with this {@link #key()}, matched exactly (keys are lower case). */

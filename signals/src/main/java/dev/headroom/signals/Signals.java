@@ -1,6 +1,7 @@
 package dev.headroom.signals;
 
 import dev.headroom.collectors.engine.EngineIdentity;
+import dev.headroom.collectors.engine.Rejection;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,15 +25,19 @@ import java.util.OptionalDouble;
  * @param stale   true when the newest sample is older than the window's {@code staleAfter}, or there is none
  * @param age     how long before {@code at} the newest sample was taken; {@link #NEVER} when there is none
  * @param samples how many samples the window held
+ * @param rejected why a signal is unknown when it is because a reading was rejected (a negative gauge, a ratio
+ *                 above 1, a counter that dropped, a change of engine...): never a known signal, never when stale
  */
 public record Signals(Instant at, EngineIdentity engine, Map<Signal, Double> values, boolean stale, Duration age,
-                      int samples) {
+                      int samples, Map<Signal, Rejection> rejected) {
 
     /** The age of data that never arrived: longer than any staleness threshold. */
     public static final Duration NEVER = ChronoUnit.FOREVER.getDuration();
 
     private static final EngineIdentity NO_ENGINE = new EngineIdentity(null, null, null);
     private static final Map<Signal, Double> NO_VALUES = Collections.unmodifiableMap(new EnumMap<>(Signal.class));
+    private static final Map<Signal, Rejection> NO_REJECTIONS =
+            Collections.unmodifiableMap(new EnumMap<>(Signal.class));
 
     public Signals {
         Objects.requireNonNull(at, "at");
@@ -62,11 +67,31 @@ public record Signals(Instant at, EngineIdentity engine, Map<Signal, Double> val
         if (samples == 0 && !stale) {
             throw new IllegalArgumentException("signals from no samples must be stale");
         }
+        if (rejected == null || rejected.isEmpty()) {
+            rejected = NO_REJECTIONS;
+        } else {
+            EnumMap<Signal, Rejection> copy = new EnumMap<>(rejected);
+            for (Signal signal : copy.keySet()) {
+                if (values.containsKey(signal)) {
+                    throw new IllegalArgumentException(signal.key() + " is known and rejected at once");
+                }
+            }
+            if (stale) {
+                throw new IllegalArgumentException("stale signals carry no rejections, got " + copy.keySet());
+            }
+            rejected = Collections.unmodifiableMap(copy);
+        }
+    }
+
+    /** Signals in which no reading was rejected. */
+    public Signals(Instant at, EngineIdentity engine, Map<Signal, Double> values, boolean stale, Duration age,
+                   int samples) {
+        this(at, engine, values, stale, age, samples, NO_REJECTIONS);
     }
 
     /** Signals from a window that holds no sample: everything unknown, stale, age {@link #NEVER}. */
     public static Signals empty(Instant at) {
-        return new Signals(at, NO_ENGINE, NO_VALUES, true, NEVER, 0);
+        return new Signals(at, NO_ENGINE, NO_VALUES, true, NEVER, 0, NO_REJECTIONS);
     }
 
     /** The value of a signal, empty when unknown (including when stale). */

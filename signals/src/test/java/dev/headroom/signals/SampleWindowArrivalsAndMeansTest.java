@@ -47,29 +47,29 @@ class SampleWindowArrivalsAndMeansTest {
     }
 
     @Test
-    void aCounterResetInsideTheWindowCountsFromZero() {
+    void aCounterDropInsideTheWindowStartsArrivalsAgainFromIt() {
         SampleWindow window = roomyWindow();
         window.add(engine(0, 100, 8, 2));  // 10 in the engine
         window.add(engine(1, 120, 9, 3));
-        window.add(engine(2, 5, 3, 0));    // restarted: 5 finished since
+        window.add(engine(2, 5, 3, 0));    // restarted: 3 in the engine
         window.add(engine(3, 25, 4, 1));   // 5 in the engine
-        // finished 20 + 5 + 20 = 45; in the engine 5 − 10 = −5; (45 − 5) / 3 s
-        // (a plain last − first would give (25 − 100 − 5) / 3 = −26.7)
-        assertThat(window.signals(at(3)).get(Signal.ARRIVALS_PS)).hasValueCloseTo(40.0 / 3, within(1e-12));
+        // from t = 2: finished 20, in the engine +2, over 1 s
+        // (counting 5 from 0 would give (45 − 5) / 3 = 13.3; a plain last − first (25 − 100 − 5) / 3 = −26.7)
+        assertThat(window.signals(at(3)).get(Signal.ARRIVALS_PS)).hasValueCloseTo(22.0, within(1e-12));
     }
 
     @Test
-    void aSampleWithoutTheGaugesStillTakesPartInTheCounterResetDetection() {
+    void aSampleWithoutTheGaugesStillTakesPartInTheCounterDropDetection() {
         SampleWindow window = roomyWindow();
         window.add(engine(0, 100, 4, 0));
-        // No queue gauge here, but the counter shows the restart: 10 from 0, then +110 to 120.
+        // No queue gauge here, but the counter shows the restart: the rates start again at 10.
         window.add(sample(1).counter(CounterSignal.REQUESTS_FINISHED, 10).gauge(GaugeSignal.RUNNING, 4).build());
         window.add(engine(2, 120, 4, 0));
         Signals signals = window.signals(at(2));
-        // The in-engine count did not change, so arrivals equal the finished rate: 120 over 2 s
-        // (skipping the middle sample would hide the restart and give 20 / 2 = 10).
-        assertThat(signals.get(Signal.REQUESTS_PS)).hasValue(60.0);
-        assertThat(signals.get(Signal.ARRIVALS_PS)).hasValue(60.0);
+        // finished +110 over 1 s; arrivals would need all three on both sides of a span that does not cross the
+        // drop, and only t = 2 has them after it (skipping the middle sample would hide the drop: 20 / 2 = 10).
+        assertThat(signals.get(Signal.REQUESTS_PS)).hasValue(110.0);
+        assertThat(signals.get(Signal.ARRIVALS_PS)).isEmpty();
     }
 
     @Test
@@ -107,12 +107,18 @@ class SampleWindowArrivalsAndMeansTest {
     }
 
     @Test
-    void aRestartThatDropsTheRequestsInFlightReadsZeroNotNegative() {
+    void aRestartThatDropsTheRequestsInFlightReadsUnknownNotNegative() {
         SampleWindow window = roomyWindow();
         window.add(engine(0, 100, 30, 10)); // 40 in the engine
         window.add(engine(1, 0, 0, 0));     // restarted empty: the 40 were dropped, none finished
-        // 0 finished − 40 = −40/s, reported as a known 0
-        assertThat(window.signals(at(1)).get(Signal.ARRIVALS_PS)).hasValue(0.0);
+        // not −40/s, and not a known 0 either: nothing is known across the drop until the next scrape
+        Signals signals = window.signals(at(1));
+        assertThat(signals.get(Signal.ARRIVALS_PS)).isEmpty();
+        assertThat(signals.rejected().get(Signal.ARRIVALS_PS).reason())
+                .isEqualTo(dev.headroom.collectors.engine.Rejection.Reason.COUNTER_DROP);
+        window.add(engine(2, 3, 5, 1));
+        // from t = 1: 3 finished, 6 more in the engine, over 1 s
+        assertThat(window.signals(at(2)).get(Signal.ARRIVALS_PS)).hasValue(9.0);
     }
 
     @Test

@@ -19,33 +19,64 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class SampleWindowRatesTest {
 
-    /** Counter values scraped once a second from t = 0; the expected rate is worked in each row's comment. */
+    /**
+     * Counter values scraped once a second from t = 0; the expected rate is worked in each row's comment. After a
+     * drop the rate starts again from the sample after it: counting the post-drop value as an increase from 0 is
+     * right only for a whole-engine restart, and reads a partial drop (one data-parallel rank restarting) as
+     * 10⁴–10⁷ × the true rate for the length of the window (issue 14).
+     */
     static Stream<Arguments> counterSeries() {
         return Stream.of(
                 // increases 200 + 300 = 500 over 2 s = 250/s
                 arguments("steady growth", new double[]{100, 300, 600}, 250.0),
-                // 200 + 300, then a restart: 50 counts from 0, then +200 → 750 over 4 s = 187.5/s
-                // (a plain last − first would say (250 − 100)/4 = 37.5)
-                arguments("engine restart in the middle", new double[]{100, 300, 600, 50, 250}, 187.5),
-                // the only pair is the restart: 40 counts from 0 → 40/s, not (40 − 1000)/1 = −960
-                arguments("restart between the only two samples", new double[]{1000, 40}, 40.0),
-                // restart to exactly 0: 0 from 0 is no increase; then +30 → 30 over 2 s = 15/s
-                arguments("restart to zero", new double[]{500, 0, 30}, 15.0),
-                // two restarts: 10 + reset 5 + reset 2 + 8 → 25 over 4 s = 6.25/s
-                arguments("two restarts", new double[]{0, 10, 5, 2, 10}, 6.25),
+                // a restart at t = 3: the rate starts again from 50, +200 over 1 s = 200/s
+                // (counting 50 from 0 would say 750/4 = 187.5, a plain last − first (250 − 100)/4 = 37.5)
+                arguments("engine restart in the middle", new double[]{100, 300, 600, 50, 250}, 200.0),
+                // restart to exactly 0: from 0, +30 over 1 s = 30/s
+                arguments("restart to zero", new double[]{500, 0, 30}, 30.0),
+                // two restarts: from the last (2 at t = 3), +8 over 1 s = 8/s
+                arguments("two restarts", new double[]{0, 10, 5, 2, 10}, 8.0),
+                // one of two ranks restarted: the sum drops from 2e6 to 1.0e6; +100 a second on each side
+                arguments("partial drop, one rank restarted", new double[]{2e6, 2.0001e6, 1.0e6, 1.0001e6, 1.0002e6},
+                        100.0),
                 // nothing happened: 0/s, a known zero
                 arguments("idle counter", new double[]{7, 7, 7}, 0.0));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("counterSeries")
-    void rateCountsResetsFromZeroAndIsNeverNegative(String name, double[] values, double expected) {
+    void rateStartsAgainAfterADropAndIsNeverNegative(String name, double[] values, double expected) {
         SampleWindow window = roomyWindow();
         for (int i = 0; i < values.length; i++) {
             window.add(sample(i).counter(CounterSignal.PROMPT_TOKENS, values[i]).build());
         }
         Signals signals = window.signals(at(values.length - 1));
         assertThat(signals.get(Signal.PROMPT_TPS)).hasValueCloseTo(expected, within(1e-9));
+        assertThat(signals.rejected()).doesNotContainKey(Signal.PROMPT_TPS);
+    }
+
+    /** Series whose newest sample is a drop: the rate is unknown for that scrape, rejected as a counter drop. */
+    static Stream<Arguments> dropsAtTheNewestSample() {
+        return Stream.of(
+                // the only pair is the drop: not 40/s, not (40 − 1000)/1 = −960
+                arguments("restart between the only two samples", new double[]{1000, 40}),
+                // a partial drop read the old way would be 1.0e6 tokens in one second
+                arguments("partial drop at the newest", new double[]{2e6, 2.0001e6, 2.0002e6, 1.0e6}),
+                arguments("drop to zero", new double[]{5, 6, 0}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dropsAtTheNewestSample")
+    void aDropAtTheNewestSampleLeavesTheRateUnknownAndSaysWhy(String name, double[] values) {
+        SampleWindow window = roomyWindow();
+        for (int i = 0; i < values.length; i++) {
+            window.add(sample(i).counter(CounterSignal.PROMPT_TOKENS, values[i]).build());
+        }
+        Signals signals = window.signals(at(values.length - 1));
+        assertThat(signals.get(Signal.PROMPT_TPS)).isEmpty();
+        assertThat(signals.rejected().get(Signal.PROMPT_TPS).reason())
+                .isEqualTo(dev.headroom.collectors.engine.Rejection.Reason.COUNTER_DROP);
+        assertThat(signals.rejected().get(Signal.PROMPT_TPS).detail()).contains("went down");
     }
 
     @Test

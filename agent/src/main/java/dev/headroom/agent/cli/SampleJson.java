@@ -7,9 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** An {@link EngineSample} as JSON for people: snake_case keys, histograms as bucket → cumulative count. */
+/**
+ * An {@link EngineSample} as JSON for people: snake_case keys, histograms as bucket → cumulative count, and the
+ * readings rejected (left out: unknown, not zero, not as read) with the reason and what was read.
+ */
 record SampleJson(String scrapedAt, Map<String, String> engine, Map<String, Double> gauges, Map<String, Double> counters,
-                  Map<String, HistogramJson> latencies) {
+                  Map<String, HistogramJson> latencies, Map<String, String> rejected) {
 
     record HistogramJson(double count, double sum, Map<String, Double> buckets) {
     }
@@ -19,13 +22,16 @@ record SampleJson(String scrapedAt, Map<String, String> engine, Map<String, Doub
         engine.put("dialect", s.engine().dialect());
         engine.put("model", s.engine().model());
         engine.put("version", s.engine().version());
+        s.engine().deployment().ifPresent(d -> engine.put("deployment", d));
         Map<String, Double> gauges = new LinkedHashMap<>();
         s.gauges().forEach((k, v) -> gauges.put(key(k), v));
         Map<String, Double> counters = new LinkedHashMap<>();
         s.counters().forEach((k, v) -> counters.put(key(k), v));
         Map<String, HistogramJson> latencies = new LinkedHashMap<>();
         s.latencies().forEach((k, h) -> latencies.put(key(k), histogram(h)));
-        return new SampleJson(s.scrapedAt().toString(), engine, gauges, counters, latencies);
+        Map<String, String> rejected = new LinkedHashMap<>();
+        s.rejections().forEach(r -> rejected.putIfAbsent(key(r.reading()), r.toString()));
+        return new SampleJson(s.scrapedAt().toString(), engine, gauges, counters, latencies, rejected);
     }
 
     private static HistogramJson histogram(Histogram h) {

@@ -45,6 +45,10 @@ public enum MetricFamily {
             "Duration of the last scrape of the engine", List.of()),
     SCRAPES("headroom_scrapes_total", "headroom.scrapes", "{scrape}", Type.COUNTER, Unknown.NEVER,
             "Scrapes of the engine by outcome (ok, or the failure kind)", List.of(Labels.OUTCOME)),
+    READINGS_REJECTED("headroom_reading_rejected_total", null, "{reading}", Type.COUNTER, Unknown.NEVER,
+            "Scrapes in which a signal was unknown because a reading was rejected (negative, out_of_range, non_finite,"
+                    + " duplicate_series, incomplete_histogram, several_models, counter_drop, engine_changed)",
+            List.of(Labels.SIGNAL, Labels.REASON), Why.REJECTIONS),
 
     // The signals (Signal order; the two quantiles of a latency share a family).
     QUEUE("headroom_queue_requests", "headroom.queue.requests", "{request}", Type.GAUGE, Unknown.STALE,
@@ -195,6 +199,8 @@ public enum MetricFamily {
                 + " DCGM exporter or the Collector's own receivers already send them";
         static final String GEN_AI = "the engine's own histograms, under the GenAI semantic-convention names;"
                 + " on Prometheus the engine exports them itself (e.g. vllm:time_to_first_token_seconds)";
+        static final String REJECTIONS = "a diagnostic of the engine's payloads, read beside /v1/signals' rejected"
+                + " list; over OTLP a rejected signal is the point left out, as any unknown one";
         static final String CONTROLLER = "the controller's, exported where it runs, on its /q/metrics;"
                 + " the controller has no OTLP export";
     }

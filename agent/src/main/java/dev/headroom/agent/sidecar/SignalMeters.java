@@ -5,6 +5,7 @@ import dev.headroom.signals.Signal;
 import dev.headroom.agent.metrics.MetricFamily;
 import dev.headroom.agent.metrics.MicrometerFamilies;
 import dev.headroom.collectors.engine.EngineIdentity;
+import dev.headroom.collectors.engine.Rejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +64,11 @@ public final class SignalMeters {
     public synchronized void update(EngineState snapshot) {
         latest.set(snapshot);
         snapshot.lastScrape().ifPresent(last -> scrapes(last.outcome()).increment());
+        // Counted once per scrape that read a sample: after a failed one the window, and its rejections, are the
+        // previous scrape's, already counted.
+        if (snapshot.lastScrape().map(EngineState.LastScrape::ok).orElse(false)) {
+            snapshot.signals().rejected().forEach((signal, why) -> rejected(signal, why.reason()).increment());
+        }
         EngineIdentity identity = snapshot.signals().engine();
         if (snapshot.signals().hasData() && !identity.equals(registeredIdentity)) {
             registerIdentityMeters(identity);
@@ -72,6 +78,17 @@ public final class SignalMeters {
     private Counter scrapes(String outcome) {
         Counter counter = MicrometerFamilies.counter(MetricFamily.SCRAPES)
                 .tag(MetricFamily.Labels.OUTCOME, outcome)
+                .register(registry);
+        if (!fixedMeters.contains(counter)) {
+            fixedMeters.add(counter);
+        }
+        return counter;
+    }
+
+    private Counter rejected(Signal signal, Rejection.Reason reason) {
+        Counter counter = MicrometerFamilies.counter(MetricFamily.READINGS_REJECTED)
+                .tag(MetricFamily.Labels.SIGNAL, signal.key())
+                .tag(MetricFamily.Labels.REASON, reason.key())
                 .register(registry);
         if (!fixedMeters.contains(counter)) {
             fixedMeters.add(counter);

@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * The JSON body of {@code GET /v1/signals}. Every signal key is always present; an unknown value is
  * {@code null}, never 0. KEDA's {@code metrics-api} scaler can read it as it is, e.g.
- * {@code valueLocation: saturation.composite}.
+ * {@code valueLocation: saturation.composite}. {@code rejected} names the signals that are unknown because a reading
+ * was rejected this scrape (a negative queue, a KV ratio of 7, a counter that dropped...), each with its reason and
+ * what was read; a reader that sees {@code null} can tell "the engine does not say" from "the engine said nonsense".
  */
 public record SignalsView(
         Engine engine,
@@ -25,9 +27,15 @@ public record SignalsView(
         Map<String, String> units,
         SaturationView saturation,
         Map<String, Double> targets,
-        Gpus gpus) {
+        Gpus gpus,
+        Map<String, Rejected> rejected) {
 
-    public record Engine(String url, boolean up, String dialect, String model, String version) {
+    /** @param deployment how the engine is served where its names tell ({@code behind Ray}), else null */
+    public record Engine(String url, boolean up, String dialect, String model, String version, String deployment) {
+    }
+
+    /** Why a signal is unknown: {@code reason} is a {@code headroom_reading_rejected_total} label value. */
+    public record Rejected(String reason, String detail) {
     }
 
     public record Scrape(String at, String outcome, String message, double durationSeconds) {
@@ -50,7 +58,8 @@ public record SignalsView(
 
     public static SignalsView of(EngineState s, Optional<GpuReading> gpu) {
         var id = s.signals().engine();
-        Engine engine = new Engine(s.engineUrl().toString(), s.engineUp(), id.dialect(), id.model(), id.version());
+        Engine engine = new Engine(s.engineUrl().toString(), s.engineUp(), id.dialect(), id.model(), id.version(),
+                id.deployment().orElse(null));
         Scrape scrape = s.lastScrape()
                 .map(l -> new Scrape(l.at().toString(), l.outcome(), l.message(), l.took().toNanos() / 1e9))
                 .orElse(null);
@@ -64,10 +73,14 @@ public record SignalsView(
             s.saturation().get(signal).ifPresent(v -> perSignal.put(signal.key(), v));
             s.targets().get(signal).ifPresent(v -> targets.put(signal.key(), v));
         }
+        Map<String, Rejected> rejected = new LinkedHashMap<>();
+        s.signals().rejected().forEach((signal, why) ->
+                rejected.put(signal.key(), new Rejected(why.reason().key(), why.detail())));
         SaturationView saturation = new SaturationView(boxed(s.saturation().composite()),
                 s.saturation().dominant().map(Signal::key).orElse(null), perSignal);
         return new SignalsView(engine, scrape, s.signals().stale(), boxed(s.signals().ageSeconds()),
-                s.signals().samples(), values, units, saturation, targets, gpu.map(SignalsView::gpus).orElse(null));
+                s.signals().samples(), values, units, saturation, targets, gpu.map(SignalsView::gpus).orElse(null),
+                rejected);
     }
 
     private static Gpus gpus(GpuReading r) {

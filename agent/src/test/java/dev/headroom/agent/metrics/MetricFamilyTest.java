@@ -1,5 +1,10 @@
 package dev.headroom.agent.metrics;
 
+import dev.headroom.collectors.engine.GaugeSignal;
+import dev.headroom.collectors.engine.Rejection;
+import dev.headroom.signals.Saturation;
+import dev.headroom.signals.Signals;
+import java.util.EnumMap;
 import dev.headroom.agent.controller.ControllerMeters;
 import dev.headroom.agent.external.Decisions;
 import dev.headroom.agent.otel.GenAiHistograms;
@@ -89,6 +94,8 @@ class MetricFamilyTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SignalMeters signals = new SignalMeters(registry);
         signals.update(state);
+        // A later scrape whose queue reading was rejected: the rejection counter has a series too.
+        signals.update(withQueueRejected(state));
         GpuMeters gpu = new GpuMeters(registry, "nvml");
         gpu.update(new GpuReading("nvml", ProbeState.AVAILABLE, "ok", Instant.now(), List.of(
                 GpuDevice.builder(0, "GPU-00000000-0000-0000-0000-000000000000", "NVIDIA H100 80GB HBM3")
@@ -225,6 +232,19 @@ class MetricFamilyTest {
      * The simulated engine's state once it has served requests: every signal known (latencies need finished
      * requests, rates two samples). The monitor's clock moves one second per scrape.
      */
+    /** The same state, its queue (and arrivals, which read it) unknown because the engine reported it below 0. */
+    private static EngineState withQueueRejected(EngineState s) {
+        Signals known = s.signals();
+        Map<Signal, Double> values = new EnumMap<>(known.values());
+        values.remove(Signal.QUEUE);
+        values.remove(Signal.ARRIVALS_PS);
+        Rejection negative = new Rejection(GaugeSignal.QUEUE, Rejection.Reason.NEGATIVE, "queue read -50.0");
+        Signals rejected = new Signals(known.at(), known.engine(), values, false, known.age(), known.samples(),
+                Map.of(Signal.QUEUE, negative, Signal.ARRIVALS_PS, negative));
+        return new EngineState(s.engineUrl(), s.engineUp(), s.lastScrape(), rejected,
+                Saturation.of(rejected, s.targets()), s.targets(), s.scrapesOk(), s.scrapesFailed(), s.latestSample());
+    }
+
     private static EngineState engineStateWithEverySignalKnown() throws Exception {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T10:00:00Z"));
         InstantSource clock = now::get;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.signals.Signal;
 import dev.headroom.signals.Signals;
 import dev.headroom.collectors.engine.EngineIdentity;
+import dev.headroom.collectors.engine.Rejection;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a sidecar's {@code GET /v1/signals} body (the agent's {@code SignalsView}) back into {@link Signals}.
@@ -22,6 +24,10 @@ import java.util.Map;
  * version does not know is skipped (a newer sidecar); a value that is not a finite number is an error naming
  * the key. The sidecar's clock is not compared with the controller's: the data's age is the sidecar's
  * {@code ageSeconds}, counted from the moment the controller received the answer.
+ *
+ * <p>A number no engine can have (a negative queue, a KV ratio of 7) is not clamped and not taken: the signal is
+ * left out and listed in {@link Signals#rejected()}, as are the signals the sidecar itself says it rejected, and
+ * {@code WorkloadSnapshot} counts such a pod as missing data (no scale-down on it).
  */
 public final class SidecarSignals {
 
@@ -76,6 +82,7 @@ public final class SidecarSignals {
             throw new SidecarReadException("'ageSeconds' is null on signals that are not stale");
         }
         Map<Signal, Double> known = new EnumMap<>(Signal.class);
+        Map<Signal, Rejection> rejected = new EnumMap<>(Signal.class);
         if (!isStale) {
             for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -88,10 +95,47 @@ public final class SidecarSignals {
                     throw new SidecarReadException("signal '" + e.getKey() + "' must be a finite number or null, got "
                             + v);
                 }
-                known.put(signal, v.asDouble());
+                double value = v.asDouble();
+                Optional<Rejection.Reason> invalid = signal.invalid(value);
+                if (invalid.isPresent()) {
+                    // Never clamped: a queue of −50 read as 0 is an idle pod, and a scale-down under load.
+                    rejected.put(signal, new Rejection(signal.reading(), invalid.get(),
+                            "the sidecar sent " + signal.key() + " " + value + ", which no engine can have"));
+                } else {
+                    known.put(signal, value);
+                }
+            }
+            readRejected(root.get("rejected"), known, rejected);
+        }
+        return new Signals(receivedAt, identity, known, isStale, age, count, rejected);
+    }
+
+    /** The sidecar's own {@code rejected} list, where it sends one: each reason and detail, kept as they came. */
+    private static void readRejected(JsonNode node, Map<Signal, Double> known, Map<Signal, Rejection> into) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Signal signal = Signal.fromKey(e.getKey()).orElse(null);
+            if (signal == null || known.containsKey(signal) || into.containsKey(signal)) {
+                continue;
+            }
+            Rejection.Reason reason = reason(text(e.getValue().get("reason")));
+            String detail = text(e.getValue().get("detail"));
+            into.put(signal, new Rejection(signal.reading(), reason,
+                    detail == null || detail.isBlank() ? "rejected by the sidecar" : detail));
+        }
+    }
+
+    /** A reason this version knows; one from a newer sidecar reads as out of range (it is rejected all the same). */
+    private static Rejection.Reason reason(String key) {
+        for (Rejection.Reason r : Rejection.Reason.values()) {
+            if (r.key().equals(key)) {
+                return r;
             }
         }
-        return new Signals(receivedAt, identity, known, isStale, age, count);
+        return Rejection.Reason.OUT_OF_RANGE;
     }
 
     private static String text(JsonNode n) {

@@ -19,7 +19,9 @@ import java.util.TreeMap;
  *
  * <p>Each pod is classified ({@link ReplicaState}); only ready pods with fresh signals contribute values.
  * Signals are fresh when the sidecar did not mark them stale and the newest sample behind them is at most
- * {@code maxAge} old at {@code at} (a cached poll result ages too).
+ * {@code maxAge} old at {@code at} (a cached poll result ages too). A pod with a rejected reading, or a value its
+ * signal cannot have (negative, a ratio above 1), counts as missing data, never as a clamped zero: the controller
+ * never scales down on a reading it would not scale up on.
  *
  * @param at       when the snapshot was taken
  * @param replicas every pod by name (sorted) and how it counts
@@ -73,8 +75,7 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             if (state != ReplicaState.READY_FRESH) {
                 continue;
             }
-            report.signals().orElseThrow().values().forEach((signal, value) -> {
-                double v = Math.max(0, value);
+            report.signals().orElseThrow().values().forEach((signal, v) -> {
                 double[] a = acc.computeIfAbsent(signal, s -> new double[4]);
                 a[0]++;
                 a[1] += v;
@@ -98,9 +99,23 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             return ReplicaState.READY_MISSING;
         }
         Signals s = signals.get();
+        if (!s.rejected().isEmpty() || hasInvalidValue(s)) {
+            // A reading the controller would not scale up on (a queue of −50, a KV ratio of 7, one the sidecar
+            // rejected) is never clamped to idle: the pod is missing data, so that no signal proposes a scale-down.
+            return ReplicaState.READY_MISSING;
+        }
         // The newest sample was taken at (at − age); its age now is what decides freshness.
         Duration dataAge = Duration.between(s.at().minus(s.age()), now);
         return dataAge.compareTo(maxAge) <= 0 ? ReplicaState.READY_FRESH : ReplicaState.READY_MISSING;
+    }
+
+    private static boolean hasInvalidValue(Signals s) {
+        for (Map.Entry<Signal, Double> e : s.values().entrySet()) {
+            if (e.getKey().invalid(e.getValue()).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The aggregate of one signal, empty when no ready pod reported it fresh. */

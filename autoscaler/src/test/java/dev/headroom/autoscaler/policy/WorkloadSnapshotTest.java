@@ -30,7 +30,6 @@ class WorkloadSnapshotTest {
             "GENERATION_TPS, 9, SUM",
             "REQUESTS_PS,    9, SUM",
             "ARRIVALS_PS,    9, SUM",
-            "KV_UTILIZATION, 3, MEAN",
             "TTFT_P95,       3, MEAN",
             "ITL_P95,        3, MEAN",
             "ITL_MEAN,       3, MEAN",
@@ -44,6 +43,19 @@ class WorkloadSnapshotTest {
         assertThat(a.max()).isEqualTo(6);
         assertThat(a.reporting()).isEqualTo(3);
         assertThat(a.sumMilli()).isEqualTo(9000);
+    }
+
+    /** As above with ratios, since a KV utilisation of 2 or 6 is no ratio and makes its pod missing data. */
+    @Test
+    void kvUtilizationAggregatesAsAMean() {
+        WorkloadSnapshot s = Fixtures.snapshot(T0, Signal.KV_UTILIZATION, 0, 0, 0.1, 0.2, 0.6);
+        SignalAggregate a = s.get(Signal.KV_UTILIZATION).orElseThrow();
+        assertThat(a.aggregation()).isEqualTo(Aggregation.MEAN);
+        assertThat(a.workloadValue()).isCloseTo(0.3, within(1e-12));
+        assertThat(a.mean()).isCloseTo(0.3, within(1e-12));
+        assertThat(a.max()).isEqualTo(0.6);
+        assertThat(a.reporting()).isEqualTo(3);
+        assertThat(a.sumMilli()).isEqualTo(900);
     }
 
     @ParameterizedTest

@@ -103,8 +103,10 @@ public final class DialectRegistry {
         }
         EngineDialect d = byName.get(configured);
         if (d == null) {
-            throw new IllegalArgumentException("unknown engine dialect '" + configured + "'; expected " + AUTO
-                    + " or one of " + byName.keySet());
+            throw new IllegalArgumentException(GenericDialect.NAME.equals(configured)
+                    ? "the generic dialect needs a mapping, none was given; " + GENERIC_HINT
+                    : "unknown engine dialect '" + configured + "'; expected " + AUTO + " or one of "
+                            + byName.keySet());
         }
         return Optional.of(d);
     }

@@ -9,6 +9,8 @@ import java.util.Objects;
 public record EngineIdentity(String dialect, String model, String version) {
 
     public static final String UNKNOWN = "unknown";
+    /** The end of a dialect flavour read from an engine served through Ray Serve (e.g. {@code vllm-v1-ray}). */
+    public static final String BEHIND_RAY = "-ray";
 
     public EngineIdentity {
         dialect = orUnknown(dialect);
@@ -24,8 +26,14 @@ public record EngineIdentity(String dialect, String model, String version) {
         return new EngineIdentity(dialect, model, null);
     }
 
+    /** How the engine is deployed, where its metric names tell: {@code "behind Ray"}, else empty. */
+    public java.util.Optional<String> deployment() {
+        return dialect.endsWith(BEHIND_RAY) ? java.util.Optional.of("behind Ray") : java.util.Optional.empty();
+    }
+
     @Override
     public String toString() {
-        return dialect + (Objects.equals(version, UNKNOWN) ? "" : " " + version) + " serving " + model;
+        return dialect + (Objects.equals(version, UNKNOWN) ? "" : " " + version) + " serving " + model
+                + deployment().map(d -> ", " + d).orElse("");
     }
 }

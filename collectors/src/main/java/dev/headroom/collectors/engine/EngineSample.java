@@ -2,7 +2,9 @@ package dev.headroom.collectors.engine;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,13 +16,20 @@ import java.util.OptionalDouble;
  * <p>A signal the engine does not expose is <em>absent</em> from its map: unknown, never zero. Gauges are
  * as read; counters and histograms are cumulative (rates and windowed quantiles are derived later, over
  * several samples). Data-parallel ranks are already summed by the dialect.
+ *
+ * <p>Every value held is one its input can have: finite, never negative, and KV utilisation within [0, 1]. A
+ * reading that is not is left out and listed in {@code rejections} with the reason; the {@link Builder} sorts them
+ * out, so that no dialect can pass a negative queue on as "idle" or a ratio of 7 as "full".
+ *
+ * @param rejections the readings left out of this sample because they were not valid, in the order found
  */
 public record EngineSample(
         Instant scrapedAt,
         EngineIdentity engine,
         Map<GaugeSignal, Double> gauges,
         Map<CounterSignal, Double> counters,
-        Map<LatencySignal, Histogram> latencies) {
+        Map<LatencySignal, Histogram> latencies,
+        List<Rejection> rejections) {
 
     public EngineSample {
         Objects.requireNonNull(scrapedAt, "scrapedAt");
@@ -28,8 +37,15 @@ public record EngineSample(
         gauges = immutableCopy(gauges, GaugeSignal.class);
         counters = immutableCopy(counters, CounterSignal.class);
         latencies = immutableCopy(latencies, LatencySignal.class);
-        gauges.forEach((k, v) -> requireFinite(k, v));
-        counters.forEach((k, v) -> requireFinite(k, v));
+        rejections = rejections == null ? List.of() : List.copyOf(rejections);
+        gauges.forEach((k, v) -> requireValid(k, v));
+        counters.forEach((k, v) -> requireValid(k, v));
+    }
+
+    /** A sample in which nothing was rejected. */
+    public EngineSample(Instant scrapedAt, EngineIdentity engine, Map<GaugeSignal, Double> gauges,
+            Map<CounterSignal, Double> counters, Map<LatencySignal, Histogram> latencies) {
+        this(scrapedAt, engine, gauges, counters, latencies, List.of());
     }
 
     private static <K extends Enum<K>, V> Map<K, V> immutableCopy(Map<K, V> in, Class<K> type) {
@@ -39,11 +55,36 @@ public record EngineSample(
         return Collections.unmodifiableMap(new EnumMap<>(in));
     }
 
-    private static void requireFinite(Enum<?> signal, Double v) {
-        if (v == null || !Double.isFinite(v)) {
-            throw new IllegalArgumentException(signal + " must be a finite number, got " + v
-                    + " (leave an unknown signal out instead)");
+    private static void requireValid(Enum<?> signal, Double v) {
+        if (v == null || invalid(signal, v) != null) {
+            throw new IllegalArgumentException(signal + " must be a finite number, not negative"
+                    + (signal == GaugeSignal.KV_UTILIZATION ? " and at most 1" : "") + ", got " + v
+                    + " (leave an unknown or rejected signal out instead)");
         }
+    }
+
+    /** Why {@code v} cannot be a value of {@code signal}, or null when it can. */
+    static Rejection.Reason invalid(Enum<?> signal, double v) {
+        if (!Double.isFinite(v)) {
+            return Rejection.Reason.NON_FINITE;
+        }
+        if (v < 0) {
+            return Rejection.Reason.NEGATIVE;
+        }
+        if (signal == GaugeSignal.KV_UTILIZATION && v > 1) {
+            return Rejection.Reason.OUT_OF_RANGE;
+        }
+        return null;
+    }
+
+    /** The rejection of {@code signal} in this sample, if it was rejected. */
+    public Optional<Rejection> rejection(Enum<?> signal) {
+        for (Rejection r : rejections) {
+            if (r.reading() == signal) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     public OptionalDouble gauge(GaugeSignal signal) {
@@ -60,7 +101,10 @@ public record EngineSample(
         return Optional.ofNullable(latencies.get(signal));
     }
 
-    /** A builder for dialects, which fill a sample one family at a time. */
+    /**
+     * A builder for dialects, which fill a sample one family at a time. A value that is not valid for its input
+     * (see the class comment) is not kept: it becomes a {@link Rejection}, so dialects need not check.
+     */
     public static Builder builder(Instant scrapedAt, EngineIdentity engine) {
         return new Builder(scrapedAt, engine);
     }
@@ -71,6 +115,7 @@ public record EngineSample(
         private final EnumMap<GaugeSignal, Double> gauges = new EnumMap<>(GaugeSignal.class);
         private final EnumMap<CounterSignal, Double> counters = new EnumMap<>(CounterSignal.class);
         private final EnumMap<LatencySignal, Histogram> latencies = new EnumMap<>(LatencySignal.class);
+        private final List<Rejection> rejections = new ArrayList<>();
 
         private Builder(Instant scrapedAt, EngineIdentity engine) {
             this.scrapedAt = scrapedAt;
@@ -87,14 +132,52 @@ public record EngineSample(
             return this;
         }
 
+        /** Sets a gauge, or rejects it when the value is not one the gauge can have. */
         public Builder gauge(GaugeSignal signal, double value) {
-            gauges.put(signal, value);
+            Rejection.Reason why = invalid(signal, value);
+            if (why == null) {
+                gauges.put(signal, value);
+            } else {
+                gauges.remove(signal);
+                reject(signal, why, describe(signal, value, why));
+            }
             return this;
         }
 
+        /** Sets a counter, or rejects it when the value is not finite or is negative. */
         public Builder counter(CounterSignal signal, double value) {
-            counters.put(signal, value);
+            Rejection.Reason why = invalid(signal, value);
+            if (why == null) {
+                counters.put(signal, value);
+            } else {
+                counters.remove(signal);
+                reject(signal, why, describe(signal, value, why));
+            }
             return this;
+        }
+
+        /** Leaves {@code signal} out of the sample, saying why. */
+        public Builder reject(Enum<?> signal, Rejection.Reason reason, String detail) {
+            return reject(new Rejection(signal, reason, detail));
+        }
+
+        public Builder reject(Rejection rejection) {
+            Enum<?> s = rejection.reading();
+            gauges.remove(s);
+            counters.remove(s);
+            latencies.remove(s);
+            rejections.add(rejection);
+            return this;
+        }
+
+        private static String describe(Enum<?> signal, double value, Rejection.Reason why) {
+            String name = signal.name().toLowerCase(java.util.Locale.ROOT);
+            return switch (why) {
+                case NON_FINITE -> name + " read " + value;
+                case NEGATIVE -> name + " read " + value + ", below zero";
+                case OUT_OF_RANGE -> name + " read " + value + ", not a ratio in [0, 1]";
+                default -> name + " read " + value;
+            };
         }
 
         public Builder latency(LatencySignal signal, Histogram histogram) {
@@ -103,7 +186,7 @@ public record EngineSample(
         }
 
         public EngineSample build() {
-            return new EngineSample(scrapedAt, engine, gauges, counters, latencies);
+            return new EngineSample(scrapedAt, engine, gauges, counters, latencies, rejections);
         }
     }
 }

@@ -20,7 +20,12 @@ import java.util.Set;
 public final class LlamaCppDialect extends KnownFamiliesDialect implements AuxiliaryReading {
 
     public static final String NAME = "llamacpp";
-    public static final String SLOTS_PATH = "/slots";
+    /**
+     * Relative, so that it is a sibling of the metrics path: {@code http://host:8080/metrics} gives
+     * {@code http://host:8080/slots}, and behind a path-routing proxy {@code http://gw/llama/metrics} gives
+     * {@code http://gw/llama/slots} (an absolute {@code /slots} would ask the proxy's root).
+     */
+    public static final String SLOTS_PATH = "slots";
 
     static final String DEFERRED = "llamacpp:requests_deferred";
     static final String PROCESSING = "llamacpp:requests_processing";
@@ -62,10 +67,14 @@ public final class LlamaCppDialect extends KnownFamiliesDialect implements Auxil
         sample.gauges().forEach(b::gauge);
         sample.counters().forEach(b::counter);
         sample.latencies().forEach(b::latency);
-        if (sample.gauge(GaugeSignal.KV_UTILIZATION).isEmpty()) {
+        sample.rejections().forEach(b::reject);
+        // A reading the metrics payload had and that was rejected stays rejected for this scrape.
+        if (sample.gauge(GaugeSignal.KV_UTILIZATION).isEmpty()
+                && sample.rejection(GaugeSignal.KV_UTILIZATION).isEmpty()) {
             b.gauge(GaugeSignal.KV_UTILIZATION, o.usedTokens() / o.contextTokens());
         }
-        if (sample.gauge(GaugeSignal.KV_CAPACITY_TOKENS).isEmpty()) {
+        if (sample.gauge(GaugeSignal.KV_CAPACITY_TOKENS).isEmpty()
+                && sample.rejection(GaugeSignal.KV_CAPACITY_TOKENS).isEmpty()) {
             b.gauge(GaugeSignal.KV_CAPACITY_TOKENS, o.contextTokens());
         }
         return b.build();

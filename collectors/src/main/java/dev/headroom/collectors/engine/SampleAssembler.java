@@ -86,17 +86,33 @@ final class SampleAssembler {
             return false;
         }
         Predicate<Sample> p = keep == FamilyReader.ALL_SERIES ? series : series.and(keep);
-        double v = mean ? FamilyReader.mean(f, familyName, p) : FamilyReader.sum(f, familyName, p);
-        if (Double.isFinite(v)) {
-            builder.gauge(signal, v * scale);
+        if (rejected(signal, f, p)) {
             return true;
         }
-        return false;
+        double v = mean ? FamilyReader.mean(f, familyName, p) : FamilyReader.sum(f, familyName, p);
+        if (Double.isNaN(v)) {
+            return false; // no series of that name: absent
+        }
+        builder.gauge(signal, v * scale); // the builder rejects a negative value, or a ratio above 1
+        return true;
     }
 
-    /** Sets a gauge computed elsewhere, when it is a finite number. */
+    /** Rejects {@code signal} when the family's series cannot be read as one value (see {@link FamilyCheck}). */
+    private boolean rejected(Enum<?> signal, MetricFamily f, Predicate<Sample> p) {
+        Rejection r = FamilyCheck.check(signal, f, p);
+        if (r == null) {
+            return false;
+        }
+        builder.reject(r);
+        return true;
+    }
+
+    /**
+     * Sets a gauge computed elsewhere; NaN (nothing to compute it from) leaves it out, and any other value that is
+     * not valid for the gauge (infinite, negative, a ratio above 1) is rejected by the builder.
+     */
     void gaugeValue(GaugeSignal signal, double v) {
-        if (Double.isFinite(v)) {
+        if (!Double.isNaN(v)) {
             builder.gauge(signal, v);
         }
     }
@@ -123,11 +139,17 @@ final class SampleAssembler {
      */
     boolean counter(CounterSignal signal, String... familyNames) {
         for (String name : familyNames) {
+            MetricFamily f = exposition.family(name);
+            if (f == null && name.endsWith("_total")) {
+                f = exposition.family(name.substring(0, name.length() - "_total".length()));
+            }
+            if (f != null && !f.samples().isEmpty() && rejected(signal, f, series)) {
+                use(f.name());
+                return true;
+            }
             double v = counterValue(name, 1.0);
             if (!Double.isNaN(v)) {
-                if (Double.isFinite(v)) {
-                    builder.counter(signal, v);
-                }
+                builder.counter(signal, v);
                 return true;
             }
         }
@@ -154,9 +176,9 @@ final class SampleAssembler {
         return Double.NaN;
     }
 
-    /** Sets a counter computed elsewhere, when it is a finite number. */
+    /** Sets a counter computed elsewhere; NaN leaves it out, an infinite or negative value is rejected. */
     void counterValue(CounterSignal signal, double v) {
-        if (Double.isFinite(v)) {
+        if (!Double.isNaN(v)) {
             builder.counter(signal, v);
         }
     }
@@ -171,7 +193,17 @@ final class SampleAssembler {
         if (f == null) {
             return false;
         }
+        if (rejected(signal, f, series)) {
+            return true;
+        }
         Histogram h = f.type() == MetricType.SUMMARY ? null : FamilyReader.histogram(f, series);
+        if (h == null && f.type() != MetricType.SUMMARY) {
+            Rejection cut = FamilyCheck.incompleteHistogram(signal, f, series);
+            if (cut != null) {
+                builder.reject(cut);
+                return true;
+            }
+        }
         if (h == null) {
             h = FamilyReader.countAndSum(f, series);
         }

@@ -16,7 +16,9 @@ import java.util.Set;
  *   <li>V1 ({@code vllm:kv_cache_usage_perc}, {@code vllm:inter_token_latency_seconds}, an {@code engine} label per
  *       data-parallel rank) and V0 ({@code vllm:gpu_cache_usage_perc}, {@code vllm:time_per_output_token_seconds});
  *       both names are accepted across the deprecation window, the newer one wins when both are present;</li>
- *   <li>the {@code ray_vllm:} prefix (served through Ray) and NVIDIA NIM, which uses the V0 names unprefixed;</li>
+ *   <li>Ray Serve's prefixes, {@code ray_vllm_} (current Ray, whose metric names may not hold a colon) and
+ *       {@code ray_vllm:} (older), whose flavour ends in {@code -ray} ("behind Ray"), and NVIDIA NIM, which uses
+ *       the V0 names unprefixed;</li>
  *   <li>Prometheus text (counter family {@code x_total}) and OpenMetrics (counter family {@code x}).</li>
  * </ul>
  * Ranks are summed for queue, running, counters and histograms. KV utilisation is a ratio per rank, so it is
@@ -81,6 +83,7 @@ public final class VllmDialect implements EngineDialect {
 
     private static final Names VLLM = new Names("vllm:");
     private static final Names RAY = new Names("ray_vllm:");
+    private static final Names RAY_UNDERSCORE = new Names("ray_vllm_");
     private static final Names NIM = new Names("");
 
     private final Set<String> wanted;
@@ -90,6 +93,7 @@ public final class VllmDialect implements EngineDialect {
         Set<String> all = new HashSet<>();
         VLLM.addAll(all);
         RAY.addAll(all);
+        RAY_UNDERSCORE.addAll(all);
         NIM.addAll(all);
         this.wanted = Set.copyOf(all);
         this.filter = wanted::contains;
@@ -111,7 +115,7 @@ public final class VllmDialect implements EngineDialect {
     }
 
     private static Names namesFor(Exposition e) {
-        for (Names n : new Names[] {VLLM, RAY}) {
+        for (Names n : new Names[] {VLLM, RAY_UNDERSCORE, RAY}) {
             if (e.sawFamily(n.running) || e.sawFamily(n.waiting) || e.sawFamily(n.kvV1) || e.sawFamily(n.kvV0)) {
                 return n;
             }
@@ -148,6 +152,9 @@ public final class VllmDialect implements EngineDialect {
         r.histogram(LatencySignal.E2E, n.e2e);
         r.histogram(LatencySignal.QUEUE_TIME, n.queueTime);
         String flavour = n == NIM ? "vllm-nim" : isV1(exposition, n) ? "vllm-v1" : "vllm-v0";
+        if (n == RAY || n == RAY_UNDERSCORE) {
+            flavour += EngineIdentity.BEHIND_RAY;
+        }
         EngineSample sample = r.builder
                 .scrapedAt(scrapedAt)
                 .engine(EngineIdentity.of(flavour, r.model))
@@ -192,10 +199,23 @@ public final class VllmDialect implements EngineDialect {
             if (f == null) {
                 return false;
             }
-            double v = ratio ? FamilyReader.mean(f, familyName) : FamilyReader.sum(f, familyName);
-            if (Double.isFinite(v)) {
-                builder.gauge(signal, v);
+            if (rejected(signal, f)) {
+                return true;
             }
+            double v = ratio ? FamilyReader.mean(f, familyName) : FamilyReader.sum(f, familyName);
+            if (!Double.isNaN(v)) {
+                builder.gauge(signal, v); // a negative value, or a ratio above 1, is rejected there
+            }
+            return true;
+        }
+
+        /** Rejects {@code signal} when the family's series cannot be read as one value (see {@link FamilyCheck}). */
+        private boolean rejected(Enum<?> signal, MetricFamily f) {
+            Rejection r = FamilyCheck.check(signal, f, FamilyReader.ALL_SERIES);
+            if (r == null) {
+                return false;
+            }
+            builder.reject(r);
             return true;
         }
 
@@ -207,8 +227,11 @@ public final class VllmDialect implements EngineDialect {
             if (f == null) {
                 return;
             }
+            if (rejected(signal, f)) {
+                return;
+            }
             double v = FamilyReader.sum(f, names[2]);
-            if (Double.isFinite(v)) {
+            if (!Double.isNaN(v)) {
                 builder.counter(signal, v);
             }
         }
@@ -218,9 +241,17 @@ public final class VllmDialect implements EngineDialect {
             if (f == null) {
                 return false;
             }
+            if (rejected(signal, f)) {
+                return true;
+            }
             Histogram h = FamilyReader.histogram(f);
             if (h != null) {
                 builder.latency(signal, h);
+            } else {
+                Rejection cut = FamilyCheck.incompleteHistogram(signal, f, FamilyReader.ALL_SERIES);
+                if (cut != null) {
+                    builder.reject(cut);
+                }
             }
             return true;
         }

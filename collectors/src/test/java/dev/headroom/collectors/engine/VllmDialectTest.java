@@ -10,6 +10,8 @@ import dev.headroom.collectors.exposition.ExpositionParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The vLLM dialect against real V0, V1, mixed and NIM payloads, with the numbers read by hand from the files. */
 class VllmDialectTest {
@@ -176,6 +178,31 @@ class VllmDialectTest {
         assertThat(s.gauge(GaugeSignal.RUNNING)).hasValue(2.0);
         assertThat(s.counter(CounterSignal.PROMPT_TOKENS)).hasValue(120.0); // _created is not added in
         assertThat(s.gauge(GaugeSignal.QUEUE)).isEmpty();
+    }
+
+    /**
+     * Ray Serve re-exports vLLM's metrics under its own prefix: {@code ray_vllm_} now (Ray's metric names cannot hold
+     * a colon), {@code ray_vllm:} in older releases. The real V1 payload under each reads exactly as unprefixed, and
+     * the identity says it is behind Ray.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ray_vllm_", "ray_vllm:"})
+    void rayPrefixesReadTheRealPayloadAsUnprefixedAndSayBehindRay(String prefix) {
+        String original = new String(Fixtures.engine(Fixtures.VLLM_V1), StandardCharsets.UTF_8);
+        String behindRay = original.replace("vllm:", prefix);
+        SampleReader reader = new SampleReader(DialectRegistry.standard());
+        ReadOutcome.Read plain = (ReadOutcome.Read) reader.read(original.getBytes(StandardCharsets.UTF_8),
+                ExpositionFormat.PROMETHEUS_TEXT, AT);
+        ReadOutcome.Read ray = (ReadOutcome.Read) reader.read(behindRay.getBytes(StandardCharsets.UTF_8),
+                ExpositionFormat.PROMETHEUS_TEXT, AT);
+        assertThat(ray.dialect()).isEqualTo(VllmDialect.NAME);
+        assertThat(ray.sample().engine().dialect()).isEqualTo("vllm-v1-ray");
+        assertThat(ray.sample().engine().deployment()).hasValue("behind Ray");
+        assertThat(ray.sample().engine().toString()).endsWith("behind Ray");
+        assertThat(ray.sample().gauges()).isEqualTo(plain.sample().gauges());
+        assertThat(ray.sample().counters()).isEqualTo(plain.sample().counters());
+        assertThat(ray.sample().latencies()).isEqualTo(plain.sample().latencies());
+        assertThat(plain.sample().engine().deployment()).isEmpty();
     }
 
     @Test

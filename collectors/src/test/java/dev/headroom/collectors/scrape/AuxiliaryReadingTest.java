@@ -60,6 +60,9 @@ class AuxiliaryReadingTest {
                 }
             }
         });
+        // Behind a path-routing proxy: llama.cpp under /llama/, /slots at the root belongs to something else.
+        server.createContext("/llama/metrics", ex -> send(ex, 200, Fixtures.engine("llamacpp-b11669-busy.prom")));
+        server.createContext("/llama/slots", ex -> send(ex, 200, Fixtures.engine("llamacpp-b11669-slots-idle.json")));
         server.start();
     }
 
@@ -87,6 +90,17 @@ class AuxiliaryReadingTest {
         assertThat(s.gauge(GaugeSignal.RUNNING)).hasValue(2.0);
         assertThat(s.gauge(GaugeSignal.QUEUE)).hasValue(2.0);
         return s;
+    }
+
+    @Test
+    void behindAPathRoutingProxyTheSlotsBesideTheMetricsAreRead() {
+        // /slots at the root answers "busy" (38/1024); the engine's own, /llama/slots, is idle.
+        ScrapeConfig config = ScrapeConfig.defaults(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+                + "/llama/metrics")).withAuxiliaryTimeout(Duration.ofMillis(300));
+        ScrapeOutcome.Success ok = (ScrapeOutcome.Success) new Scraper(config, DialectRegistry.standard(), CLOCK)
+                .scrape();
+        assertThat(ok.sample().gauge(GaugeSignal.KV_UTILIZATION)).hasValue(0.0);
+        assertThat(ok.sample().gauge(GaugeSignal.KV_CAPACITY_TOKENS)).hasValue(1024.0);
     }
 
     @Test
