@@ -47,6 +47,7 @@ public class ControllerCommand implements Callable<Integer> {
                 .editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig().build();
         checkCluster(client);
         runtime.started(ControllerRun.start(client, config, registry));
+        ShutdownDeadline.install(ShutdownDeadline.DEFAULT);
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
         System.out.printf("headroom controller watching %s; decisions on http://localhost:%d/v1/decisions%n",
                 config.namespace().map(ns -> "namespace " + ns).orElse("every namespace"), port);
