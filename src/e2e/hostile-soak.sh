@@ -32,12 +32,18 @@ python3 src/e2e/hostile_engine.py "$engine_port" \
 pids+=($!)
 for _ in $(seq 1 100); do curl -fs -m 1 "http://127.0.0.1:$engine_port/_case?name=good&queue=5" >/dev/null && break; sleep 0.2; done
 
-java "${jvm[@]}" -Dquarkus.http.port="$sidecar_port" -jar "$jar" sidecar \
-  --engine-url "http://127.0.0.1:$engine_port/metrics" >/tmp/headroom-soak-sidecar.log 2>&1 &
-pid=$!
-pids+=($pid)
+starts=0
+# Starts the sidecar (again, as the kubelet would after a crash); sets $pid.
+start_sidecar() {
+  starts=$((starts + 1))
+  java "${jvm[@]}" -Dquarkus.http.port="$sidecar_port" -jar "$jar" sidecar \
+    --engine-url "http://127.0.0.1:$engine_port/metrics" >"/tmp/headroom-soak-sidecar-$starts.log" 2>&1 &
+  pid=$!
+  pids+=($pid)
+  for _ in $(seq 1 120); do curl -fs -m 1 "http://127.0.0.1:$sidecar_port/q/health/live" >/dev/null && break; sleep 0.5; done
+}
+start_sidecar
 echo "sidecar pid $pid, flags: ${jvm[*]}"
-for _ in $(seq 1 120); do curl -fs -m 1 "http://127.0.0.1:$sidecar_port/q/health/live" >/dev/null && break; sleep 0.5; done
 
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
@@ -91,9 +97,16 @@ for cycle in $(seq 1 "$cycles"); do
     elif awk -v m="$max" -v b="$budget_mib" 'BEGIN {exit !(m > b)}'; then verdict=FAIL; why="RSS $max MiB over ${budget_mib} MiB"
     fi
     [ "$verdict" = FAIL ] && failures=$((failures + 1))
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null; status=$?
+      why="$why (exit $status: $(grep -v '^\s*at ' "/tmp/headroom-soak-sidecar-$starts.log" | tail -1 | cut -c1-80)); restarted"
+    fi
     line=$(printf '%-12s %s  live during/after %s/%s  recovered in %s s  max RSS %s MiB  %s' "$c" "$verdict" "$during" "$after" "$took" "$max" "$why")
     echo "$line"; results+=("$line")
-    kill -0 "$pid" 2>/dev/null || break 2
+    if ! kill -0 "$pid" 2>/dev/null; then
+      start_sidecar
+      echo "             (sidecar restarted as pid $pid; good data in $(await_value "$queue") s)"
+    fi
   done
 done
 
@@ -106,5 +119,5 @@ if kill -0 "$pid" 2>/dev/null; then
   if kill -0 "$pid" 2>/dev/null; then echo "SIGTERM: still running after 30 s"; failures=$((failures + 1))
   else echo "SIGTERM: exited in $(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}') s"; fi
 fi
-echo "summary: $(( ${#results[@]} - failures )) of ${#results[@]} cases passed (case ${case_s} s, RSS budget ${budget_mib} MiB, recovery limit ${recover_s} s)"
+echo "summary: $(( ${#results[@]} - failures )) of ${#results[@]} cases passed, $((starts - 1)) restarts (case ${case_s} s, RSS budget ${budget_mib} MiB, recovery limit ${recover_s} s)"
 [ "$failures" -eq 0 ]

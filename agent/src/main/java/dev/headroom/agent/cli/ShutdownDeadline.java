@@ -32,17 +32,23 @@ public final class ShutdownDeadline {
         if (!INSTALLED.compareAndSet(false, true)) {
             return;
         }
+        // The hook itself returns at once (the JVM waits for every hook, so a hook that slept would make every
+        // shutdown last the whole deadline); it starts a daemon timer, which dies with the JVM when the shutdown
+        // ends in time and halts it when it does not.
         Thread hook = new Thread(() -> {
-            try {
-                Thread.sleep(deadline.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.err.println("headroom: shutdown still running after " + deadline.toSeconds()
-                    + " s; halting the JVM");
-            Runtime.getRuntime().halt(HALT_STATUS);
-        }, "headroom-shutdown-deadline");
-        hook.setDaemon(true);
+            Thread timer = new Thread(() -> {
+                try {
+                    Thread.sleep(deadline.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                System.err.println("headroom: shutdown still running after " + deadline.toSeconds()
+                        + " s; halting the JVM");
+                Runtime.getRuntime().halt(HALT_STATUS);
+            }, "headroom-shutdown-deadline");
+            timer.setDaemon(true);
+            timer.start();
+        }, "headroom-shutdown-deadline-start");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 }

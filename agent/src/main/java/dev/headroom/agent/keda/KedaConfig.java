@@ -5,7 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,11 +38,12 @@ public interface KedaConfig {
     Optional<String> clientCaFile();
 
     /**
-     * Which namespaces each client may ask about, by the common name of its certificate:
-     * {@code headroom.keda.clients."keda-team-a"=team-a,team-b}; {@code *} for every namespace. A client whose name
-     * is not here is refused ({@code PERMISSION_DENIED}).
+     * Which namespaces each client may ask about, by the common name of its certificate, one entry per client:
+     * {@code NAME=ns1|ns2}, {@code *} for every namespace, e.g.
+     * {@code HEADROOM_KEDA_CLIENTS=keda-team-a=team-a,keda-operator=*}. A client not named here is refused
+     * ({@code PERMISSION_DENIED}).
      */
-    Map<String, String> clients();
+    Optional<List<String>> clients();
 
     /** At most this many streams at once ({@code StreamIsActive}, {@code StreamMetricSpec}); beyond: {@code RESOURCE_EXHAUSTED}. */
     @WithDefault("256")

@@ -67,21 +67,26 @@ public record KedaSettings(String host, int port, Path tlsCertFile, Path tlsKeyF
             }
         }
         Map<String, Set<String>> clients = new LinkedHashMap<>();
-        c.clients().forEach((name, list) -> {
+        for (String entry : c.clients().orElse(List.of())) {
+            int eq = entry.indexOf('=');
+            String name = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
             Set<String> namespaces = new LinkedHashSet<>();
-            for (String ns : list.split(",")) {
-                if (!ns.isBlank()) {
-                    namespaces.add(ns.trim());
+            if (eq >= 0) {
+                for (String ns : entry.substring(eq + 1).split("\\|")) {
+                    if (!ns.isBlank()) {
+                        namespaces.add(ns.trim());
+                    }
                 }
             }
-            if (namespaces.isEmpty()) {
-                problems.add(PREFIX + "clients.\"" + name + "\" lists no namespace; expected ns1,ns2 or *");
+            if (name.isEmpty() || namespaces.isEmpty()) {
+                problems.add(PREFIX + "clients entry '" + entry + "' is not NAME=ns1|ns2 (or NAME=*)");
+            } else {
+                clients.put(name, Set.copyOf(namespaces));
             }
-            clients.put(name, Set.copyOf(namespaces));
-        });
+        }
         if (clients.isEmpty()) {
-            problems.add(PREFIX + "clients names no client: set headroom.keda.clients.\"<certificate CN>\"=<namespaces>"
-                    + " (or *), or nobody may ask");
+            problems.add(PREFIX + "clients names no client: set it to <certificate CN>=<ns1|ns2> (or =*) entries,"
+                    + " or nobody may ask");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("the KEDA scaler's settings: " + String.join("; ", problems));
