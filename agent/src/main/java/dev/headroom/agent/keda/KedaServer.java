@@ -7,6 +7,10 @@ import dev.headroom.agent.keda.externalscaler.IsActiveResponse;
 import dev.headroom.agent.keda.externalscaler.ScaledObjectRef;
 import dev.headroom.autoscaler.kubernetes.DecisionBook;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.agent.controller.DecisionsResource;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,6 +30,8 @@ import javax.net.ssl.SSLSession;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +101,14 @@ public final class KedaServer implements AutoCloseable {
                         .setKeyPath(settings.tlsKeyFile().toString()))
                 .setTrustOptions(new PemTrustOptions().addCertPath(settings.clientCaFile().toString()))
                 .setClientAuth(ClientAuth.REQUIRED);
-        HttpServer s = vertx.createHttpServer(options).requestHandler(grpc);
+        HttpServer s = vertx.createHttpServer(options).requestHandler(req -> {
+            String type = req.getHeader("content-type");
+            if (type != null && type.startsWith("application/grpc")) {
+                grpc.handle(req);
+            } else {
+                decisions(req);
+            }
+        });
         try {
             s.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -136,6 +149,34 @@ public final class KedaServer implements AutoCloseable {
             server = null;
         }
     }
+
+    /**
+     * {@code GET /v1/decisions} on this port: the decisions of the namespaces the client's certificate is given,
+     * and no others; anything else is 404.
+     */
+    private void decisions(HttpServerRequest req) {
+        if (!"/v1/decisions".equals(req.path()) || req.method() != HttpMethod.GET) {
+            req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"not found: this port serves KEDA's gRPC scaler and GET /v1/decisions\"}");
+            return;
+        }
+        Optional<String> caller = commonName(req.sslSession());
+        String body;
+        try {
+            var mine = book.all().stream().filter(w -> caller.isPresent()
+                    && settings.allows(caller.get(), w.key().namespace())).toList();
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("client", caller.orElse(null));
+            view.put("decisions", mine.stream().map(DecisionsResource::view).toList());
+            body = JSON.writeValueAsString(view);
+        } catch (Exception e) {
+            req.response().setStatusCode(500).end();
+            return;
+        }
+        req.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private IsActiveResponse activity(KedaTrigger trigger) {
         return IsActiveResponse.newBuilder().setResult(scaler.isActive(trigger)).build();

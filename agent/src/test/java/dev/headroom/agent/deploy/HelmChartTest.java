@@ -368,6 +368,7 @@ class HelmChartTest {
             assertThat(env.get("HEADROOM_KEDA_PORT").getValue()).isEqualTo("9443");
             assertThat(env.get("HEADROOM_KEDA_CLIENTS").getValue())
                     .isEqualTo("keda-operator=team-a|team-b,keda-team-a=team-a");
+            assertThat(env.get("HEADROOM_CONTROLLER_DECISIONS_ON_HTTP_PORT").getValue()).isEqualTo("false");
             Map<String, Volume> volumes = pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
             assertFileFrom(env, "HEADROOM_KEDA_TLS_CERT_FILE", c, volumes, "tls.crt");
             assertFileFrom(env, "HEADROOM_KEDA_TLS_KEY_FILE", c, volumes, "tls.key");

@@ -119,7 +119,7 @@ public final class TestCertificates {
      * issuers the server hints (as Go's {@code GetClientCertificate} does), so that a wrong certificate reaches the
      * server's verification instead of being withheld by the client.
      */
-    SSLContext clientContext(Identity identity) throws Exception {
+    public SSLContext clientContext(Identity identity) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("server", serverCert);

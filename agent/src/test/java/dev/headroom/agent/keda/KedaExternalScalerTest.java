@@ -257,6 +257,28 @@ class KedaExternalScalerTest {
                 .as("the slots are free again").isTrue();
     }
 
+    @Test
+    void decisionsAreReadOnThisPortForTheCallersNamespacesOnly() throws Exception {
+        book.put(Decisions.decision("inference", "llama", ScalingMode.KEDA, Instant.now(), 2, 3,
+                DecisionReason.SCALE_UP));
+        book.put(Decisions.decision("elsewhere", "mistral", ScalingMode.DIRECT, Instant.now(), 2, 2,
+                DecisionReason.WITHIN_TOLERANCE));
+
+        assertThat(decisions(certs.aggregator)).contains("\"client\":\"front-proxy-client\"")
+                .contains("\"workload\":\"llama\"").doesNotContain("mistral");
+        assertThat(decisions(certs.notAllowedName)).contains("\"workload\":\"mistral\"").doesNotContain("llama");
+    }
+
+    private String decisions(TestCertificates.Identity who) throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().sslContext(certs.clientContext(who))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + port + "/v1/decisions")).timeout(Duration.ofSeconds(10))
+                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
     /** Every call bounded in time: a stream that stops sending fails the test instead of hanging it. */
     private ExternalScalerGrpc.ExternalScalerBlockingStub stub() {
         return keda.withDeadlineAfter(10, TimeUnit.SECONDS);
