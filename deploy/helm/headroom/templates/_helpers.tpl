@@ -64,3 +64,12 @@ app.kubernetes.io/component: controller
   resources: ["events"]
   verbs: ["create"]
 {{- end -}}
+
+{{/* headroom.keda.clients as one setting: name=ns1|ns2,name2=* */}}
+{{- define "headroom.kedaClients" -}}
+{{- $entries := list }}
+{{- range $name, $namespaces := .Values.keda.clients }}
+{{- $entries = append $entries (printf "%s=%s" $name (join "|" $namespaces)) }}
+{{- end }}
+{{- join "," $entries }}
+{{- end -}}

@@ -2,6 +2,7 @@ package dev.headroom.agent.cli;
 
 import dev.headroom.agent.controller.ControllerConfig;
 import dev.headroom.agent.controller.ControllerRun;
+import dev.headroom.agent.keda.KedaRole;
 import dev.headroom.agent.controller.ControllerRuntime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -30,14 +31,17 @@ public class ControllerCommand implements Callable<Integer> {
     private final ControllerRuntime runtime;
     private final ControllerConfig config;
     private final MeterRegistry registry;
+    private final KedaRole keda;
 
     @Spec
     CommandSpec spec;
 
-    public ControllerCommand(ControllerRuntime runtime, ControllerConfig config, MeterRegistry registry) {
+    public ControllerCommand(ControllerRuntime runtime, ControllerConfig config, MeterRegistry registry,
+                             KedaRole keda) {
         this.runtime = runtime;
         this.config = config;
         this.registry = registry;
+        this.keda = keda;
     }
 
     @Override
@@ -47,6 +51,8 @@ public class ControllerCommand implements Callable<Integer> {
                 .editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig().build();
         checkCluster(client);
         runtime.started(ControllerRun.start(client, config, registry));
+        ShutdownDeadline.install(ShutdownDeadline.DEFAULT);
+        keda.startWithController();
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
         System.out.printf("headroom controller watching %s; decisions on http://localhost:%d/v1/decisions%n",
                 config.namespace().map(ns -> "namespace " + ns).orElse("every namespace"), port);

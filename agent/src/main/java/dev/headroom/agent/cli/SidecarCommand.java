@@ -72,6 +72,7 @@ public class SidecarCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         sidecar.start(settings, gpu);
+        ShutdownDeadline.install(ShutdownDeadline.DEFAULT);
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
         System.out.printf("headroom sidecar watching %s; signals on http://localhost:%d/v1/signals%n", url, port);
         Quarkus.waitForExit();

@@ -48,4 +48,12 @@ public interface ControllerConfig {
 
     /** This controller's identity in the Lease; unset: the HOSTNAME (the pod name). */
     Optional<String> identity();
+
+    /**
+     * Serve every namespace's decisions on the plain HTTP port ({@code GET /v1/decisions}, no authentication). Off:
+     * 404 there, and each caller reads its own namespaces' decisions on the KEDA scaler's TLS port with its client
+     * certificate ({@code GET /v1/decisions} there). The chart turns it off with {@code keda.enabled}.
+     */
+    @WithDefault("true")
+    boolean decisionsOnHttpPort();
 }

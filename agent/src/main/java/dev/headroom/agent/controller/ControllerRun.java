@@ -16,14 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running controller and everything it owns (client, threads, Lease), built from plain library objects;
  * closing it stops the ticks, releases the Lease and closes the client.
+ *
+ * <p>The Lease is renewed only while the controller's tick comes round ({@link HeadroomController#heartbeat()},
+ * checked on a watchdog thread of its own): a leader whose loop stalls gives the Lease up. Closing never waits on
+ * a stuck tick: every thread here is a daemon and is interrupted, not joined, so a shutdown ends within the pod's
+ * grace period whatever a policy is doing.
  */
 public record ControllerRun(KubernetesClient client, HeadroomController controller, LeadershipCheck leadership,
                             Optional<LeaderElection> election, ScheduledExecutorService scheduler,
-                            ExecutorService workers) implements AutoCloseable {
+                            ExecutorService workers, ScheduledExecutorService watchdog) implements AutoCloseable {
 
     /** Builds and starts the controller role. */
     public static ControllerRun start(KubernetesClient client, ControllerConfig config, MeterRegistry registry) {
@@ -32,24 +38,29 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("headroom-controller"));
         String identity = config.identity().or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
                 .orElse("headroom-controller-" + ProcessHandle.current().pid());
-        Optional<LeaderElection> election = Optional.empty();
-        LeadershipCheck leadership = LeadershipCheck.ALWAYS;
-        if (config.leaderElection()) {
-            String ns = config.leaseNamespace().or(config::namespace).orElse("default");
-            LeaderElection e = new LeaderElection(client, LeaderElection.Settings.standard(ns, config.leaseName(),
-                    identity), workers);
-            e.start();
-            election = Optional.of(e);
-            leadership = e;
-        }
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("headroom-lease-watchdog"));
+        // The controller needs the leadership check and the election needs the controller's heartbeat.
+        AtomicReference<LeadershipCheck> elected = new AtomicReference<>(() -> false);
+        LeadershipCheck leadership = () -> elected.get().isLeader();
         HeadroomController controller = new HeadroomController(client,
                 settings(config),
                 clock, new HpaCompatiblePolicy(clock),
                 new KubernetesScaleActuator(client, Backoff.defaults(), Backoff.Sleeper.REAL),
                 new SidecarPoller(config.pollTimeout(), clock, workers), leadership,
                 new EventRecorder(client, clock, identity), new ControllerMeters(registry));
+        Optional<LeaderElection> election = Optional.empty();
+        if (config.leaderElection()) {
+            String ns = config.leaseNamespace().or(config::namespace).orElse("default");
+            LeaderElection e = new LeaderElection(client, LeaderElection.Settings.standard(ns, config.leaseName(),
+                    identity), workers, controller.heartbeat(), watchdog);
+            e.start();
+            election = Optional.of(e);
+            elected.set(e);
+        } else {
+            elected.set(LeadershipCheck.ALWAYS);
+        }
         controller.start(scheduler);
-        return new ControllerRun(client, controller, leadership, election, scheduler, workers);
+        return new ControllerRun(client, controller, leadership, election, scheduler, workers, watchdog);
     }
 
     /** The controller's settings: what the configuration sets, the controller's own defaults for the rest. */
@@ -73,6 +84,7 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
         controller.close();
         election.ifPresent(LeaderElection::close);
         scheduler.shutdownNow();
+        watchdog.shutdownNow();
         workers.shutdownNow();
         client.close();
     }

@@ -1,6 +1,7 @@
 package dev.headroom.agent.controller;
 
 import dev.headroom.autoscaler.kubernetes.DecisionBook;
+import dev.headroom.autoscaler.kubernetes.LoopHeartbeat;
 import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,12 @@ public class ControllerRuntime implements DecisionBook {
     public boolean isLeader() {
         ControllerRun run = running.get();
         return run != null && run.leadership().isLeader();
+    }
+
+    /** The running controller's tick heartbeat; empty when no controller runs here. */
+    public Optional<LoopHeartbeat> heartbeat() {
+        ControllerRun run = running.get();
+        return run == null ? Optional.empty() : Optional.of(run.controller().heartbeat());
     }
 
     @Override

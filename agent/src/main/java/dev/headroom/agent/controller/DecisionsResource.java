@@ -6,33 +6,50 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /v1/decisions}: every workload's latest decision with the per-signal inputs behind it. */
+/**
+ * {@code GET /v1/decisions}: every workload's latest decision with the per-signal inputs behind it, on the plain HTTP
+ * port, unauthenticated. {@code headroom.controller.decisions-on-http-port=false} turns it off (404); the KEDA
+ * scaler's TLS port then serves each client its own namespaces' decisions ({@code KedaServer}).
+ */
 @Path("/v1/decisions")
 public class DecisionsResource {
 
     private final ControllerRuntime runtime;
+    private final ControllerConfig config;
 
-    public DecisionsResource(ControllerRuntime runtime) {
+    public DecisionsResource(ControllerRuntime runtime, ControllerConfig config) {
         this.runtime = runtime;
+        this.config = config;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> decisions() {
+    public Response decisions() {
+        if (!config.decisionsOnHttpPort()) {
+            return Response.status(404).entity(Map.of("error", "decisions are not served on this port"
+                    + " (headroom.controller.decisions-on-http-port=false): read them on the KEDA scaler's TLS port"
+                    + " with a client certificate, GET /v1/decisions")).build();
+        }
+        return Response.ok(body(runtime.isRunning(), runtime.isLeader(), runtime.all())).build();
+    }
+
+    /** The JSON body: whether a controller runs and leads, and the decisions given. */
+    public static Map<String, Object> body(boolean running, boolean leader, java.util.Collection<WorkloadDecision> all) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("controller", runtime.isRunning());
-        body.put("leader", runtime.isLeader());
-        body.put("decisions", runtime.all().stream().map(DecisionsResource::view).toList());
+        body.put("controller", running);
+        body.put("leader", leader);
+        body.put("decisions", all.stream().map(DecisionsResource::view).toList());
         return body;
     }
 
     /** The JSON of one decision; unknown values are null, never 0. */
-    static Map<String, Object> view(WorkloadDecision w) {
+    public static Map<String, Object> view(WorkloadDecision w) {
         var d = w.decision();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("namespace", w.key().namespace());

@@ -35,6 +35,8 @@ public class SidecarRuntime {
     private final MeterRegistry registry;
     private final InstantSource clock = InstantSource.system();
     private final AtomicLong lastTickNanos = new AtomicLong();
+    private final AtomicLong loopFailures = new AtomicLong();
+    private volatile String lastFailure;
     private volatile EngineMonitor monitor;
     private volatile SignalMeters meters;
     private volatile GpuProbe gpu;
@@ -106,9 +108,20 @@ public class SidecarRuntime {
                 lastGpu = reading;
                 gpuMeters.update(reading);
             }
-        } catch (RuntimeException e) {
-            // A bug, not an engine problem: keep the loop alive and say what happened.
-            LOG.errorf(e, "scrape of %s failed unexpectedly", monitor.engineUrl());
+        } catch (Throwable e) {
+            // A bug or an Error (a StackOverflowError, an OutOfMemoryError thrown by a library): one scrape failed,
+            // not the loop. A Throwable that leaves a scheduled task cancels its schedule for good, silently, which
+            // is how a sidecar used to end up alive, stale and failing liveness forever. A heap exhausted by the JVM
+            // itself does not get here: the launcher's -XX:+ExitOnOutOfMemoryError ends the process and the pod
+            // restarts. Logging may itself fail on an exhausted heap, hence the inner guard.
+            loopFailures.incrementAndGet();
+            lastFailure = e.getClass().getName() + ": " + e.getMessage();
+            try {
+                LOG.errorf(e, "scrape of %s failed unexpectedly (%s); the loop goes on", monitor.engineUrl(),
+                        e.getClass().getSimpleName());
+            } catch (Throwable ignored) {
+                // nothing more can be said
+            }
         } finally {
             lastTickNanos.set(System.nanoTime());
         }
@@ -140,6 +153,16 @@ public class SidecarRuntime {
 
     public boolean running() {
         return monitor != null;
+    }
+
+    /** How many rounds of the scrape loop ended in an unexpected {@link Throwable} (each one caught). */
+    public long loopFailures() {
+        return loopFailures.get();
+    }
+
+    /** The class and message of the last unexpected failure of a round; empty when none. */
+    public Optional<String> lastLoopFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     /** Whether the scrape loop has come round recently: a stuck loop is the one thing that should restart the pod. */

@@ -68,6 +68,11 @@ class ControllerRoleTest {
                 assertThat(json.getString("decisions[0].reason")).isEqualTo("SCALE_UP");
             });
             JsonPath json = decisions();
+            // The controller's loop comes round: its liveness check is up and says when it last made progress.
+            JsonPath live = RestAssured.get("/q/health/live").then().statusCode(200).extract().jsonPath();
+            assertThat(live.getString("checks.find { it.name == 'controller-loop' }.status")).isEqualTo("UP");
+            assertThat(Instant.parse(live.getString("checks.find { it.name == 'controller-loop' }.data.lastProgress")))
+                    .isAfter(Instant.now().minusSeconds(30));
             assertThat(json.getList("decisions")).hasSize(1);
             assertThat(json.getString("decisions[0].namespace")).isEqualTo(NS);
             assertThat(json.getString("decisions[0].workload")).isEqualTo("engine");

@@ -64,6 +64,11 @@ class ControllerSettingsTest {
         }
 
         @Override
+        public boolean decisionsOnHttpPort() {
+            return true;
+        }
+
+        @Override
         public String leaseName() {
             return "headroom-controller";
         }

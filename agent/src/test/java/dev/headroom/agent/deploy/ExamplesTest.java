@@ -168,10 +168,14 @@ class ExamplesTest {
             // KedaTrigger's keys: workload (the policy) and metric (desired or recommended).
             assertThat(metadata).containsEntry("workload", policy.getMetadata().getName())
                     .containsEntry("metric", "desired");
-            // The chart's Service: <release>.<namespace>.svc, on the controller's HTTP port (gRPC shares it).
-            Service service = Deploy.one(Deploy.parse(Deploy.render(x -> x)), Service.class);
+            // The chart's Service with the KEDA scaler on: <release>.<namespace>.svc, on its TLS port named keda.
+            Service service = Deploy.one(Deploy.parse(Deploy.render(x -> x.withValuesFile(
+                    Deploy.chart().resolve("ci/namespaced-values.yaml")))), Service.class);
+            int kedaPort = service.getSpec().getPorts().stream().filter(p -> p.getName().equals("keda"))
+                    .findFirst().orElseThrow().getPort();
             assertThat(metadata.get("scalerAddress")).isEqualTo(service.getMetadata().getName() + "."
-                    + service.getMetadata().getNamespace() + ".svc:" + service.getSpec().getPorts().get(0).getPort());
+                    + service.getMetadata().getNamespace() + ".svc:" + kedaPort);
+            assertThat(t).containsKey("authenticationRef");
         });
     }
 

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -315,6 +316,94 @@ class HelmChartTest {
                 assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
                 assertThat(map.getData().get(key).strip()).isEqualTo(Deploy.read(file).strip());
             }
+        }
+    }
+
+    @Test
+    void kedaWithoutItsCertificatesOrClientsFailsNamingTheValue() {
+        assertThatThrownBy(() -> Deploy.render(t -> t.set("keda.enabled", true)))
+                .hasMessageContaining("keda.tlsSecretName is required");
+        assertThatThrownBy(() -> Deploy.render(t -> t.set("keda.enabled", true).set("keda.tlsSecretName", "tls")
+                .set("keda.clientCaConfigMap", "ca")))
+                .hasMessageContaining("keda.clients is required");
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class NamespacedValues {
+
+        List<HasMetadata> objects;
+
+        @BeforeAll
+        void render() {
+            objects = Deploy.parse(Deploy.render(t -> t.withValuesFile(Deploy.chart().resolve("ci/namespaced-values.yaml"))));
+        }
+
+        @Test
+        void scaleRightsAreGrantedPerNamespaceAndClusterWideOnlyReadingPolicies() {
+            assertThat(objects).noneMatch(o -> o instanceof GenericKubernetesResource);
+            ClusterRole cluster = Deploy.one(objects, ClusterRole.class);
+            assertThat(rules(cluster.getRules())).containsExactly("headroom.dev/headroompolicies: get,list,watch");
+            assertThat(Deploy.one(objects, ClusterRoleBinding.class).getRoleRef().getName())
+                    .isEqualTo(cluster.getMetadata().getName());
+            List<Role> roles = Deploy.ofType(objects, Role.class).stream()
+                    .filter(r -> r.getMetadata().getName().equals("headroom-controller")).toList();
+            assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactly("team-a", "team-b");
+            assertThat(roles).allSatisfy(r -> {
+                assertThat(rules(r.getRules())).contains("/pods: get,list,watch", "apps/deployments/scale: get,update",
+                        "/events: create");
+                assertNoWildcards(r.getRules());
+            });
+            assertThat(Deploy.ofType(objects, RoleBinding.class))
+                    .filteredOn(b -> b.getRoleRef().getName().equals("headroom-controller"))
+                    .extracting(b -> b.getMetadata().getNamespace()).containsExactly("team-a", "team-b");
+        }
+
+        @Test
+        void kedaIsServedOnItsOwnTlsPortWithItsFilesMountedAndItsClientsListed() {
+            PodSpec pod = Deploy.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+            Container c = single(pod);
+            Map<String, EnvVar> env = env(c);
+            assertThat(env.get("HEADROOM_KEDA_ENABLED").getValue()).isEqualTo("true");
+            assertThat(env.get("HEADROOM_KEDA_PORT").getValue()).isEqualTo("9443");
+            assertThat(env.get("HEADROOM_KEDA_CLIENTS").getValue())
+                    .isEqualTo("keda-operator=team-a|team-b,keda-team-a=team-a");
+            assertThat(env.get("HEADROOM_CONTROLLER_DECISIONS_ON_HTTP_PORT").getValue()).isEqualTo("false");
+            Map<String, Volume> volumes = pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
+            assertFileFrom(env, "HEADROOM_KEDA_TLS_CERT_FILE", c, volumes, "tls.crt");
+            assertFileFrom(env, "HEADROOM_KEDA_TLS_KEY_FILE", c, volumes, "tls.key");
+            assertFileFrom(env, "HEADROOM_KEDA_CLIENT_CA_FILE", c, volumes, "ca.crt");
+            assertThat(volumes.get("keda-tls").getSecret().getSecretName()).isEqualTo("headroom-keda-tls");
+            assertThat(volumes.get("keda-client-ca").getConfigMap().getName()).isEqualTo("headroom-keda-client-ca");
+            assertThat(c.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                    .containsExactly(tuple("http", 8480), tuple("keda", 9443));
+            Service service = Deploy.one(objects, Service.class);
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
+                    .containsExactly(tuple("http", 8480), tuple("keda", 9443));
+            assertTargetPortsExist(service, Deploy.one(objects, Deployment.class));
+            assertHardened(pod);
+        }
+
+        @Test
+        void theNetworkPolicyAdmitsEachPortFromItsPeersOnly() {
+            NetworkPolicy np = Deploy.one(objects, NetworkPolicy.class);
+            Deployment d = Deploy.one(objects, Deployment.class);
+            assertThat(np.getSpec().getPodSelector().getMatchLabels())
+                    .isEqualTo(d.getSpec().getSelector().getMatchLabels());
+            assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            assertThat(np.getSpec().getIngress()).hasSize(2);
+            var http = np.getSpec().getIngress().get(0);
+            assertThat(http.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
+            assertThat(http.getFrom()).singleElement().satisfies(f -> assertThat(f.getNamespaceSelector()
+                    .getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "monitoring"));
+            var keda = np.getSpec().getIngress().get(1);
+            assertThat(keda.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("keda"));
+            assertThat(keda.getFrom()).singleElement().satisfies(f -> assertThat(f.getNamespaceSelector()
+                    .getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "keda"));
+            Set<String> named = single(d.getSpec().getTemplate().getSpec()).getPorts().stream()
+                    .map(ContainerPort::getName).collect(Collectors.toSet());
+            assertThat(np.getSpec().getIngress()).allSatisfy(r -> r.getPorts()
+                    .forEach(p -> assertThat(named).contains(p.getPort().getStrVal())));
         }
     }
 

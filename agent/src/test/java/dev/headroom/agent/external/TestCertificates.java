@@ -26,22 +26,22 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * Certificates made at test time with the JDK's {@code keytool}: a request-header CA, a serving certificate for
  * 127.0.0.1, and client certificates (the aggregator's, one with a name not allowed, one from another CA).
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final String PASSWORD = "test-only";
 
     /** A key and its certificate chain, leaf first. */
-    record Identity(PrivateKey key, List<X509Certificate> chain) {
+    public record Identity(PrivateKey key, List<X509Certificate> chain) {
     }
 
     final Path dir;
-    final Path requestHeaderCaPem;
-    final Path serverCertPem;
-    final Path serverKeyPem;
-    final X509Certificate serverCert;
-    final Identity aggregator;
-    final Identity notAllowedName;
-    final Identity otherCa;
+    public final Path requestHeaderCaPem;
+    public final Path serverCertPem;
+    public final Path serverKeyPem;
+    public final X509Certificate serverCert;
+    public final Identity aggregator;
+    public final Identity notAllowedName;
+    public final Identity otherCa;
 
     private TestCertificates(Path dir) throws Exception {
         this.dir = dir;
@@ -65,7 +65,7 @@ final class TestCertificates {
                 + "\n-----END PRIVATE KEY-----\n");
     }
 
-    static TestCertificates create(Path dir) throws Exception {
+    public static TestCertificates create(Path dir) throws Exception {
         return new TestCertificates(dir);
     }
 
@@ -119,7 +119,7 @@ final class TestCertificates {
      * issuers the server hints (as Go's {@code GetClientCertificate} does), so that a wrong certificate reaches the
      * server's verification instead of being withheld by the client.
      */
-    SSLContext clientContext(Identity identity) throws Exception {
+    public SSLContext clientContext(Identity identity) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("server", serverCert);

@@ -1,6 +1,7 @@
 package dev.headroom.agent.keda;
 
 import dev.headroom.agent.external.Decisions;
+import dev.headroom.agent.external.TestCertificates;
 import dev.headroom.agent.keda.externalscaler.ExternalScalerGrpc;
 import dev.headroom.agent.keda.externalscaler.GetMetricSpecResponse;
 import dev.headroom.agent.keda.externalscaler.GetMetricsRequest;
@@ -11,47 +12,92 @@ import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.policy.DecisionReason;
 import dev.headroom.autoscaler.policy.ExternalMetricValue;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import jakarta.inject.Inject;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Headroom's KEDA external scaler as KEDA calls it: grpc-java's generated blocking stubs, built from the same
- * {@code externalscaler.proto}, over HTTP/2 cleartext to the agent's HTTP port.
+ * {@code externalscaler.proto}, over TLS with a client certificate, to the scaler's own port on loopback. The
+ * certificates are made at test time; the decision book is filled by hand.
  */
-@QuarkusTest
 class KedaExternalScalerTest {
 
-    @Inject
-    TestDecisionBook book;
+    static final int MAX_STREAMS = 8;
 
-    ManagedChannel channel;
+    @TempDir
+    static Path dir;
+    static TestCertificates certs;
+    static Vertx vertx;
+
+    final Decisions book = new Decisions();
+    KedaServer server;
+    int port;
+    final List<ManagedChannel> channels = new ArrayList<>();
     ExternalScalerGrpc.ExternalScalerBlockingStub keda;
 
+    @BeforeAll
+    static void certificates() throws Exception {
+        certs = TestCertificates.create(dir);
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void vertxDown() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
     @BeforeEach
-    void connect() {
-        book.clear();
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
-        keda = ExternalScalerGrpc.newBlockingStub(channel);
+    void start() throws Exception {
+        server = new KedaServer(vertx, book);
+        port = server.start(new KedaSettings("127.0.0.1", 0, certs.serverCertPem, certs.serverKeyPem,
+                certs.requestHeaderCaPem, Map.of("front-proxy-client", Set.of("inference"),
+                "someone-else", Set.of("elsewhere")), MAX_STREAMS, Duration.ofSeconds(30), Duration.ofMillis(100)),
+                InstantSource.system());
+        keda = ExternalScalerGrpc.newBlockingStub(channel(Optional.of(certs.aggregator)));
     }
 
     @AfterEach
-    void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    void stop() throws InterruptedException {
+        for (ManagedChannel c : channels) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        server.close();
+    }
+
+    ManagedChannel channel(Optional<TestCertificates.Identity> identity) throws Exception {
+        SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(certs.serverCert);
+        identity.ifPresent(i -> tls.keyManager(i.key(), i.chain().toArray(X509Certificate[]::new)));
+        ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", port).overrideAuthority("localhost")
+                .sslContext(tls.build()).build();
+        channels.add(c);
+        return c;
     }
 
     @Test
@@ -143,7 +189,6 @@ class KedaExternalScalerTest {
         book.put(Decisions.decision("inference", "llama", ScalingMode.KEDA, Instant.now(), 1, 0,
                 DecisionReason.SCALE_DOWN));
         assertThat(stream.next().getResult()).as("after a fresh decision for zero").isFalse();
-        channel.shutdownNow();
     }
 
     @Test
@@ -153,7 +198,85 @@ class KedaExternalScalerTest {
         GetMetricSpecResponse first = stream.next();
         assertThat(first.getMetricSpecs(0).getMetricName()).isEqualTo("headroom_desired_replicas");
         assertThat(first.getMetricSpecs(0).getTargetSizeFloat()).isEqualTo(1.0);
-        channel.shutdownNow();
+    }
+
+    @Test
+    void withoutACertificateFromTheClientCaThereIsNoConnection() throws Exception {
+        for (Optional<TestCertificates.Identity> who : List.of(Optional.<TestCertificates.Identity>empty(),
+                Optional.of(certs.otherCa))) {
+            var stranger = ExternalScalerGrpc.newBlockingStub(channel(who)).withDeadlineAfter(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> stranger.isActive(ref("llama", Map.of())))
+                    .as("client certificate %s", who.map(i -> i.chain().get(0).getSubjectX500Principal()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        }
+    }
+
+    @Test
+    void aClientReadsOnlyTheNamespacesItsNameIsGiven() throws Exception {
+        book.put(Decisions.decision("inference", "llama", ScalingMode.KEDA, Instant.now(), 2, 3,
+                DecisionReason.SCALE_UP));
+        var other = ExternalScalerGrpc.newBlockingStub(channel(Optional.of(certs.notAllowedName)))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+
+        assertThat(stub().getMetrics(metrics("llama")).getMetricValues(0).getMetricValueFloat()).isEqualTo(3.0);
+        assertThatThrownBy(() -> other.getMetrics(metrics("llama")))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).contains("'someone-else'").contains("'inference'");
+                });
+        assertThatThrownBy(() -> other.streamIsActive(ref("llama", Map.of())).next())
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThat(server.openStreams()).isZero();
+    }
+
+    @Test
+    void streamsBeyondTheCapAreRefusedAndAClientThatLeavesLeavesNothingOpen() throws Exception {
+        ManagedChannel many = channel(Optional.of(certs.aggregator));
+        var stub = ExternalScalerGrpc.newBlockingStub(many).withDeadlineAfter(20, TimeUnit.SECONDS);
+        List<Iterator<IsActiveResponse>> open = new ArrayList<>();
+        for (int i = 0; i < MAX_STREAMS; i++) {
+            Iterator<IsActiveResponse> s = stub.streamIsActive(ref("llama-" + i, Map.of()));
+            assertThat(s.next().getResult()).isTrue();
+            open.add(s);
+        }
+        assertThat(server.openStreams()).isEqualTo(MAX_STREAMS);
+
+        assertThatThrownBy(() -> stub().streamIsActive(ref("one-too-many", Map.of())).next())
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).contains("at most " + MAX_STREAMS)
+                            .contains("headroom.keda.max-streams");
+                });
+        assertThat(server.refusedStreams()).isEqualTo(1);
+
+        many.shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // the client goes without a word
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openStreams() == 0);
+        assertThat(stub().streamIsActive(ref("after", Map.of())).next().getResult())
+                .as("the slots are free again").isTrue();
+    }
+
+    @Test
+    void decisionsAreReadOnThisPortForTheCallersNamespacesOnly() throws Exception {
+        book.put(Decisions.decision("inference", "llama", ScalingMode.KEDA, Instant.now(), 2, 3,
+                DecisionReason.SCALE_UP));
+        book.put(Decisions.decision("elsewhere", "mistral", ScalingMode.DIRECT, Instant.now(), 2, 2,
+                DecisionReason.WITHIN_TOLERANCE));
+
+        assertThat(decisions(certs.aggregator)).contains("\"client\":\"front-proxy-client\"")
+                .contains("\"workload\":\"llama\"").doesNotContain("mistral");
+        assertThat(decisions(certs.notAllowedName)).contains("\"workload\":\"mistral\"").doesNotContain("llama");
+    }
+
+    private String decisions(TestCertificates.Identity who) throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().sslContext(certs.clientContext(who))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + port + "/v1/decisions")).timeout(Duration.ofSeconds(10))
+                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     /** Every call bounded in time: a stream that stops sending fails the test instead of hanging it. */
@@ -163,7 +286,7 @@ class KedaExternalScalerTest {
 
     private static ScaledObjectRef ref(String name, Map<String, String> metadata) {
         return ScaledObjectRef.newBuilder().setName(name).setNamespace("inference")
-                .putScalerMetadata("scalerAddress", "headroom-controller.headroom:8480")
+                .putScalerMetadata("scalerAddress", "headroom.headroom.svc:9443")
                 .putAllScalerMetadata(metadata).build();
     }
 

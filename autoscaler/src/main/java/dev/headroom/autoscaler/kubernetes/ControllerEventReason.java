@@ -17,7 +17,9 @@ public enum ControllerEventReason {
     /** The policy cannot be used; the message lists every problem. */
     INVALID_POLICY("InvalidPolicy", true),
     /** The scale target could not be read. */
-    TARGET_UNAVAILABLE("TargetUnavailable", true);
+    TARGET_UNAVAILABLE("TargetUnavailable", true),
+    /** A round of this policy failed unexpectedly (its pod watch, say); the message names the throwable. */
+    RECONCILE_FAILED("ReconcileFailed", true);
 
     private final String value;
     private final boolean warning;

@@ -10,5 +10,9 @@ public interface DecisionListener {
     default void onForget(WorkloadKey key) {
     }
 
+    /** A round of the workload failed with an unexpected {@link Throwable} (already logged). */
+    default void onFailure(WorkloadKey key, Throwable failure) {
+    }
+
     DecisionListener NONE = d -> { };
 }

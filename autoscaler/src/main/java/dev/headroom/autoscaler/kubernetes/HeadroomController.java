@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -75,6 +76,17 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             }
         }
 
+        /**
+         * No progress of the tick for this long and the loop has stalled ({@link LoopHeartbeat}): ten intervals,
+         * at least 30 s, which leaves room for one workload's poll timeout and the actuator's retries.
+         */
+        public Duration stallAfter() {
+            Duration ten = interval.multipliedBy(10);
+            return ten.compareTo(MIN_STALL) > 0 ? ten : MIN_STALL;
+        }
+
+        private static final Duration MIN_STALL = Duration.ofSeconds(30);
+
         /** Every namespace, 1 s, data fresh for 5 s, 30 s readiness delay. */
         public static Settings defaults() {
             return new Settings(Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(5),
@@ -91,6 +103,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final LeadershipCheck leadership;
     private final DecisionExplainer explainer;
     private final DecisionListener listener;
+    private final LoopHeartbeat heartbeat;
     private final Map<WorkloadKey, Workload> workloads = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<WorkloadKey, WorkloadDecision> book = new ConcurrentSkipListMap<>();
     private volatile SharedIndexInformer<HeadroomPolicy> policies;
@@ -101,6 +114,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         LabelSelector selector;
         SharedIndexInformer<Pod> pods;
         final DecisionExplainer.Memory explained = new DecisionExplainer.Memory();
+        /** Rounds of this workload that ended in an unexpected {@link Throwable}. */
+        final AtomicLong failures = new AtomicLong();
     }
 
     public HeadroomController(KubernetesClient client, Settings settings, InstantSource clock, ScalingPolicy policy,
@@ -116,6 +131,12 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         this.explainer = new DecisionExplainer(client, clock, Objects.requireNonNull(events, "events"),
                 settings.interval());
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.heartbeat = new LoopHeartbeat(clock, settings.stallAfter());
+    }
+
+    /** Beaten as the tick makes progress; {@link LeaderElection} ties the Lease's renewal to it. */
+    public LoopHeartbeat heartbeat() {
+        return heartbeat;
     }
 
     /** Starts the policy informer (no ticks): {@link #tick()} may be called from now on. */
@@ -136,11 +157,20 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         }
     }
 
+    /**
+     * The scheduled round. A {@link Throwable} that leaves a task of a {@link ScheduledExecutorService} cancels its
+     * schedule for good, silently, so nothing may: one policy's failure is caught in {@link #tick()}, and anything
+     * else here (the informer's store, say) is logged, and the next round comes as scheduled.
+     */
     private void tickSafely() {
         try {
             tick();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "controller tick failed", e);
+        } catch (Throwable e) {
+            try {
+                LOG.log(Level.SEVERE, "controller tick failed; the next one runs as scheduled", e);
+            } catch (Throwable ignored) {
+                // nothing more can be said
+            }
         }
     }
 
@@ -156,14 +186,57 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         for (HeadroomPolicy p : current) {
             WorkloadKey key = new WorkloadKey(p.getMetadata().getNamespace(), p.getMetadata().getName());
             seen.add(key);
-            reconcile(p).ifPresent(made::add);
+            try {
+                reconcile(p).ifPresent(made::add);
+            } catch (Throwable e) {
+                // One policy's failure never skips another: say what it was, count it, show it, go on.
+                failed(p, key, e);
+            }
+            heartbeat.beat();
         }
         for (WorkloadKey gone : new ArrayList<>(workloads.keySet())) {
             if (!seen.contains(gone)) {
-                forget(gone);
+                try {
+                    forget(gone);
+                } catch (Throwable e) {
+                    LOG.log(Level.WARNING, "could not forget HeadroomPolicy " + gone, e);
+                }
             }
         }
+        heartbeat.beat();
         return made;
+    }
+
+    /**
+     * A round of one workload threw (its pod watch, the poll, the policy, the explanation): logged with the policy
+     * and the throwable, counted ({@link #failures}, {@link DecisionListener#onFailure}), its stale decision dropped
+     * from the book (nothing serves a number this round did not make), and {@code Ready=False, ReconcileFailed}
+     * with the throwable's class and message on its status, as the leader.
+     */
+    private void failed(HeadroomPolicy p, WorkloadKey key, Throwable e) {
+        Workload w = workloads.computeIfAbsent(key, k -> new Workload());
+        long n = w.failures.incrementAndGet();
+        String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        try {
+            LOG.log(Level.SEVERE, "HeadroomPolicy " + key + ": this round failed (" + n + " so far): " + what
+                    + "; the other policies go on, this one is tried again next tick", e);
+            book.remove(key);
+            listener.onFailure(key, e);
+            synchronized (w) {
+                explainFailure(p, w, ControllerEventReason.RECONCILE_FAILED, "ReconcileFailed",
+                        "the controller failed on this policy: " + what + " (tried again every tick)",
+                        p.getMetadata().getGeneration());
+            }
+        } catch (Throwable again) {
+            // The API server may be what failed: the count above stands, the next round says it again.
+            e.addSuppressed(again);
+        }
+    }
+
+    /** How many rounds of the workload ended in an unexpected {@link Throwable} since it was first seen. */
+    public long failures(String namespace, String name) {
+        Workload w = workloads.get(new WorkloadKey(namespace, name));
+        return w == null ? 0 : w.failures.get();
     }
 
     /** One workload, once: decide, act, explain. Empty when the policy is invalid or its target unreadable. */

@@ -10,6 +10,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,8 +24,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * polls and decides, so a new leader starts with warm windows and a full decision book. A controller that
  * loses the lease goes back to candidate and tries again; closing releases the lease so that another takes
  * over at once rather than after the lease expires.
+ *
+ * <p>Renewal is tied to the decision loop's progress when a {@link LoopHeartbeat} is given: fabric8's elector
+ * renews on its own thread whatever the loop does, so a leader whose tick is stuck (a policy blocked in a call, a
+ * dead scheduler) would keep the Lease and nobody would scale. A watchdog on its own thread asks the heartbeat every
+ * retry period; when the loop has stalled it cancels the elector, which releases the Lease (the standby takes over
+ * within one retry period), and it does not campaign again until the loop comes round again.
  */
 public final class LeaderElection implements LeadershipCheck, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LeaderElection.class.getName());
 
     /**
      * @param namespace     where the Lease lives
@@ -57,11 +70,32 @@ public final class LeaderElection implements LeadershipCheck, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<String> leader = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<?>> running = new AtomicReference<>();
+    private final Optional<LoopHeartbeat> heartbeat;
+    private final Optional<ScheduledExecutorService> watchdog;
+    private final AtomicBoolean stalled = new AtomicBoolean();
+    private volatile ScheduledFuture<?> watching;
 
+    /** Leadership not tied to any loop (a test, or a caller that checks progress itself). */
     public LeaderElection(KubernetesClient client, Settings settings, ExecutorService executor) {
+        this(client, settings, executor, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Leadership held only while {@code heartbeat} says the loop is coming round, checked every retry period on
+     * {@code watchdog} (a thread the loop does not use, or a stuck loop would stop its own watchdog).
+     */
+    public LeaderElection(KubernetesClient client, Settings settings, ExecutorService executor,
+                          LoopHeartbeat heartbeat, ScheduledExecutorService watchdog) {
+        this(client, settings, executor, Optional.of(heartbeat), Optional.of(watchdog));
+    }
+
+    private LeaderElection(KubernetesClient client, Settings settings, ExecutorService executor,
+                           Optional<LoopHeartbeat> heartbeat, Optional<ScheduledExecutorService> watchdog) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.heartbeat = heartbeat;
+        this.watchdog = watchdog;
     }
 
     /** Starts campaigning; returns at once. */
@@ -70,10 +104,50 @@ public final class LeaderElection implements LeadershipCheck, AutoCloseable {
             throw new IllegalStateException("leader election was closed");
         }
         campaign();
+        watchdog.ifPresent(w -> {
+            long period = settings.retryPeriod().toNanos();
+            watching = w.scheduleWithFixedDelay(this::checkProgress, period, period, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /** Whether leadership is given up because the loop stalled (and not yet taken up again). */
+    public boolean steppedDownForStall() {
+        return stalled.get();
+    }
+
+    /** The watchdog's round: step down on a stall, campaign again when the loop comes round. Never throws. */
+    void checkProgress() {
+        try {
+            if (closed.get() || heartbeat.isEmpty()) {
+                return;
+            }
+            LoopHeartbeat h = heartbeat.get();
+            if (!h.comingRound()) {
+                if (stalled.compareAndSet(false, true)) {
+                    LOG.log(Level.SEVERE, "the decision loop has not come round since " + h.lastBeat() + " (over "
+                            + h.stallAfter() + "): " + settings.identity() + " gives up Lease " + settings.namespace()
+                            + "/" + settings.leaseName() + " and stops campaigning until it does");
+                    CompletableFuture<?> f = running.getAndSet(null);
+                    if (f != null) {
+                        f.cancel(true); // releases the Lease when held (releaseOnCancel)
+                    }
+                    leading.set(false);
+                }
+            } else if (stalled.compareAndSet(true, false)) {
+                LOG.info("the decision loop comes round again: " + settings.identity() + " campaigns for Lease "
+                        + settings.namespace() + "/" + settings.leaseName());
+                campaign();
+            }
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, "leader election watchdog failed; it checks again in " + settings.retryPeriod(), e);
+        }
     }
 
     private void campaign() {
-        LeaderCallbacks callbacks = new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false),
+        if (closed.get()) {
+            return;
+        }
+        LeaderCallbacks callbacks = new LeaderCallbacks(() -> leading.set(!stalled.get()), () -> leading.set(false),
                 leader::set);
         LeaderElectionConfig config = new LeaderElectionConfig(
                 new LeaseLock(settings.namespace(), settings.leaseName(), settings.identity()),
@@ -84,7 +158,7 @@ public final class LeaderElection implements LeadershipCheck, AutoCloseable {
         // The elector ends when leadership is lost; campaign again unless closed.
         f.whenCompleteAsync((ok, error) -> {
             leading.set(false);
-            if (!closed.get() && !f.isCancelled()) {
+            if (!closed.get() && !f.isCancelled() && !stalled.get()) {
                 campaign();
             }
         }, executor);
@@ -108,6 +182,10 @@ public final class LeaderElection implements LeadershipCheck, AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            ScheduledFuture<?> w = watching;
+            if (w != null) {
+                w.cancel(false);
+            }
             CompletableFuture<?> f = running.get();
             if (f != null) {
                 f.cancel(true);

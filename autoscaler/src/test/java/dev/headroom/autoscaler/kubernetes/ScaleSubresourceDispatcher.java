@@ -39,6 +39,7 @@ public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
     private final AtomicInteger refused = new AtomicInteger();
     private final List<ScaleWrite> applied = new CopyOnWriteArrayList<>();
     private volatile boolean forbidWrites;
+    private final java.util.Set<String> podsForbiddenIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Before each of the next {@code n} scale writes, another writer updates the target. */
     public void touchTargetBeforeNextScaleWrites(int n) {
@@ -56,6 +57,14 @@ public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
      */
     public void forbidWrites() {
         forbidWrites = true;
+    }
+
+    /**
+     * Listing and watching pods in {@code namespace} answers 403 Forbidden, as the API server does when the
+     * controller's Role there lacks {@code pods}: a policy in that namespace cannot start its pod watch.
+     */
+    public void forbidPodsIn(String namespace) {
+        podsForbiddenIn.add(namespace);
     }
 
     /** Scale writes received, applied or not. */
@@ -83,6 +92,13 @@ public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
         String path = request.getPath();
         int q = path.indexOf('?');
         String bare = q < 0 ? path : path.substring(0, q);
+        for (String ns : podsForbiddenIn) {
+            if (bare.equals("/api/v1/namespaces/" + ns + "/pods")) {
+                return status(403, "Forbidden", "pods is forbidden: User "
+                        + "\"system:serviceaccount:headroom:headroom-controller\" cannot list resource \"pods\" in "
+                        + "API group \"\" in the namespace \"" + ns + "\"");
+            }
+        }
         if (bare.endsWith("/scale")) {
             String parent = bare.substring(0, bare.length() - "/scale".length());
             if (request.method() == HttpMethod.GET) {
