@@ -31,12 +31,4 @@ public record SuiteScenario(String name, String shape, Optional<SyntheticTrace> 
         return synthetic.map(mix -> Scenario.of(seeded, mix.generate(seed)))
                 .orElseGet(() -> Scenario.prepareUnchecked(seeded));
     }
-
-    /** The same scenario over {@code seconds} (synthetic mixes: their duration; the trace: its first seconds). */
-    public SuiteScenario shortened(double seconds) {
-        return synthetic.isPresent()
-                ? new SuiteScenario(name, shape, synthetic.map(m -> m.withDuration(seconds)), options)
-                : new SuiteScenario(name, shape, synthetic, options.withWindow(options.fromSeconds(),
-                        options.fromSeconds() + seconds));
-    }
 }
