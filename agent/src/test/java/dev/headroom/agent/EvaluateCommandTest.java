@@ -23,6 +23,15 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theSuiteIsAnOptionWhoseSeedCountIsChecked(QuarkusMainLauncher launcher) {
+        LaunchResult help = launcher.launch("evaluate", "--help");
+        assertThat(help.getOutput()).contains("--suite", "--suite-seeds");
+        LaunchResult noSeeds = launcher.launch("evaluate", "--suite", "--suite-seeds", "0");
+        assertThat(noSeeds.exitCode()).isEqualTo(2);
+        assertThat(noSeeds.getErrorOutput()).contains("--suite-seeds", "0").doesNotContain("at dev.headroom");
+    }
+
+    @Test
     void aShortRunReportsEveryPolicyAndWritesTheReport(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");
         LaunchResult result = launcher.launch("evaluate", "--duration", "90", "--peak-rate", "30",

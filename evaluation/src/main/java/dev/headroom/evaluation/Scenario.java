@@ -99,6 +99,26 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
         }
     }
 
+    /**
+     * A run of {@code trace} as it is, with no window and no change of rate (a generated mix comes at the rates
+     * it was made for), over the cluster {@code options} describe; over-long requests clipped, as in
+     * {@link #prepare}.
+     */
+    public static Scenario of(ScenarioOptions options, Trace trace) {
+        Replay replay = TraceReplay.prepare(trace, ReplayOptions.whole(options.engine().maxModelLen())
+                .withLengthRule(LengthRule.CLIP));
+        if (replay.requests().isEmpty()) {
+            throw new IllegalArgumentException("the trace " + trace.source() + " has no requests");
+        }
+        ClusterConfig cluster = ClusterConfig.of(options.engine())
+                .withReplicas(1, 1, options.maxReplicas())
+                .withColdStartSeconds(seconds(options.coldStart()))
+                .withControlIntervalSeconds(seconds(options.controlInterval()))
+                .withScrapeIntervalSeconds(seconds(options.scrapeInterval()))
+                .withBalancer(options.balancer());
+        return new Scenario(options, trace.source(), replay, cluster);
+    }
+
     public List<SimRequest> requests() {
         return replay.requests();
     }

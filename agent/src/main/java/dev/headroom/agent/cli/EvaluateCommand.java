@@ -12,6 +12,10 @@ import dev.headroom.evaluation.HeadroomOverrides;
 import dev.headroom.evaluation.Scenario;
 import dev.headroom.evaluation.ScenarioOptions;
 import dev.headroom.evaluation.Slo;
+import dev.headroom.evaluation.Suite;
+import dev.headroom.evaluation.SuiteReport;
+import dev.headroom.evaluation.SuiteResult;
+import dev.headroom.evaluation.SuiteScenario;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.cluster.Balancer;
 import dev.headroom.simulator.trace.TraceFormatException;
@@ -115,7 +119,7 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "Seeds the superposition of the trace and the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--threads", description = "Policies simulated at once. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--threads", description = "Policies simulated at once (with --suite: scenario runs at once). Default: ${DEFAULT-VALUE}")
     int threads;
 
     @Option(names = "--headroom-target", paramLabel = "SIGNAL=VALUE",
@@ -137,6 +141,17 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "The headroom policy's scale-down stabilisation window. Default: its forecast lead time")
     Duration headroomScaleDownWindow;
 
+    @Option(names = "--suite",
+            description = "Run the suite instead of one trace: five loads of different shapes (conversation, code"
+                    + " completions in bursts, long-context conversation, long-context synthetic, a diurnal day),"
+                    + " each with its own SLO and cold start, --suite-seeds seeds each; prints one table and writes "
+                    + SuiteReport.REPORT + " into --output. The scenario options above do not apply to it")
+    boolean suite;
+
+    @Option(names = "--suite-seeds", description = "Seeds per suite scenario (1…N). Default: ${DEFAULT-VALUE}",
+            defaultValue = "3")
+    int suiteSeeds;
+
     @Option(names = {"-o", "--output"}, defaultValue = "evaluation-report",
             description = "Folder for evaluation.md and the chart. Default: ${DEFAULT-VALUE}")
     Path output;
@@ -146,6 +161,9 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (suite) {
+            return runSuite();
+        }
         ScenarioOptions options = scenarioOptions();
         HeadroomOverrides overrides = overrides();
         PrintWriter out = spec.commandLine().getOut();
@@ -177,6 +195,38 @@ public class EvaluateCommand implements Callable<Integer> {
             throw new UncheckedIOException("could not write the report into " + output + ": " + e.getMessage(), e);
         }
         out.println(ReportWriter.verdict(result).replace("**", ""));
+        return 0;
+    }
+
+    /** {@code --suite}: every suite scenario with seeds 1…N, units on {@code --threads} threads. */
+    private int runSuite() {
+        if (suiteSeeds < 1) {
+            throw new ParameterException(spec.commandLine(), "--suite-seeds must be >= 1, was " + suiteSeeds);
+        }
+        if (threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, was " + threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Long> seeds = java.util.stream.LongStream.rangeClosed(1, suiteSeeds).boxed().toList();
+        List<SuiteScenario> scenarios = Suite.standard();
+        out.printf(Locale.ROOT, "suite: %d scenarios × %d seeds on %d threads%n", scenarios.size(), seeds.size(),
+                threads);
+        out.flush();
+        long start = System.nanoTime();
+        SuiteResult result = Suite.run(scenarios, seeds, threads, u -> {
+            out.printf(Locale.ROOT, "  [%5.1f s] %-26s seed %d: %,d requests%s (%.1f s)%n",
+                    (System.nanoTime() - start) / 1e9, u.scenario(), u.seed(), u.requests(),
+                    u.failure().map(f -> "; not run: " + f).orElse(""), u.wallSeconds());
+            out.flush();
+        });
+        out.println();
+        out.print(SuiteReport.table(result));
+        try {
+            Path report = SuiteReport.write(result, output, commandLine());
+            out.printf(Locale.ROOT, "%ndone in %.1f s; report: %s%n", result.wallSeconds(), report);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the report into " + output + ": " + e.getMessage(), e);
+        }
         return 0;
     }
 
