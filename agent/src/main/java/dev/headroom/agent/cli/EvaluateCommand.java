@@ -58,8 +58,9 @@ public class EvaluateCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--peak-rate",
-            description = "Alternative to --peak-replicas: scale the trace's rate (--rate-scaling) so that its busiest"
-                    + " --peak-window holds about this many req/s (ignores the mix). Default when used: ${DEFAULT-VALUE}")
+            description = "Alternative to --peak-replicas (ignores the mix): scale the trace's rate (--rate-scaling) so"
+                    + " that its busiest --peak-window holds about this many req/s. Default: ${DEFAULT-VALUE}, used"
+                    + " only when this option is given")
     double peakRate;
 
     @Option(names = "--peak-replicas",
