@@ -114,9 +114,17 @@ public final class OraclePlan {
             if (missed.length == 0) {
                 break;
             }
+            boolean added = false;
             for (int k : missed) {
-                need[k] = Math.min(SEARCH_LIMIT, need[k] + 1);
-                uncapped[k] = Math.max(uncapped[k], need[k]);
+                // Where the cap already binds, another replica cannot be had: the cap is the reason, reported below.
+                if (need[k] < cluster.maxReplicas()) {
+                    need[k]++;
+                    uncapped[k] = Math.max(uncapped[k], need[k]);
+                    added = true;
+                }
+            }
+            if (!added) {
+                break;
             }
             repairs++;
         }

@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param balancer               how requests are spread
  * @param maxReplicas            no policy may ask for more
  * @param slo                    what counts as served well
- * @param seed                   seeds the oracle's capacity probe (the replay itself has no randomness)
+ * @param seed                   seeds the superposition of the trace (the oracle has no randomness)
  * @param threads                policies simulated at once
  * @param rateScaling            how the rate is scaled: superposed copies on the trace's clock, or time compression
  * @param jitterSeconds          width of the uniform jitter of each superposed copy (superposition only)

@@ -32,6 +32,10 @@ class DefaultScenarioVerdictTest {
         PolicyResult oracle = result.result("oracle").orElseThrow();
         PolicyResult gpu = result.result("hpa-gpu-70").orElseThrow();
         assertThat(plan.peakReplicas()).as("the peak needs at least 4 replicas").isGreaterThanOrEqualTo(4);
+        assertThat(plan.feasible()).as("the oracle is a reference here: %s", plan.summary().infeasibleBecause())
+                .isTrue();
+        assertThat(oracle.sloAttainment()).as("the oracle meets its own target").isGreaterThanOrEqualTo(0.99)
+                .isEqualTo(plan.summary().attainment());
         assertThat(headroom.sloAttainment()).as("Headroom's SLO attainment").isGreaterThanOrEqualTo(0.99);
         assertThat(headroom.gpuHours() / oracle.gpuHours()).as("Headroom's GPU-hours over the oracle's")
                 .isLessThanOrEqualTo(1.15);

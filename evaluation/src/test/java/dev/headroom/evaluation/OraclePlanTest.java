@@ -85,6 +85,18 @@ class OraclePlanTest {
     }
 
     @Test
+    void aSearchedNeedOverMaxReplicasMakesTheOracleInfeasibleAndSaysByHowMuch() {
+        List<SimRequest> requests = load(1000, 200, 75, 900, 900, 900, 75);
+        OraclePlan plan = OraclePlan.compute(requests, H100.withReplicas(1, 1, 2), Slo.defaults());
+        assertThat(plan.peakReplicas()).isEqualTo(2);
+        assertThat(plan.summary().uncappedPeak()).isGreaterThan(2);
+        assertThat(plan.summary().cappedIntervals()).isBetween(1, 3);
+        assertThat(plan.feasible()).isFalse();
+        assertThat(plan.summary().infeasibleBecause()).anySatisfy(why -> assertThat(why)
+                .contains("--max-replicas 2 binds").contains("up to " + plan.summary().uncappedPeak()));
+    }
+
+    @Test
     void anSloNoReplicaCountCanMeetIsAnErrorThatSaysWhy() {
         // a 30,000-token prompt's prefill alone takes longer than a 0.5 s TTFT objective
         List<SimRequest> requests = load(30_000, 20, 4, 4);

@@ -126,7 +126,7 @@ public class EvaluateCommand implements Callable<Integer> {
     double sloAttainment;
 
     @Option(names = "--seed",
-            description = "Seeds the superposition of the trace and the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
+            description = "Seeds the superposition of the trace. Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--threads", description = "Policies simulated at once. Default: ${DEFAULT-VALUE}")
