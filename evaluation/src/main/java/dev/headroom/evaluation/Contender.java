@@ -104,8 +104,10 @@ public record Contender(String name, String description, int initialReplicas, Su
                         RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, number(slo.ttftSeconds()),
                         number(slo.itlSeconds()), lead, lead, changed),
                         start, () -> new SignalPolicyController(configured, window)),
-                new Contender("oracle", "knows every future arrival; the fewest replicas meeting the SLO per "
-                        + "interval, cold start ahead", start, () -> view -> plan.desiredAt(view.nowSeconds())));
+                new Contender("oracle", "knows every future request; per interval the fewest replicas with which"
+                        + " its requests meet the SLO, found by simulating them, each asked for one cold start ahead"
+                        + (plan.feasible() ? "" : "; INFEASIBLE here: " + String.join("; ",
+                                plan.summary().infeasibleBecause())), start, () -> view -> plan.desiredAt(view.nowSeconds())));
     }
 
     /**

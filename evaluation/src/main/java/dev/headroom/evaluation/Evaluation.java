@@ -25,7 +25,7 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Measures the oracle's capacity, then runs the standard field ({@link Contender#standard}). */
+    /** Plans the oracle (checking it by a whole run), then runs the standard field ({@link Contender#standard}). */
     public static EvaluationResult run(Scenario scenario, Consumer<PolicyResult> onFinished) {
         return run(scenario, HeadroomOverrides.NONE, onFinished);
     }
@@ -70,7 +70,7 @@ public final class Evaluation {
                 results.add(f.get());
             }
             return new EvaluationResult(scenario, plan.capacityPerReplica(), plan.peakReplicas(), results,
-                    (System.nanoTime() - startNanos) / 1e9, threads);
+                    (System.nanoTime() - startNanos) / 1e9, threads, plan.summary());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("the evaluation was interrupted", e);

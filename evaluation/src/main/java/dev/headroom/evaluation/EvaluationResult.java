@@ -8,17 +8,25 @@ import java.util.Optional;
  * the order the policies were given.
  *
  * @param scenario           what was run
- * @param capacityPerReplica requests/s one replica serves within the SLO (the oracle's probe)
- * @param peakReplicas       replicas the busiest interval needs at that capacity
+ * @param capacityPerReplica requests/s per replica in the oracle's busiest interval, at the count it needs there
+ * @param peakReplicas       replicas the busiest interval needs (within {@code maxReplicas})
  * @param results            one per policy
  * @param wallSeconds        the whole evaluation, probe included
  * @param threads            policies simulated at once
+ * @param oracle             how the oracle was planned and whether it is a reference for this scenario
  */
 public record EvaluationResult(Scenario scenario, double capacityPerReplica, int peakReplicas,
-        List<PolicyResult> results, double wallSeconds, int threads) {
+        List<PolicyResult> results, double wallSeconds, int threads, OracleSummary oracle) {
 
     public EvaluationResult {
         results = List.copyOf(results);
+        java.util.Objects.requireNonNull(oracle, "oracle");
+    }
+
+    /** A result without an oracle's account ({@link OracleSummary#NOT_COMPUTED}). */
+    public EvaluationResult(Scenario scenario, double capacityPerReplica, int peakReplicas,
+            List<PolicyResult> results, double wallSeconds, int threads) {
+        this(scenario, capacityPerReplica, peakReplicas, results, wallSeconds, threads, OracleSummary.NOT_COMPUTED);
     }
 
     public Optional<PolicyResult> result(String name) {

@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * Writes an {@link EvaluationResult} as Markdown ({@value #REPORT}) and one chart ({@value #CHART}): per
- * policy, the offered load and the replicas over time.
+ * policy, the offered load and the replicas over time; and, for machines, {@link ResultsJson}'s two files.
  */
 public final class ReportWriter {
 
@@ -37,7 +37,8 @@ public final class ReportWriter {
     }
 
     /**
-     * Writes both files into {@code folder} (created if missing) and returns the report's path.
+     * Writes the report, the chart, {@value ResultsJson#RESULTS} and {@value ResultsJson#SCENARIO} into
+     * {@code folder} (created if missing) and returns the report's path.
      *
      * @param command the command line that made the run, quoted in the report
      */
@@ -46,6 +47,7 @@ public final class ReportWriter {
         writeChart(result, folder.resolve(CHART));
         Path report = folder.resolve(REPORT);
         Files.writeString(report, markdown(result, command, CHART), StandardCharsets.UTF_8);
+        ResultsJson.write(result, folder);
         return report;
     }
 
@@ -57,15 +59,20 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder();
         b.append("## Run\n\n```\n").append(command).append("\n```\n\n");
         b.append(String.format(Locale.ROOT,
-                "- Trace: %s, %s ×%.2f so that the busiest %.0f s hold about %.0f req/s, in %d pass(es)"
+                "- Trace: %s, %s ×%.2f, in %d pass(es)"
                         + " end to end filling %.0f s: %,d requests (mean %.1f req/s, peak %.1f req/s over %.0f s);"
                         + " %d rows clipped to the engine's length limit, %d empty rows left out.%n",
                 s.source(), o.rateScaling() == ScenarioOptions.RateScaling.SUPERPOSE
                         ? String.format(Locale.ROOT, "on its own clock, rate scaled by superposed copies (jitter %.0f s,"
                                 + " seeded)", o.jitterSeconds())
-                        : "time-compressed", s.replay().rateMultiplier(), o.peakWindowSeconds(), o.peakRate(), s.replay().passes(),
+                        : "time-compressed", s.replay().rateMultiplier(), s.replay().passes(),
                 s.replay().durationSeconds(), s.requests().size(), s.replay().meanRate(), s.replay().peakRate(),
                 s.replay().peakWindowSeconds(), s.replay().clipped(), s.replay().droppedEmpty()));
+        b.append("- Sized ").append(s.notes().sizing()).append(". Timestamps: ").append(s.notes().timestamps())
+                .append(".\n");
+        for (String w : s.notes().warnings()) {
+            b.append("- **Warning**: ").append(w).append(".\n");
+        }
         b.append(String.format(Locale.ROOT,
                 "- Cluster: %s per replica (%d GPU), %s balancing, cold start %.0f s, decisions every %.0f s,"
                         + " sidecars scrape every %.0f s, 1–%d replicas.%n",
@@ -75,11 +82,9 @@ public final class ReportWriter {
         b.append(String.format(Locale.ROOT,
                 "- SLO: TTFT ≤ %s s and mean ITL ≤ %s s per request, target %s %% of requests. Seed %d.%n",
                 num(slo.ttftSeconds()), num(slo.itlSeconds()), num(slo.attainmentTarget() * 100), o.seed()));
+        b.append(oracleLine(result.oracle()));
         b.append(String.format(Locale.ROOT,
-                "- Oracle's measured capacity: %.2f req/s per replica within the SLO; the busiest interval needs %d"
-                        + " replicas.%n", result.capacityPerReplica(), result.peakReplicas()));
-        b.append(String.format(Locale.ROOT,
-                "- Wall time: %.1f s for everything (capacity probe and %d policies on %d threads).%n%n",
+                "- Wall time: %.1f s for everything (sizing, the oracle's plan and %d policies on %d threads).%n%n",
                 result.wallSeconds(), result.results().size(), result.threads()));
 
         Optional<PolicyResult> oracle = result.result("oracle");
@@ -104,6 +109,27 @@ public final class ReportWriter {
         return b.toString();
     }
 
+    /** The oracle's account: a reference or not, and why; its peak, its own attainment, how it was found. */
+    static String oracleLine(OracleSummary o) {
+        if (o == OracleSummary.NOT_COMPUTED) {
+            return "- Oracle: not computed.\n";
+        }
+        StringBuilder b = new StringBuilder("- Oracle: ");
+        b.append(o.feasible() ? "feasible" : "**INFEASIBLE** (" + String.join("; ", o.infeasibleBecause()) + ")");
+        b.append(String.format(Locale.ROOT, "; attains %.2f %% in a whole run; the busiest interval needs %d replicas"
+                + " (%.2f req/s per replica there)", o.attainment() * 100, o.peakReplicas(), o.peakLoadPerReplica()));
+        if (o.uncappedPeak() > o.peakReplicas()) {
+            b.append(String.format(Locale.ROOT, ", %d without --max-replicas", o.uncappedPeak()));
+        }
+        b.append(String.format(Locale.ROOT, "; planned by %,d window simulations over %d intervals and %d repair(s),"
+                + " in %.1f s", o.simulations(), o.intervals(), o.repairs(), o.wallSeconds()));
+        if (o.impossibleRequests() > 0) {
+            b.append(String.format(Locale.ROOT, "; %,d requests miss the SLO on any number of replicas: %s",
+                    o.impossibleRequests(), o.impossibleReason()));
+        }
+        return b.append(".\n").toString();
+    }
+
     /** Headroom's done-when, stated plainly: met or not, and by how much. */
     public static String verdict(EvaluationResult result) {
         Optional<PolicyResult> headroom = result.result("headroom");
@@ -124,6 +150,9 @@ public final class ReportWriter {
                 sloMet ? "met" : String.format(Locale.ROOT, "**not met**, %.2f points short", (target - h.sloAttainment()) * 100),
                 h.gpuHours(), ratio, oracle.get().gpuHours(),
                 costMet ? "met" : String.format(Locale.ROOT, "**not met**, %.0f %% over the bound", (ratio / GPU_HOURS_BOUND - 1) * 100)));
+        if (!result.oracle().feasible() && result.oracle() != OracleSummary.NOT_COMPUTED) {
+            b.append(" The oracle is infeasible for this scenario, so the ratio is to a plan that is not a reference.");
+        }
         return b.toString();
     }
 

@@ -17,8 +17,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.DoubleFunction;
 
 /**
  * A prepared run: the requests every policy is offered (identical for all), the cluster they run on, and the
@@ -28,8 +31,10 @@ import java.util.Objects;
  * @param source   the trace's name
  * @param replay   the replayed requests and the account of the replay (multiplier, passes, peak, clipped rows)
  * @param cluster  the cluster every policy runs (initial replicas set per run)
+ * @param notes    how the timestamps were read, how the load was sized, and rows dropped on the way
  */
-public record Scenario(ScenarioOptions options, String source, Replay replay, ClusterConfig cluster) {
+public record Scenario(ScenarioOptions options, String source, Replay replay, ClusterConfig cluster,
+        ScenarioNotes notes) {
 
     /** The bundled trace, a main resource of this module. */
     public static final String BUNDLED_TRACE = "/traces/azure-llm-conv-2023.csv";
@@ -39,6 +44,12 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(replay, "replay");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(notes, "notes");
+    }
+
+    /** A scenario with nothing to note ({@link ScenarioNotes#NONE}). */
+    public Scenario(ScenarioOptions options, String source, Replay replay, ClusterConfig cluster) {
+        this(options, source, replay, cluster, ScenarioNotes.NONE);
     }
 
     /**
@@ -51,7 +62,7 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
         Trace trace;
         String source;
         if (options.trace().isPresent()) {
-            trace = TraceReader.read(options.trace().get());
+            trace = TraceReader.read(options.trace().get(), options.timestampUnit());
             source = options.trace().get().getFileName().toString();
         } else {
             source = "azure-llm-conv-2023.csv (bundled)";
@@ -62,25 +73,62 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
                 trace = TraceReader.readCsv(new InputStreamReader(in, StandardCharsets.UTF_8), "azure-llm-conv-2023.csv");
             }
         }
-        ReplayOptions replayOptions = ReplayOptions.whole(options.engine().maxModelLen())
-                .withWindow(options.fromSeconds(), options.toSeconds())
-                .withRescale(options.rateScaling() == ScenarioOptions.RateScaling.SUPERPOSE
-                        ? Rescale.superposeToPeak(options.peakRate(), options.peakWindowSeconds(),
-                                options.jitterSeconds(), options.seed())
-                        : Rescale.targetPeakRate(options.peakRate(), options.peakWindowSeconds()))
-                .withLengthRule(LengthRule.CLIP)
-                .repeatedUntil(options.durationSeconds());
-        Replay replay = TraceReplay.prepare(trace, replayOptions);
-        if (replay.requests().isEmpty()) {
-            throw new IllegalArgumentException("the trace " + source + " has no requests in the chosen window");
-        }
         ClusterConfig cluster = ClusterConfig.of(options.engine())
                 .withReplicas(1, 1, options.maxReplicas())
                 .withColdStartSeconds(seconds(options.coldStart()))
                 .withControlIntervalSeconds(seconds(options.controlInterval()))
                 .withScrapeIntervalSeconds(seconds(options.scrapeInterval()))
                 .withBalancer(options.balancer());
-        return new Scenario(options, source, replay, cluster);
+        DoubleFunction<Replay> replayAt = rate -> TraceReplay.prepare(trace, ReplayOptions
+                .whole(options.engine().maxModelLen())
+                .withWindow(options.fromSeconds(), options.toSeconds())
+                .withRescale(options.rateScaling() == ScenarioOptions.RateScaling.SUPERPOSE
+                        ? Rescale.superposeToPeak(rate, options.peakWindowSeconds(), options.jitterSeconds(),
+                                options.seed())
+                        : Rescale.targetPeakRate(rate, options.peakWindowSeconds()))
+                .withLengthRule(LengthRule.CLIP)
+                .repeatedUntil(options.durationSeconds()));
+        Replay replay;
+        String sizing;
+        if (options.sizedByReplicas()) {
+            PeakSizing.Sized sized = PeakSizing.size(replayAt, cluster, options.slo(), options.peakReplicas());
+            replay = sized.replay();
+            sizing = String.format(Locale.ROOT, "by peak replicas: the rate scaled so that the oracle's busiest"
+                    + " interval needs %d replicas (%.1f req/s over the busiest %.0f s, found by %d searches of the"
+                    + " busiest intervals)", options.peakReplicas(), sized.rate(), options.peakWindowSeconds(),
+                    sized.evaluations());
+        } else {
+            replay = replayAt.apply(options.peakRate());
+            sizing = String.format(Locale.ROOT, "by peak rate: %.1f req/s over the busiest %.0f s (--peak-rate)",
+                    options.peakRate(), options.peakWindowSeconds());
+        }
+        if (replay.requests().isEmpty()) {
+            throw new IllegalArgumentException("the trace " + source + " has no requests in the chosen window");
+        }
+        return new Scenario(options, source, replay, cluster, new ScenarioNotes(trace.timestamps(), sizing,
+                warnings(replay, options)));
+    }
+
+    /** Rows the replay left out, each kind with its count: none may vanish without a word. */
+    static List<String> warnings(Replay replay, ScenarioOptions options) {
+        List<String> w = new ArrayList<>();
+        if (replay.thinned() > 0) {
+            w.add(String.format(Locale.ROOT, "rescaling dropped %,d rows: at ×%.3f (under 1) superposition thins the"
+                    + " trace, and these rows were given no copy", replay.thinned(), replay.rateMultiplier()));
+        }
+        if (replay.pastDuration() > 0) {
+            w.add(String.format(Locale.ROOT, "rescaling dropped %,d rows: they fall after --duration %.0f s",
+                    replay.pastDuration(), options.durationSeconds()));
+        }
+        if (replay.droppedEmpty() > 0) {
+            w.add(String.format(Locale.ROOT, "%,d rows with 0 prompt or 0 output tokens were left out",
+                    replay.droppedEmpty()));
+        }
+        if (replay.droppedTooLong() > 0) {
+            w.add(String.format(Locale.ROOT, "%,d rows longer than the engine's limit were left out",
+                    replay.droppedTooLong()));
+        }
+        return w;
     }
 
     /** The simulator's virtual time is in seconds. */

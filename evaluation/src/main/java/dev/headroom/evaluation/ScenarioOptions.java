@@ -2,6 +2,7 @@ package dev.headroom.evaluation;
 
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.cluster.Balancer;
+import dev.headroom.simulator.trace.TimestampUnit;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.Optional;
  *
  * @param trace                  a CSV or JSONL trace; empty for the bundled Azure conversation trace
  * @param engine                 each replica's engine
- * @param peakRate               the replay's rate is scaled ({@code rateScaling}) so that its busiest {@code peakWindowSeconds} hold about this many requests/s
+ * @param peakRate               sizing by rate (when {@code peakReplicas} is 0): the replay's rate is scaled
+ *                               ({@code rateScaling}) so that its busiest {@code peakWindowSeconds} hold about this many requests/s
  * @param peakWindowSeconds      the span the peak is measured over
  * @param fromSeconds            start of the trace window used (trace seconds)
  * @param toSeconds              end of the trace window ({@code +Infinity}: to the end)
@@ -25,15 +27,19 @@ import java.util.Optional;
  * @param balancer               how requests are spread
  * @param maxReplicas            no policy may ask for more
  * @param slo                    what counts as served well
- * @param seed                   seeds the oracle's capacity probe (the replay itself has no randomness)
+ * @param seed                   seeds the superposition of the trace (the oracle has no randomness)
  * @param threads                policies simulated at once
  * @param rateScaling            how the rate is scaled: superposed copies on the trace's clock, or time compression
  * @param jitterSeconds          width of the uniform jitter of each superposed copy (superposition only)
+ * @param peakReplicas           sizing by replicas (the default): the rate is scaled so that the oracle's busiest
+ *                               interval needs this many replicas ({@link PeakSizing}); 0 sizes by {@code peakRate}
+ * @param timestampUnit          how a JSONL trace's timestamps are read: seconds, milliseconds, or detected
  */
 public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double peakRate, double peakWindowSeconds,
         double fromSeconds, double toSeconds, double durationSeconds, Duration coldStart,
         Duration controlInterval, Duration scrapeInterval, Balancer balancer, int maxReplicas, Slo slo,
-        long seed, int threads, RateScaling rateScaling, double jitterSeconds) {
+        long seed, int threads, RateScaling rateScaling, double jitterSeconds, int peakReplicas,
+        TimestampUnit timestampUnit) {
 
     /** How the trace's rate reaches {@code peakRate}. */
     public enum RateScaling {
@@ -74,6 +80,30 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         }
+        if (peakReplicas < 0) {
+            throw new IllegalArgumentException("peak replicas must be >= 1 (or 0 to size by peak rate), was "
+                    + peakReplicas);
+        }
+        if (peakReplicas > maxReplicas) {
+            throw new IllegalArgumentException("peak replicas " + peakReplicas + " exceed max replicas " + maxReplicas
+                    + ": the oracle could not have the peak it is sized for");
+        }
+        Objects.requireNonNull(timestampUnit, "timestampUnit");
+    }
+
+    /** Sized by {@code peakRate}, timestamps detected: the options as they were before sizing by replicas. */
+    public ScenarioOptions(Optional<Path> trace, EngineConfig engine, double peakRate, double peakWindowSeconds,
+            double fromSeconds, double toSeconds, double durationSeconds, Duration coldStart,
+            Duration controlInterval, Duration scrapeInterval, Balancer balancer, int maxReplicas, Slo slo,
+            long seed, int threads, RateScaling rateScaling, double jitterSeconds) {
+        this(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds, coldStart,
+                controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed, threads, rateScaling, jitterSeconds,
+                0, TimestampUnit.AUTO);
+    }
+
+    /** Whether the load is sized by the oracle's peak replicas rather than by a peak rate. */
+    public boolean sizedByReplicas() {
+        return peakReplicas > 0;
     }
 
     private static void positive(String what, Duration d) {
@@ -91,17 +121,19 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
 
     /**
      * The default scenario: the bundled Azure conversation trace, its full 58 minutes once, on its own clock,
-     * its rate scaled by superposing jittered copies (±15 s, seeded) so that its busiest 60 s hold about 70
-     * requests/s (×8: four or more replicas at the peak); Llama-3.1-8B on one H100 per replica, 90 s cold
+     * its rate scaled by superposing jittered copies (±15 s, seeded) so that the oracle's busiest interval needs
+     * 4 replicas ({@code peakRate} 70 is kept for sizing by rate); Llama-3.1-8B on one H100 per replica, 90 s cold
      * starts, decisions every 15 s, sidecars scraping every 5 s, least-requests balancing, at most 16
      * replicas, the default SLO, seed 1, two threads. {@link #compressed()} is the earlier, time-compressed
      * scenario.
      */
+    public static final int DEFAULT_PEAK_REPLICAS = 4;
+
     public static ScenarioOptions defaults() {
         return new ScenarioOptions(Optional.empty(), EngineConfig.llama31_8bH100(), 70, 60, 0,
                 Double.POSITIVE_INFINITY, 0, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 Balancer.LEAST_REQUESTS, 16, Slo.defaults(), 1, 2,
-                RateScaling.SUPERPOSE, 30);
+                RateScaling.SUPERPOSE, 30, DEFAULT_PEAK_REPLICAS, TimestampUnit.AUTO);
     }
 
     /**
@@ -110,77 +142,95 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
      * recorded.
      */
     public static ScenarioOptions compressed() {
-        return defaults().withRateScaling(RateScaling.COMPRESS, 0).withDuration(3600);
+        return defaults().withRateScaling(RateScaling.COMPRESS, 0).withDuration(3600).withPeak(70, 60);
     }
 
     public ScenarioOptions withTrace(Path path) {
         return copy(Optional.of(path), engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
     public ScenarioOptions withEngine(EngineConfig e) {
         return copy(trace, e, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
+    /** Sized by rate: the busiest {@code windowSeconds} hold about {@code rate} requests/s. */
     public ScenarioOptions withPeak(double rate, double windowSeconds) {
         return copy(trace, engine, rate, windowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, 0, timestampUnit);
+    }
+
+    /** Sized by replicas: the oracle's busiest interval needs {@code replicas}. */
+    public ScenarioOptions withPeakReplicas(int replicas) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("peak replicas must be >= 1, was " + replicas);
+        }
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
+                threads, rateScaling, jitterSeconds, replicas, timestampUnit);
+    }
+
+    public ScenarioOptions withTimestampUnit(TimestampUnit unit) {
+        return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
+                coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
+                threads, rateScaling, jitterSeconds, peakReplicas, unit);
     }
 
     public ScenarioOptions withWindow(double from, double to) {
         return copy(trace, engine, peakRate, peakWindowSeconds, from, to, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
     /** Seconds simulated; 0 for one pass of the (rescaled) window. */
     public ScenarioOptions withDuration(double seconds) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, seconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
     public ScenarioOptions withCluster(Duration coldStart, Duration controlInterval, Duration scrapeInterval, Balancer b,
             int max) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
-                coldStart, controlInterval, scrapeInterval, b, max, slo, seed, threads, rateScaling, jitterSeconds);
+                coldStart, controlInterval, scrapeInterval, b, max, slo, seed, threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
     public ScenarioOptions withSlo(Slo s) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, s, seed,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
     public ScenarioOptions withSeed(long s) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, s,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
     public ScenarioOptions withThreads(int n) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed, n,
-                rateScaling, jitterSeconds);
+                rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 
     /** How the rate is scaled, and the superposed copies' jitter. */
     public ScenarioOptions withRateScaling(RateScaling scaling, double jitter) {
         return copy(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
-                threads, scaling, jitter);
+                threads, scaling, jitter, peakReplicas, timestampUnit);
     }
 
     private static ScenarioOptions copy(Optional<Path> trace, EngineConfig engine, double peakRate,
             double peakWindowSeconds, double fromSeconds, double toSeconds, double durationSeconds,
             Duration coldStart, Duration controlInterval, Duration scrapeInterval, Balancer balancer,
-            int maxReplicas, Slo slo, long seed, int threads, RateScaling rateScaling, double jitterSeconds) {
+            int maxReplicas, Slo slo, long seed, int threads, RateScaling rateScaling, double jitterSeconds,
+            int peakReplicas, TimestampUnit timestampUnit) {
         return new ScenarioOptions(trace, engine, peakRate, peakWindowSeconds, fromSeconds, toSeconds, durationSeconds,
                 coldStart, controlInterval, scrapeInterval, balancer, maxReplicas, slo, seed,
-                threads, rateScaling, jitterSeconds);
+                threads, rateScaling, jitterSeconds, peakReplicas, timestampUnit);
     }
 }

@@ -4,9 +4,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,12 +93,99 @@ class EvaluationTest {
     void theReportNamesEveryPolicyAndTheCommand(@TempDir Path dir) throws Exception {
         Path report = ReportWriter.write(first, dir.resolve("out"), "./headroom evaluate --duration 300");
         String text = Files.readString(report);
-        assertThat(text).contains("./headroom evaluate --duration 300", "**Verdict**", ReportWriter.CHART);
+        assertThat(text).contains("./headroom evaluate --duration 300", "**Verdict**", ReportWriter.CHART,
+                "- Oracle: ", "Sized by peak rate");
         for (String name : FIELD) {
             assertThat(text).contains("| " + name + " |");
         }
         byte[] png = Files.readAllBytes(dir.resolve("out").resolve(ReportWriter.CHART));
         assertThat(png.length).isGreaterThan(10_000);
         assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void resultsJsonHasOneObjectPerPolicyWithAttainmentAsAFraction(@TempDir Path dir) throws Exception {
+        ReportWriter.write(first, dir, "./headroom evaluate");
+        List<Object> results = (List<Object>) readJson(dir.resolve(ResultsJson.RESULTS));
+        assertThat(results).hasSize(FIELD.size());
+        for (int i = 0; i < FIELD.size(); i++) {
+            Map<String, Object> row = (Map<String, Object>) results.get(i);
+            PolicyResult r = first.results().get(i);
+            assertThat(row).containsKeys("policy", "slo_attainment", "gpu_hours", "vs_oracle", "meets_slo_target",
+                    "ttft_seconds", "itl_seconds", "description");
+            assertThat(row.get("policy")).isEqualTo(FIELD.get(i));
+            assertThat((Double) row.get("slo_attainment")).isEqualTo(r.sloAttainment()).isBetween(0.0, 1.0);
+            assertThat((Double) row.get("gpu_hours")).isEqualTo(r.gpuHours());
+            assertThat((Double) row.get("vs_oracle")).isEqualTo(
+                    r.gpuHours() / first.result("oracle").orElseThrow().gpuHours());
+            assertThat((Map<String, Object>) row.get("ttft_seconds")).containsOnlyKeys("p50", "p95", "p99");
+        }
+        assertThat(((Map<String, Object>) results.get(FIELD.size() - 1)).get("vs_oracle")).isEqualTo(1.0);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void scenarioJsonCarriesTheOraclesFeasibilityAndTheScenariosParameters(@TempDir Path dir) throws Exception {
+        ReportWriter.write(first, dir, "./headroom evaluate");
+        Map<String, Object> scenarioJson = (Map<String, Object>) readJson(dir.resolve(ResultsJson.SCENARIO));
+        assertThat(scenarioJson).containsKeys("oracle_feasible", "oracle_infeasible_because", "oracle", "trace",
+                "sizing", "cluster", "slo", "seed", "warnings");
+        assertThat(scenarioJson.get("oracle_feasible")).isEqualTo(first.oracle().feasible());
+        assertThat((List<Object>) scenarioJson.get("oracle_infeasible_because")).hasSize(
+                first.oracle().infeasibleBecause().size());
+        Map<String, Object> trace = (Map<String, Object>) scenarioJson.get("trace");
+        assertThat(trace.get("requests")).isEqualTo((long) scenario.requests().size());
+        assertThat(trace.get("timestamps")).isEqualTo("date-times, UTC");
+        assertThat(((Map<String, Object>) scenarioJson.get("sizing")).get("by")).isEqualTo("peak_rate");
+        assertThat(((Map<String, Object>) scenarioJson.get("slo")).get("attainment_target")).isEqualTo(0.99);
+        assertThat(((Map<String, Object>) scenarioJson.get("cluster")).get("cold_start_seconds")).isEqualTo(90.0);
+        assertThat(scenarioJson.get("seed")).isEqualTo(7L);
+    }
+
+    /** A JSON document as maps, lists, strings, longs, doubles, booleans and nulls, read with jackson-core. */
+    static Object readJson(Path file) throws Exception {
+        try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
+            Object value = value(p, p.nextToken());
+            assertThat(p.nextToken()).as("one document").isNull();
+            return value;
+        }
+    }
+
+    private static Object value(JsonParser p, JsonToken t) throws Exception {
+        switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+                    String name = p.currentName();
+                    assertThat(m).as("duplicate key " + name).doesNotContainKey(name);
+                    m.put(name, value(p, p.nextToken()));
+                }
+                return m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    l.add(value(p, e));
+                }
+                return l;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return p.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return p.getDoubleValue();
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return p.getBooleanValue();
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new AssertionError("unexpected " + t);
+        }
     }
 }

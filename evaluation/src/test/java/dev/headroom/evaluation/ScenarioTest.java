@@ -18,21 +18,54 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ScenarioTest {
 
     @Test
-    void theDefaultScenarioIsTheBundledAzureHourOnItsOwnClockWithAPeakNeedingSeveralReplicas() throws Exception {
+    void theDefaultScenarioIsTheBundledAzureHourOnItsOwnClockSizedSoThatTheOraclesPeakNeedsFourReplicas()
+            throws Exception {
         Scenario s = Scenario.prepare(ScenarioOptions.defaults());
         assertThat(s.source()).contains("azure-llm-conv-2023.csv");
         assertThat(s.options().rateScaling()).isEqualTo(ScenarioOptions.RateScaling.SUPERPOSE);
+        assertThat(s.options().peakReplicas()).isEqualTo(4);
         // The recorded 58 min 22 s, once: no time compression, no repeats.
         assertThat(s.replay().durationSeconds()).isCloseTo(3501.7, org.assertj.core.data.Offset.offset(0.1));
         assertThat(s.replay().passes()).isEqualTo(1);
+        assertThat(s.notes().sizing()).startsWith("by peak replicas").contains("needs 4 replicas");
+        assertThat(s.notes().timestamps()).isEqualTo("date-times, UTC");
+        assertThat(s.notes().warnings()).isEmpty();
+        // Four replicas of ~12-18 req/s each within the SLO, for this mix.
+        assertThat(s.replay().peakRate()).isBetween(40.0, 80.0);
+        assertThat(s.requests().get(s.requests().size() - 1).arrivalSeconds()).isLessThanOrEqualTo(3501.8);
+        assertThat(s.cluster().coldStartSeconds()).isEqualTo(90.0);
+        // Deterministic for the seed, the sizing included.
+        assertThat(Scenario.prepare(ScenarioOptions.defaults()).requests()).isEqualTo(s.requests());
+    }
+
+    @Test
+    void sizingByPeakRateIsStillAvailableAndAnotherSeedJittersDifferently() throws Exception {
+        ScenarioOptions byRate = ScenarioOptions.defaults().withPeak(70, 60);
+        assertThat(byRate.sizedByReplicas()).isFalse();
+        Scenario s = Scenario.prepare(byRate);
         assertThat(s.replay().rateMultiplier()).isCloseTo(70 / 8.7, org.assertj.core.data.Offset.offset(0.01));
         assertThat(s.replay().peakRate()).isBetween(63.0, 72.0);
         assertThat(s.requests().size()).isGreaterThan(150_000);
-        assertThat(s.requests().get(s.requests().size() - 1).arrivalSeconds()).isLessThanOrEqualTo(3501.8);
-        assertThat(s.cluster().coldStartSeconds()).isEqualTo(90.0);
-        // Deterministic for the seed; another seed jitters differently.
-        assertThat(Scenario.prepare(ScenarioOptions.defaults()).requests()).isEqualTo(s.requests());
-        assertThat(Scenario.prepare(ScenarioOptions.defaults().withSeed(2)).requests()).isNotEqualTo(s.requests());
+        assertThat(s.notes().sizing()).startsWith("by peak rate: 70.0 req/s");
+        assertThat(Scenario.prepare(byRate.withSeed(2)).requests()).isNotEqualTo(s.requests());
+    }
+
+    @Test
+    void rowsThatRescalingDropsAreCountedInAWarning(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("t.jsonl");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            b.append("{\"timestamp\": ").append(i * 250).append(", \"input_length\": 300, \"output_length\": ")
+                    .append(i == 7 ? 0 : 50).append("}\n");
+        }
+        Files.writeString(file, b);
+        // 4 req/s as recorded; a peak of 2 req/s keeps about half the rows
+        Scenario s = Scenario.prepare(ScenarioOptions.defaults().withTrace(file).withPeak(2, 10));
+        assertThat(s.replay().thinned()).isBetween(150, 250);
+        assertThat(s.notes().warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("rescaling dropped " + s.replay().thinned() + " rows"));
+        assertThat(s.notes().warnings()).anySatisfy(w -> assertThat(w).startsWith("1 rows with 0 prompt or 0 output"));
+        assertThat(s.notes().timestamps()).startsWith("detected: milliseconds");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.headroom.evaluation.Evaluation;
 import dev.headroom.evaluation.EvaluationResult;
 import dev.headroom.evaluation.ReportWriter;
 import dev.headroom.evaluation.HeadroomOverrides;
+import dev.headroom.evaluation.InfeasibleSloException;
 import dev.headroom.evaluation.Scenario;
 import dev.headroom.evaluation.ScenarioOptions;
 import dev.headroom.evaluation.Slo;
@@ -18,6 +19,7 @@ import dev.headroom.evaluation.SuiteResult;
 import dev.headroom.evaluation.SuiteScenario;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.cluster.Balancer;
+import dev.headroom.simulator.trace.TimestampUnit;
 import dev.headroom.simulator.trace.TraceFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -47,7 +49,7 @@ import java.util.concurrent.Callable;
         description = {"Compare scaling policies on a request trace replayed through a simulated cluster.",
                 "Static peak, the HPA on GPU utilisation (60/70/80 %), queue only, KV only, Headroom and an oracle,",
                 "in virtual time; Headroom's sidecar and policy code decide from each replica's /metrics text.",
-                "Writes evaluation.md and evaluation-replicas.png into --output."},
+                "Writes evaluation.md, evaluation-replicas.png, results.json and scenario.json into --output."},
         defaultValueProvider = EvaluateCommand.ScenarioDefaults.class)
 public class EvaluateCommand implements Callable<Integer> {
 
@@ -60,8 +62,20 @@ public class EvaluateCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--peak-rate",
-            description = "Scale the trace's rate (--rate-scaling) so that its busiest --peak-window holds about this many req/s. Default: ${DEFAULT-VALUE}")
+            description = "Alternative to --peak-replicas (ignores the mix): scale the trace's rate (--rate-scaling) so"
+                    + " that its busiest --peak-window holds about this many req/s. Default: ${DEFAULT-VALUE}, used"
+                    + " only when this option is given")
     double peakRate;
+
+    @Option(names = "--peak-replicas",
+            description = "Scale the trace's rate so that the oracle's busiest interval needs this many replicas."
+                    + " Default: ${DEFAULT-VALUE} (unless --peak-rate is given)")
+    int peakReplicas;
+
+    @Option(names = "--timestamp-unit",
+            description = "JSONL timestamps: s, ms or auto (detected from the values; the report says how)."
+                    + " Default: ${DEFAULT-VALUE}")
+    String timestampUnit;
 
     @Option(names = "--rate-scaling",
             description = "superpose: jittered copies of each arrival on the trace's own clock (load changes at the"
@@ -116,7 +130,7 @@ public class EvaluateCommand implements Callable<Integer> {
     double sloAttainment;
 
     @Option(names = "--seed",
-            description = "Seeds the superposition of the trace and the oracle's capacity probe. Default: ${DEFAULT-VALUE}")
+            description = "Seeds the superposition of the trace. Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--threads", description = "Policies simulated at once (with --suite: scenario runs at once). Default: ${DEFAULT-VALUE}")
@@ -153,7 +167,7 @@ public class EvaluateCommand implements Callable<Integer> {
     int suiteSeeds;
 
     @Option(names = {"-o", "--output"}, defaultValue = "evaluation-report",
-            description = "Folder for evaluation.md and the chart. Default: ${DEFAULT-VALUE}")
+            description = "Folder for evaluation.md, the chart, results.json and scenario.json. Default: ${DEFAULT-VALUE}")
     Path output;
 
     @Spec
@@ -171,6 +185,8 @@ public class EvaluateCommand implements Callable<Integer> {
         Scenario scenario;
         try {
             scenario = Scenario.prepare(options);
+        } catch (InfeasibleSloException e) {
+            throw new ParameterException(spec.commandLine(), "--slo-*: " + e.getMessage());
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), "--trace " + trace + ": no such file");
         } catch (IOException e) {
@@ -178,16 +194,26 @@ public class EvaluateCommand implements Callable<Integer> {
         } catch (TraceFormatException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--trace: " + e.getMessage());
         }
-        out.printf(Locale.ROOT, "%s: %,d requests over %.0f s (rate ×%.2f, %d passes); measuring a replica's capacity…%n",
+        out.printf(Locale.ROOT, "%s: %,d requests over %.0f s (rate ×%.2f, %d passes); sized %s; timestamps %s;"
+                        + " planning the oracle…%n",
                 scenario.source(), scenario.requests().size(), scenario.replay().durationSeconds(),
-                scenario.replay().rateMultiplier(), scenario.replay().passes());
+                scenario.replay().rateMultiplier(), scenario.replay().passes(), scenario.notes().sizing(),
+                scenario.notes().timestamps());
+        for (String w : scenario.notes().warnings()) {
+            out.println("warning: " + w);
+        }
         out.flush();
-        EvaluationResult result = Evaluation.run(scenario, overrides, r -> {
-            out.printf(Locale.ROOT, "  [%5.1f s] %-12s SLO %6.2f %%  GPU-hours %6.2f  scale events %3d  (%.1f s)%n",
-                    (System.nanoTime() - start) / 1e9, r.name(), r.sloAttainment() * 100, r.gpuHours(), r.scaleEvents(),
-                    r.wallSeconds());
-            out.flush();
-        });
+        EvaluationResult result;
+        try {
+            result = Evaluation.run(scenario, overrides, r -> {
+                out.printf(Locale.ROOT, "  [%5.1f s] %-12s SLO %6.2f %%  GPU-hours %6.2f  scale events %3d  (%.1f s)%n",
+                        (System.nanoTime() - start) / 1e9, r.name(), r.sloAttainment() * 100, r.gpuHours(),
+                        r.scaleEvents(), r.wallSeconds());
+                out.flush();
+            });
+        } catch (InfeasibleSloException e) {
+            throw new ParameterException(spec.commandLine(), "--slo-*: " + e.getMessage());
+        }
         try {
             Path report = ReportWriter.write(result, output, commandLine());
             out.printf(Locale.ROOT, "done in %.1f s; report: %s%n", result.wallSeconds(), report);
@@ -233,9 +259,15 @@ public class EvaluateCommand implements Callable<Integer> {
     /** The scenario the options describe; a usage error naming what is wrong. */
     ScenarioOptions scenarioOptions() {
         try {
+            boolean byRate = spec.commandLine().getParseResult().hasMatchedOption("--peak-rate");
+            if (byRate && spec.commandLine().getParseResult().hasMatchedOption("--peak-replicas")) {
+                throw new ParameterException(spec.commandLine(), "--peak-rate and --peak-replicas both size the load:"
+                        + " give one");
+            }
             return new ScenarioOptions(Optional.ofNullable(trace), engine(), peakRate, peakWindow, from, to,
                     duration, coldStart, controlInterval, scrapeInterval, balancer(), maxReplicas,
-                    new Slo(sloTtft, sloItl, sloAttainment), seed, threads, rateScaling(), jitter);
+                    new Slo(sloTtft, sloItl, sloAttainment), seed, threads, rateScaling(), jitter,
+                    byRate ? 0 : peakReplicas, TimestampUnit.parse(timestampUnit));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -319,6 +351,8 @@ public class EvaluateCommand implements Callable<Integer> {
                 case "--preset" -> PRESETS.stream().filter(name -> d.engine().equals(SimulateCommand.preset(name)))
                         .findFirst().orElse(null);
                 case "--peak-rate" -> number(d.peakRate());
+                case "--peak-replicas" -> Integer.toString(d.peakReplicas());
+                case "--timestamp-unit" -> "auto";
                 case "--rate-scaling" -> d.rateScaling().name().toLowerCase(Locale.ROOT);
                 case "--jitter" -> number(d.jitterSeconds());
                 case "--peak-window" -> number(d.peakWindowSeconds());

@@ -1,6 +1,7 @@
 package dev.headroom.agent.cli;
 
 import dev.headroom.evaluation.ScenarioOptions;
+import dev.headroom.simulator.trace.TimestampUnit;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -26,6 +27,27 @@ class EvaluateDefaultsTest {
         assertThat(help).contains("--scrape-interval=DURATION", "Default: 5s", "Default: 90s", "Default: 15s",
                 "holds about this many req/s. Default: 70", "Default: least-requests", "Default: llama-3.1-8b-h100",
                 "Default: superpose", "Default: 0.99", "Default: Infinity (the end)");
+    }
+
+    @Test
+    void theLoadIsSizedByPeakReplicasUnlessAPeakRateIsGivenAndNeverByBoth() {
+        assertThat(parse().scenarioOptions().peakReplicas()).isEqualTo(ScenarioOptions.DEFAULT_PEAK_REPLICAS);
+        assertThat(parse("--peak-replicas", "6").scenarioOptions().peakReplicas()).isEqualTo(6);
+        ScenarioOptions byRate = parse("--peak-rate", "30").scenarioOptions();
+        assertThat(byRate.sizedByReplicas()).isFalse();
+        assertThat(byRate.peakRate()).isEqualTo(30.0);
+        assertThatThrownBy(() -> parse("--peak-rate", "30", "--peak-replicas", "3").scenarioOptions())
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("give one");
+        assertThatThrownBy(() -> parse("--peak-replicas", "20").scenarioOptions())
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("max replicas 16");
+    }
+
+    @Test
+    void theTimestampUnitIsDetectedUnlessSet() {
+        assertThat(parse().scenarioOptions().timestampUnit()).isEqualTo(TimestampUnit.AUTO);
+        assertThat(parse("--timestamp-unit", "s").scenarioOptions().timestampUnit()).isEqualTo(TimestampUnit.SECONDS);
+        assertThatThrownBy(() -> parse("--timestamp-unit", "h").scenarioOptions())
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("s, ms or auto");
     }
 
     @Test

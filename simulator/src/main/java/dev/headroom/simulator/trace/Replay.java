@@ -19,12 +19,31 @@ import java.util.List;
  * @param droppedEmpty    rows with 0 prompt or 0 output tokens, left out (nothing to serve or to time)
  * @param clipped         rows longer than {@code maxModelLen}, shortened ({@link LengthRule#CLIP})
  * @param droppedTooLong  rows longer than {@code maxModelLen}, left out ({@link LengthRule#DROP})
+ * @param thinned         rows that superposition gave no copy (a multiplier under 1 thins the trace)
+ * @param pastDuration    rows of a single pass left out because they fall after {@code repeatUntilSeconds}
  */
 public record Replay(List<SimRequest> requests, double rateMultiplier, double durationSeconds, int passes, double peakRate,
-        double peakWindowSeconds, int outsideWindow, int droppedEmpty, int clipped, int droppedTooLong) {
+        double peakWindowSeconds, int outsideWindow, int droppedEmpty, int clipped, int droppedTooLong, int thinned,
+        int pastDuration) {
 
     public Replay {
         requests = List.copyOf(requests);
+        if (thinned < 0 || pastDuration < 0) {
+            throw new IllegalArgumentException("Replay: dropped-row counts must be >= 0, were " + thinned + " and "
+                    + pastDuration);
+        }
+    }
+
+    /** A replay that dropped no rows by thinning or by its duration. */
+    public Replay(List<SimRequest> requests, double rateMultiplier, double durationSeconds, int passes, double peakRate,
+            double peakWindowSeconds, int outsideWindow, int droppedEmpty, int clipped, int droppedTooLong) {
+        this(requests, rateMultiplier, durationSeconds, passes, peakRate, peakWindowSeconds, outsideWindow,
+                droppedEmpty, clipped, droppedTooLong, 0, 0);
+    }
+
+    /** Rows of the window that appear nowhere in the replay: empty, too long, thinned or past the duration. */
+    public int rowsDropped() {
+        return droppedEmpty + droppedTooLong + thinned + pastDuration;
     }
 
     /** Mean requests per second over the window. */

@@ -11,14 +11,21 @@ import java.util.Objects;
  *
  * @param source  where it was read from (a file name), for messages
  * @param records every row, sorted by {@link TraceRecord#timeNanos()}
+ * @param timestamps how the timestamps were read (date-times, or a unit and how it was chosen), for reports
  */
-public record Trace(String source, List<TraceRecord> records) {
+public record Trace(String source, List<TraceRecord> records, String timestamps) {
 
     public Trace {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(timestamps, "timestamps");
         ArrayList<TraceRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparingLong(TraceRecord::timeNanos));
         records = List.copyOf(sorted);
+    }
+
+    /** Rows whose times were given as they are. */
+    public Trace(String source, List<TraceRecord> records) {
+        this(source, records, "as given");
     }
 
     public int size() {

@@ -26,8 +26,9 @@ import java.util.List;
  *   <li><b>CSV</b> with a header naming {@code TIMESTAMP}, {@code ContextTokens} and {@code GeneratedTokens}
  *       (Azure's LLM inference traces), in any order and among other columns; timestamps are date-times
  *       {@code yyyy-MM-dd HH:mm:ss[.fraction]} (space or {@code T}, up to 9 fractional digits), read as UTC.</li>
- *   <li><b>JSONL</b>, one object per line with numeric {@code timestamp} (milliseconds),
- *       {@code input_length} and {@code output_length}; other fields are skipped. Lines are read with
+ *   <li><b>JSONL</b>, one object per line with numeric {@code timestamp} (seconds or milliseconds: given, or
+ *       detected by {@link TimestampUnit#detect}), {@code input_length} and {@code output_length}; other fields
+ *       are skipped. Lines are read with
  *       jackson-core's streaming parser (strict JSON, at most 64 levels of nesting).</li>
  * </ul>
  *
@@ -47,11 +48,16 @@ public final class TraceReader {
     private TraceReader() {
     }
 
-    /** Reads a file, as JSONL when its name ends in {@code .jsonl} or {@code .json}, else as CSV. */
+    /** Reads a file, as JSONL when its name ends in {@code .jsonl} or {@code .json}, else as CSV; units detected. */
     public static Trace read(Path file) throws IOException, TraceFormatException {
+        return read(file, TimestampUnit.AUTO);
+    }
+
+    /** As {@link #read(Path)}, numeric timestamps in {@code unit} ({@link TimestampUnit#AUTO}: detected). */
+    public static Trace read(Path file, TimestampUnit unit) throws IOException, TraceFormatException {
         String name = file.getFileName().toString();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return name.endsWith(".jsonl") || name.endsWith(".json") ? readJsonl(in, name) : readCsv(in, name);
+            return name.endsWith(".jsonl") || name.endsWith(".json") ? readJsonl(in, name, unit) : readCsv(in, name);
         }
     }
 
@@ -118,21 +124,42 @@ public final class TraceReader {
                     csvField(outputCol, CSV_OUTPUT));
             out.add(new TraceRecord(lineNo, t, prompt, output));
         }
-        return new Trace(source, out);
+        return new Trace(source, out, "date-times, UTC");
     }
 
+    /** JSONL with the unit of its timestamps detected. */
     public static Trace readJsonl(Reader reader, String source) throws IOException, TraceFormatException {
+        return readJsonl(reader, source, TimestampUnit.AUTO);
+    }
+
+    /** JSONL with timestamps in {@code unit} ({@link TimestampUnit#AUTO}: detected from all of them). */
+    public static Trace readJsonl(Reader reader, String source, TimestampUnit unit)
+            throws IOException, TraceFormatException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-        List<TraceRecord> out = new ArrayList<>();
+        List<JsonLine.Row> rows = new ArrayList<>();
         int lineNo = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             lineNo++;
             if (line.isBlank()) {
                 continue;
             }
-            out.add(JsonLine.read(line, source, lineNo));
+            JsonLine.Row row = JsonLine.read(line, source, lineNo);
+            rows.add(row);
+            min = Math.min(min, row.timestamp());
+            max = Math.max(max, row.timestamp());
         }
-        return new Trace(source, out);
+        TimestampUnit.Reading reading = unit == TimestampUnit.AUTO
+                ? TimestampUnit.detect(min, max, rows.size())
+                : new TimestampUnit.Reading(unit, (unit == TimestampUnit.SECONDS ? "seconds" : "milliseconds")
+                        + " (set by --timestamp-unit)");
+        double toNanos = reading.unit().nanos();
+        List<TraceRecord> out = new ArrayList<>(rows.size());
+        for (JsonLine.Row r : rows) {
+            out.add(new TraceRecord(r.line(), Math.round(r.timestamp() * toNanos), r.prompt(), r.output()));
+        }
+        return new Trace(source, out, reading.how());
     }
 
     private static int column(List<String> names, String wanted, String source, int line)
@@ -263,7 +290,11 @@ public final class TraceReader {
         private JsonLine() {
         }
 
-        static TraceRecord read(String s, String source, int line) throws TraceFormatException {
+        /** A line as read; the timestamp in the trace's own unit. */
+        record Row(int line, double timestamp, int prompt, int output) {
+        }
+
+        static Row read(String s, String source, int line) throws TraceFormatException {
             double timestamp = Double.NaN;
             long prompt = -1;
             long output = -1;
@@ -310,7 +341,7 @@ public final class TraceReader {
                 throw error(source, line, null, String.valueOf(e.getMessage()));
             }
             if (Double.isNaN(timestamp)) {
-                throw error(source, line, field(JSON_TIMESTAMP), "missing (milliseconds, a number)");
+                throw error(source, line, field(JSON_TIMESTAMP), "missing (a number: seconds or milliseconds)");
             }
             if (prompt < 0) {
                 throw error(source, line, field(JSON_PROMPT), "missing (a non-negative integer)");
@@ -318,7 +349,7 @@ public final class TraceReader {
             if (output < 0) {
                 throw error(source, line, field(JSON_OUTPUT), "missing (a non-negative integer)");
             }
-            return new TraceRecord(line, Math.round(timestamp * 1e6), (int) prompt, (int) output);
+            return new Row(line, timestamp, (int) prompt, (int) output);
         }
 
         private static String field(String key) {

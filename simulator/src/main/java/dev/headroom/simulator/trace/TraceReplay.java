@@ -105,10 +105,14 @@ public final class TraceReplay {
             out.add(new SimRequest(out.size(), offsets[i] / timeScale, prompt, output));
         }
         double span = end / timeScale;
+        int thinned = 0;
         if (copies != 1 || jitter > 0) {
-            out = superpose(out, copies, jitter, span, seed);
+            int[] none = new int[1];
+            out = superpose(out, copies, jitter, span, seed, none);
+            thinned = none[0];
         }
         int passes = 1;
+        int pastDuration = 0;
         if (options.repeatUntilSeconds() > 0 && span > 0 && !out.isEmpty()) {
             List<SimRequest> one = List.copyOf(out);
             out.clear();
@@ -118,6 +122,9 @@ public final class TraceReplay {
                 for (SimRequest r : one) {
                     double t = shift + r.arrivalSeconds();
                     if (t >= options.repeatUntilSeconds()) {
+                        if (passes == 1) {
+                            pastDuration = one.size() - (out.size());
+                        }
                         break;
                     }
                     out.add(new SimRequest(out.size(), t, r.promptTokens(), r.outputTokens()));
@@ -130,20 +137,26 @@ public final class TraceReplay {
             times[i] = out.get(i).arrivalSeconds();
         }
         double peak = peakRate(times, peakWindow);
-        return new Replay(out, k, span, passes, peak, peakWindow, outside, empty, clipped, tooLong);
+        return new Replay(out, k, span, passes, peak, peakWindow, outside, empty, clipped, tooLong, thinned,
+                pastDuration);
     }
 
     /**
      * {@code copies} arrivals per request on average (the fractional part drawn per request), each moved by a
      * uniform jitter of width {@code jitter}, reflected into {@code [0, span]}; sorted by arrival, ids renumbered.
+     * {@code none[0]} receives the number of requests given no copy.
      */
-    static List<SimRequest> superpose(List<SimRequest> in, double copies, double jitter, double span, long seed) {
+    static List<SimRequest> superpose(List<SimRequest> in, double copies, double jitter, double span, long seed,
+            int[] none) {
         SplittableRandom random = new SplittableRandom(seed);
         int whole = (int) Math.floor(copies);
         double fraction = copies - whole;
         List<SimRequest> out = new ArrayList<>((int) Math.ceil(in.size() * copies) + 1);
         for (SimRequest r : in) {
             int n = whole + (fraction > 0 && random.nextDouble() < fraction ? 1 : 0);
+            if (n == 0) {
+                none[0]++;
+            }
             for (int c = 0; c < n; c++) {
                 double t = r.arrivalSeconds() + (random.nextDouble() - 0.5) * jitter;
                 if (t < 0) {

@@ -50,6 +50,46 @@ class TraceReaderTest {
         assertThat(trace.durationSeconds()).isEqualTo(0.5);
     }
 
+    /** {@code n} rows {@code gap} apart from {@code first}, in whatever unit the numbers are in. */
+    private static String rows(double first, double gap, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("{\"timestamp\": ").append(first + i * gap).append(", \"input_length\": 5, \"output_length\": 2}\n");
+        }
+        return b.toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // what                       | first          | gap   | span read (s) | how
+            "relative milliseconds        | 0              | 250   | 24.75         | detected: milliseconds",
+            "relative seconds, fractional | 0              | 0.25  | 24.75         | detected: seconds",
+            "relative seconds, 2 per s    | 0              | 0.5   | 49.5          | detected: seconds",
+            "epoch milliseconds           | 1700000000000  | 200   | 19.8          | epoch milliseconds",
+            "epoch seconds                | 1700000000     | 0.2   | 19.8          | epoch seconds",
+    })
+    void jsonlTimestampsInSecondsOrMillisecondsAreDetectedAndTheReasonKept(String what, double first, double gap,
+            double span, String how) throws Exception {
+        Trace trace = TraceReader.readJsonl(new StringReader(rows(first, gap, 100)), "t.jsonl");
+        assertThat(trace.durationSeconds()).as(what).isCloseTo(span, within(1e-3));
+        assertThat(trace.timestamps()).as(what).contains(how);
+    }
+
+    @Test
+    void aSetTimestampUnitOverridesDetectionAndSaysSo() throws Exception {
+        // 100 rows 2 s apart, in seconds: as milliseconds they would be a plausible 500 req/s, so detection says ms
+        String slow = rows(0, 2, 100);
+        Trace detected = TraceReader.readJsonl(new StringReader(slow), "t.jsonl");
+        assertThat(detected.durationSeconds()).isCloseTo(0.198, within(1e-6));
+        assertThat(detected.timestamps()).contains("milliseconds", "set --timestamp-unit s");
+        Trace set = TraceReader.readJsonl(new StringReader(slow), "t.jsonl", TimestampUnit.SECONDS);
+        assertThat(set.durationSeconds()).isCloseTo(198.0, within(1e-6));
+        assertThat(set.timestamps()).isEqualTo("seconds (set by --timestamp-unit)");
+        assertThat(TimestampUnit.parse("ms")).isEqualTo(TimestampUnit.MILLISECONDS);
+        assertThatThrownBy(() -> TimestampUnit.parse("min")).hasMessageContaining("s, ms or auto")
+                .hasMessageContaining("'min'");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "letters in a count      | 2023-11-16 18:15:46.1,abc,4     | t.csv: line 3, column 2 (ContextTokens): expected a non-negative integer token count, found \"abc\"",

@@ -84,6 +84,17 @@ class TraceReplayTest {
         assertThat(r.requests()).extracting(SimRequest::id).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
         assertThat(r.passes()).isEqualTo(3);
         assertThat(r.durationSeconds()).isEqualTo(10);
+        assertThat(r.pastDuration()).as("every row was replayed at least once").isZero();
+    }
+
+    @Test
+    void aDurationShorterThanOnePassDropsRowsAndCountsThem() {
+        Trace t = trace(0, 1, 1, 4, 2, 2, 8, 3, 3);
+        Replay r = TraceReplay.prepare(t, ReplayOptions.whole(4096).withRescale(Rescale.rateMultiplier(2))
+                .repeatedUntil(3));
+        assertThat(r.requests()).extracting(SimRequest::arrivalSeconds).containsExactly(0.0, 2.0);
+        assertThat(r.pastDuration()).isEqualTo(1);
+        assertThat(r.rowsDropped()).isEqualTo(1);
     }
 
     @Test

@@ -48,8 +48,11 @@ class TraceSuperposeTest {
         Trace t = evenly(10_000, 0.1);
         Replay thin = TraceReplay.prepare(t, ReplayOptions.whole(4096).withRescale(Rescale.superpose(0.25, 0, 1)));
         assertThat(thin.requests().size()).isBetween(2_300, 2_700);
+        assertThat(thin.thinned()).as("rows given no copy are counted").isEqualTo(10_000 - thin.requests().size());
+        assertThat(thin.rowsDropped()).isEqualTo(thin.thinned());
         Replay more = TraceReplay.prepare(t, ReplayOptions.whole(4096).withRescale(Rescale.superpose(2.5, 1, 1)));
         assertThat(more.requests().size()).isBetween(24_500, 25_500);
+        assertThat(more.thinned()).isZero();
 
         Replay again = TraceReplay.prepare(t, ReplayOptions.whole(4096).withRescale(Rescale.superpose(2.5, 1, 1)));
         assertThat(again.requests()).isEqualTo(more.requests());
