@@ -21,8 +21,16 @@ import java.util.Objects;
  * suffix its type allows. A TYPE or HELP line followed by samples of another name is an error, not a guess.
  *
  * <p>Every failure is an {@link ExpositionException} with line and column; {@link ParserLimits} bound body size,
- * series, label lengths and label counts. One parser serves one thread at a time (it reuses its buffers);
- * create one per scrape loop.
+ * line length, series, distinct families, label lengths and label counts, each checked as the bytes are walked,
+ * before anything is built for them. One parser serves one thread at a time (it reuses its buffers); create one per
+ * scrape loop.
+ *
+ * <p>Memory between parses is bounded whatever the last payload was: the {@link NameTable} has a fixed size, at
+ * most {@value #RETAINED_FAMILIES} family records stay pooled (their sample lists emptied and, when a family was
+ * large, trimmed), and the scratch buffer shrinks back when a long label value or HELP text grew it.
+ *
+ * <p>Escapes follow Prometheus' own parsers: {@code \\}, {@code \"} and {@code \n} are unescaped; a backslash
+ * before any other character is legal (the OpenMetrics ABNF) and kept as written, both bytes.
  */
 public final class ExpositionParser {
 
@@ -55,6 +63,7 @@ public final class ExpositionParser {
         int firstSampleLine;
         int sampleCount;
         boolean keep;
+        NameTable.Entry entry;
         final ArrayList<Sample> samples = new ArrayList<>();
 
         void reset(String name, byte[] nameBytes, boolean keep) {
@@ -93,10 +102,17 @@ public final class ExpositionParser {
         }
     }
 
+    /** Family records kept pooled between parses; a payload with more drops the rest when it is done. */
+    static final int RETAINED_FAMILIES = 1024;
+    /** Samples a pooled family's list may keep room for between parses. */
+    private static final int RETAINED_SAMPLES = 4096;
+    /** Scratch bytes kept between parses; a longer label value or HELP text grows it for that parse only. */
+    private static final int RETAINED_SCRATCH = 4096;
+
     private final ParserLimits limits;
     private final NameTable table = new NameTable();
     private final ArrayList<FamilyState> pool = new ArrayList<>();
-    private final HashMap<String, FamilyState> overflowFamilies = new HashMap<>();
+    private HashMap<String, FamilyState> overflowFamilies = new HashMap<>();
     private byte[] scratch = new byte[256];
     private String[] labelPairs = new String[32];
     private int[] labelNameStart = new int[16];
@@ -132,6 +148,16 @@ public final class ExpositionParser {
         return limits;
     }
 
+    /** Family records pooled between parses (for tests of the memory bound). */
+    int pooledFamilies() {
+        return pool.size();
+    }
+
+    /** Bytes of scratch kept between parses (for tests of the memory bound). */
+    int scratchBytes() {
+        return scratch.length;
+    }
+
     /** Parses a whole body, keeping every family. */
     public Exposition parse(byte[] body, ExpositionFormat format) throws ExpositionException {
         return parse(body, 0, body.length, format, FamilyFilter.ALL);
@@ -162,6 +188,7 @@ public final class ExpositionParser {
         checkBodySize(length);
         begin(body, offset, length, format, filter);
         try {
+            checkNotExposition();
             while (pos < end) {
                 line++;
                 lineStart = pos;
@@ -178,6 +205,9 @@ public final class ExpositionParser {
                 } else {
                     parseSample();
                 }
+                if (pos - lineStart > limits.maxLineBytes()) {
+                    throw lineTooLong();
+                }
             }
             if (openMetrics && !eofSeen) {
                 line++;
@@ -193,8 +223,58 @@ public final class ExpositionParser {
     private void checkBodySize(int length) throws ExpositionException {
         if (length > limits.maxBodyBytes()) {
             throw new ExpositionException(1, 1, "body is " + length + " bytes, more than the limit of "
-                    + limits.maxBodyBytes() + " (ParserLimits.maxBodyBytes)");
+                    + limits.maxBodyBytes() + " (ParserLimits.maxBodyBytes)", true);
         }
+    }
+
+    private ExpositionException lineTooLong() {
+        return limitError(lineStart, "line longer than " + limits.maxLineBytes()
+                + " bytes (ParserLimits.maxLineBytes)");
+    }
+
+    /**
+     * Names the bodies that are not exposition text at all, whose first byte would otherwise read as "found byte
+     * 0xef": a UTF-8 byte-order mark, gzip without {@code Content-Encoding}, an HTML page. Costs one look at the
+     * first bytes.
+     */
+    private void checkNotExposition() throws ExpositionException {
+        if (pos >= end) {
+            return;
+        }
+        int b0 = buf[pos] & 0xff;
+        int b1 = pos + 1 < end ? buf[pos + 1] & 0xff : -1;
+        int b2 = pos + 2 < end ? buf[pos + 2] & 0xff : -1;
+        line = 1;
+        if (b0 == 0xef && b1 == 0xbb && b2 == 0xbf) {
+            throw error(pos, "the body starts with a UTF-8 byte-order mark (EF BB BF); exposition text has none: "
+                    + "the exporter or a proxy added it");
+        }
+        if (b0 == 0x1f && b1 == 0x8b) {
+            throw error(pos, "the body is gzip-compressed (starts 1F 8B) but came without 'Content-Encoding: gzip'");
+        }
+        int p = pos;
+        while (p < end && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\r' || buf[p] == '\n')) {
+            p++;
+        }
+        if (p < end && buf[p] == '<') {
+            String what = startsWithIgnoreCase(p, "<!doctype html") || startsWithIgnoreCase(p, "<html")
+                    ? "an HTML page" : "HTML or XML";
+            throw error(pos, "the body is " + what + " (starts with '" + text(p, Math.min(15, end - p)).strip()
+                    + "'), not exposition text: is the URL the metrics endpoint, not a web page or a login proxy?");
+        }
+        line = 0;
+    }
+
+    private boolean startsWithIgnoreCase(int p, String prefix) {
+        if (end - p < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (Character.toLowerCase((char) (buf[p + i] & 0xff)) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void begin(byte[] body, int offset, int length, ExpositionFormat format, FamilyFilter filter) {
@@ -214,12 +294,35 @@ public final class ExpositionParser {
         overflowFamilies.clear();
     }
 
+    /** Releases what this parse held, so that a hostile payload's size does not outlive it. */
     private void finish() {
         buf = null;
         filter = null;
         current = null;
         for (int i = 0; i < familyCount; i++) {
-            pool.get(i).samples.clear();
+            FamilyState f = pool.get(i);
+            f.samples.clear();
+            if (f.sampleCount > RETAINED_SAMPLES) {
+                f.samples.trimToSize();
+            }
+        }
+        if (pool.size() > RETAINED_FAMILIES) {
+            for (int i = RETAINED_FAMILIES; i < pool.size(); i++) {
+                NameTable.Entry e = pool.get(i).entry;
+                if (e != null) {
+                    e.release();
+                }
+            }
+            pool.subList(RETAINED_FAMILIES, pool.size()).clear();
+            pool.trimToSize();
+        }
+        if (overflowFamilies.size() > 64) {
+            overflowFamilies = new HashMap<>();
+        } else {
+            overflowFamilies.clear();
+        }
+        if (scratch.length > RETAINED_SCRATCH) {
+            scratch = new byte[256];
         }
         Arrays.fill(labelPairs, null);
     }
@@ -370,20 +473,16 @@ public final class ExpositionParser {
         int n = 0;
         while (pos < end && buf[pos] != '\n') {
             byte c = buf[pos];
-            if (c == '\\') {
-                if (pos + 1 >= end || buf[pos + 1] == '\n') {
-                    throw error(pos, "expected an escape (\\\\, \\n or \\\") after '\\' in HELP text, found "
-                            + found(pos + 1));
-                }
+            if (c == '\\' && pos + 1 < end) {
                 byte e = buf[pos + 1];
-                c = switch (e) {
-                    case '\\' -> (byte) '\\';
-                    case 'n' -> (byte) '\n';
-                    case '"' -> (byte) '"';
-                    default -> throw error(pos, "invalid escape '\\" + (char) (e & 0xff)
-                            + "' in HELP text: expected \\\\, \\n or \\\"");
-                };
-                pos++;
+                byte unescaped = e == '\\' ? (byte) '\\' : e == 'n' ? (byte) '\n' : e == '"' ? (byte) '"' : 0;
+                if (unescaped != 0) { // any other escape is kept as written, as Prometheus does
+                    c = unescaped;
+                    pos++;
+                }
+            }
+            if (n >= limits.maxLineBytes()) {
+                throw lineTooLong();
             }
             if (keep) {
                 ensureScratch(n + 1);
@@ -411,7 +510,7 @@ public final class ExpositionParser {
         int hash = scanMetricName("a metric name, '#' or end of line");
         int nameLen = pos - nameStart;
         if (++series > limits.maxSeries()) {
-            throw error(nameStart, "more than " + limits.maxSeries() + " series in one body (ParserLimits.maxSeries)");
+            throw limitError(nameStart, "more than " + limits.maxSeries() + " series in one body (ParserLimits.maxSeries)");
         }
         FamilyState family = current;
         int suffix = family == null ? -1 : family.match(buf, nameStart, nameLen);
@@ -541,11 +640,11 @@ public final class ExpositionParser {
             }
             int nameLen = pos - nameStart;
             if (nameLen > limits.maxLabelNameLength()) {
-                throw error(nameStart, "label name longer than " + limits.maxLabelNameLength()
+                throw limitError(nameStart, "label name longer than " + limits.maxLabelNameLength()
                         + " bytes (ParserLimits.maxLabelNameLength)");
             }
             if (n >= limits.maxLabelsPerSeries()) {
-                throw error(nameStart, "more than " + limits.maxLabelsPerSeries()
+                throw limitError(nameStart, "more than " + limits.maxLabelsPerSeries()
                         + " labels on one series (ParserLimits.maxLabelsPerSeries)");
             }
             for (int k = 0; k < n; k++) {
@@ -584,17 +683,14 @@ public final class ExpositionParser {
                 }
                 if (c == '\\') {
                     byte e = pos + 1 < end ? buf[pos + 1] : 0;
-                    c = switch (e) {
-                        case '\\' -> (byte) '\\';
-                        case '"' -> (byte) '"';
-                        case 'n' -> (byte) '\n';
-                        default -> throw error(pos, "invalid escape in value of label '" + text(nameStart, nameLen)
-                                + "': expected \\\\, \\\" or \\n after '\\', found " + found(pos + 1));
-                    };
-                    pos++;
+                    byte unescaped = e == '\\' ? (byte) '\\' : e == 'n' ? (byte) '\n' : e == '"' ? (byte) '"' : 0;
+                    if (unescaped != 0) { // any other escape is kept as written, both bytes, as Prometheus does
+                        c = unescaped;
+                        pos++;
+                    }
                 }
                 if (len >= limits.maxLabelValueLength()) {
-                    throw error(valueStart, "value of label '" + text(nameStart, nameLen) + "' longer than "
+                    throw limitError(valueStart, "value of label '" + text(nameStart, nameLen) + "' longer than "
                             + limits.maxLabelValueLength() + " bytes (ParserLimits.maxLabelValueLength)");
                 }
                 if (len >= scratch.length) {
@@ -689,10 +785,10 @@ public final class ExpositionParser {
             return negative ? -ms : ms;
         }
         double seconds = readNumber("a timestamp in seconds or end of line");
-        if (!Double.isFinite(seconds) || Math.abs(seconds) > 9.0e12) {
+        if (!Double.isFinite(seconds)) {
             throw error(start, "expected a finite timestamp in seconds, found '" + text(start, pos - start) + "'");
         }
-        return Math.round(seconds * 1000.0);
+        return Math.round(seconds * 1000.0); // saturates far outside any real clock, as Prometheus' does
     }
 
     // ---- families --------------------------------------------------------------------------------------------
@@ -705,7 +801,11 @@ public final class ExpositionParser {
         return overflowFamilies.get(new String(buf, start, len, StandardCharsets.UTF_8));
     }
 
-    private FamilyState newFamily(int start, int len, int hash) {
+    private FamilyState newFamily(int start, int len, int hash) throws ExpositionException {
+        if (familyCount >= limits.maxFamilies()) {
+            throw limitError(start, "more than " + limits.maxFamilies()
+                    + " distinct families in one body (ParserLimits.maxFamilies)");
+        }
         NameTable.Entry e = table.get(buf, start, len, hash);
         String name = e != null ? e.string : new String(buf, start, len, StandardCharsets.UTF_8);
         byte[] nameBytes = e != null ? e.bytes : Arrays.copyOfRange(buf, start, start + len);
@@ -718,6 +818,7 @@ public final class ExpositionParser {
         }
         familyCount++;
         f.reset(name, nameBytes, filter.wants(name));
+        f.entry = e;
         if (e != null) {
             e.family = f;
             e.generation = generation;
@@ -815,5 +916,9 @@ public final class ExpositionParser {
 
     private ExpositionException error(int p, String detail) {
         return new ExpositionException(line, p - lineStart + 1, detail);
+    }
+
+    private ExpositionException limitError(int p, String detail) {
+        return new ExpositionException(line, p - lineStart + 1, detail, true);
     }
 }
