@@ -72,7 +72,10 @@ public final class Scraper {
         return reader;
     }
 
-    /** One GET of the endpoint, mapped to a sample or a typed failure. */
+    /**
+     * One GET of the endpoint, mapped to a sample or a typed failure. Only a {@link VirtualMachineError} (out of
+     * memory, say) passes through, as itself, whichever thread it was raised on: it is not the engine's failure.
+     */
     public ScrapeOutcome scrape() {
         Instant scrapedAt = clock.instant();
         long started = System.nanoTime();
@@ -215,6 +218,9 @@ public final class Scraper {
 
     private ScrapeOutcome.Failure failure(Throwable cause, long started) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof VirtualMachineError vm) {
+                throw vm; // out of memory is the process's state, not the engine's: never "unreachable"
+            }
             if (t instanceof LimitedBodySubscriber.TooLargeException) {
                 return fail(FailureKind.TOO_LARGE, t.getMessage(), started);
             }
