@@ -135,6 +135,31 @@ public final class ExpositionParser {
     private boolean quantileSeen;
     private boolean numericLe;
     private boolean numericQuantile;
+    private double leValue;
+
+    // OpenMetrics only: the series and histogram point being read, to check what the format says of them.
+    private int labelsHash;
+    private int labelsHashNoLe;
+    private int exemplarCodePoints;
+    private FamilyState lastSeriesFamily;
+    private int lastSeriesSuffix;
+    private int lastSeriesHash;
+    private boolean lastSeriesHasTs;
+    private long lastSeriesTs;
+    private boolean pointOpen;
+    private FamilyState pointFamily;
+    private int pointHash;
+    private int pointLine;
+    private boolean pointInf;
+    private double pointInfValue;
+    private boolean pointAnyBucket;
+    private double pointLastLe;
+    private double pointLastBucket;
+    private boolean pointCount;
+    private double pointCountValue;
+    private boolean pointSum;
+    private boolean pointNegativeLe;
+    private double pointSumValue;
 
     public ExpositionParser() {
         this(ParserLimits.DEFAULTS);
@@ -196,6 +221,9 @@ public final class ExpositionParser {
                     throw error(pos, "expected nothing after '# EOF', found " + found(pos));
                 }
                 byte b = buf[pos];
+                if (openMetrics && (b == '\n' || b == '\r')) {
+                    throw error(pos, "blank line: OpenMetrics allows none (Prometheus text does)");
+                }
                 if (b == '\n') {
                     pos++;
                 } else if (b == '\r' && pos + 1 < end && buf[pos + 1] == '\n') {
@@ -209,6 +237,7 @@ public final class ExpositionParser {
                     throw lineTooLong();
                 }
             }
+            closePoint();
             if (openMetrics && !eofSeen) {
                 line++;
                 lineStart = pos;
@@ -292,6 +321,9 @@ public final class ExpositionParser {
         series = 0;
         eofSeen = false;
         overflowFamilies.clear();
+        lastSeriesFamily = null;
+        pointOpen = false;
+        pointFamily = null;
     }
 
     /** Releases what this parse held, so that a hostile payload's size does not outlive it. */
@@ -299,6 +331,8 @@ public final class ExpositionParser {
         buf = null;
         filter = null;
         current = null;
+        lastSeriesFamily = null;
+        pointFamily = null;
         for (int i = 0; i < familyCount; i++) {
             FamilyState f = pool.get(i);
             f.samples.clear();
@@ -345,6 +379,10 @@ public final class ExpositionParser {
     private void parseComment() throws ExpositionException {
         pos++; // '#'
         if (pos >= end || buf[pos] != ' ') {
+            if (openMetrics) {
+                throw error(pos, "expected ' ' after '#', found " + found(pos) + " (OpenMetrics has no comments but "
+                        + "HELP, TYPE, UNIT and EOF)");
+            }
             skipLine();
             return;
         }
@@ -358,6 +396,7 @@ public final class ExpositionParser {
         boolean spaced = pos < end && buf[pos] == ' ';
         if (wordLen == 3 && buf[wordStart] == 'E' && buf[wordStart + 1] == 'O' && buf[wordStart + 2] == 'F' && atEol) {
             if (openMetrics) {
+                closePoint();
                 eofSeen = true;
             }
             expectEndOfLine("'# EOF'");
@@ -373,6 +412,10 @@ public final class ExpositionParser {
                 parseMetadata(kind);
                 return;
             }
+        }
+        if (openMetrics) {
+            throw error(wordStart, "expected HELP, TYPE, UNIT or EOF after '# ', found '" + text(wordStart,
+                    Math.max(1, wordLen)) + "' (OpenMetrics has no other comments)");
         }
         skipLine(); // any other comment, e.g. "# NOTE ..."
     }
@@ -419,6 +462,7 @@ public final class ExpositionParser {
             throw error(lineStart, keyword + " line for '" + family.name + "' comes after its samples (first on line "
                     + family.firstSampleLine + "); metadata must precede the samples");
         }
+        closePoint();
         current = family;
         boolean atEol = pos >= end || buf[pos] == '\n' || buf[pos] == '\r';
         if (kind == HELP) {
@@ -426,6 +470,15 @@ public final class ExpositionParser {
                 throw error(lineStart, "second HELP line for '" + family.name + "' (first on line " + family.helpLine + ")");
             }
             family.helpLine = line;
+            if (openMetrics) { // one space, then the text: further spaces are part of it
+                if (pos >= end || buf[pos] != ' ') {
+                    throw error(pos, "expected a space after the metric name, found " + found(pos)
+                            + " (OpenMetrics: '# HELP name text', the text may be empty)");
+                }
+                pos++;
+                family.help = readHelpText(family.keep);
+                return;
+            }
             if (atEol) {
                 family.help = "";
                 expectEndOfLine(THE_LINE[HELP]);
@@ -451,6 +504,9 @@ public final class ExpositionParser {
                 throw error(wordStart, "expected a metric type (counter, gauge, histogram, gaugehistogram, summary, "
                         + "info, stateset, unknown or untyped), found '" + text(wordStart, wordLen) + "'");
             }
+            if (openMetrics && wordLen == 7 && buf[wordStart] == 'u' && buf[wordStart + 2] == 't') {
+                throw error(wordStart, "'untyped' is Prometheus text; OpenMetrics calls it 'unknown'");
+            }
             if (family.typeLine > 0) {
                 String again = type == family.type ? "second" : "contradicting";
                 throw error(lineStart, again + " TYPE line for '" + family.name + "': " + type.token()
@@ -458,12 +514,18 @@ public final class ExpositionParser {
             }
             family.type = type;
             family.typeLine = line;
+            if (openMetrics) {
+                checkNoClash(family);
+            }
         } else {
             if (family.unitLine > 0) {
                 throw error(lineStart, "second UNIT line for '" + family.name + "' (first on line " + family.unitLine + ")");
             }
             family.unitLine = line;
             family.unit = family.keep ? text(wordStart, wordLen) : "";
+            if (openMetrics && wordLen > 0) {
+                checkUnit(family, wordStart, wordLen);
+            }
         }
         expectEndOfLine(THE_LINE[kind]);
     }
@@ -550,27 +612,71 @@ public final class ExpositionParser {
             MetricType t = family.type;
             numericLe = (t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM) && suffix == 0;
             numericQuantile = t == MetricType.SUMMARY && suffix == 0;
+            labelsHash = 0;
+            labelsHashNoLe = 0;
             labelCount = parseLabels(0, keep);
             numericLe = false;
             numericQuantile = false;
+        } else {
+            labelsHash = 0;
+            labelsHashNoLe = 0;
         }
         checkSpecialLabels(family, suffix, nameStart, nameLen);
+        if (openMetrics && family.type == MetricType.STATESET && !hasLabel(labelCount, family.nameBytes)) {
+            throw error(nameStart, "stateset sample '" + text(nameStart, nameLen) + "' has no label named after its "
+                    + "family ('" + family.name + "')");
+        }
 
         expectSpaceAfter(labelCount > 0 || buf[pos - 1] == '}' ? "the labels" : "the metric name");
         double value = readNumber("a value (a number, NaN, +Inf or -Inf)");
 
         long timestamp = Sample.NO_TIMESTAMP;
+        boolean hasTimestamp = false;
         Exemplar exemplar = null;
-        skipBlanks();
-        if (pos < end && buf[pos] != '\n' && buf[pos] != '\r' && buf[pos] != '#') {
-            timestamp = readTimestamp();
+        if (openMetrics) {
+            if (pos < end && buf[pos] == ' ') {
+                pos++;
+                if (pos >= end || buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' || buf[pos] == '\r') {
+                    throw error(pos, "expected a timestamp or an exemplar after the value's space, found " + found(pos)
+                            + " (OpenMetrics allows no trailing or repeated blanks)");
+                }
+                if (buf[pos] != '#') {
+                    timestamp = readTimestamp();
+                    hasTimestamp = true;
+                    if (pos < end && buf[pos] == ' ') {
+                        pos++;
+                        if (pos >= end || buf[pos] != '#') {
+                            throw error(pos, "expected an exemplar ('# {') after the timestamp's space, found "
+                                    + found(pos));
+                        }
+                    }
+                }
+            }
+            checkOpenMetricsSample(family, suffix, value, nameStart, nameLen, hasTimestamp, timestamp);
+        } else {
             skipBlanks();
+            if (pos < end && buf[pos] != '\n' && buf[pos] != '\r' && buf[pos] != '#') {
+                timestamp = readTimestamp();
+                skipBlanks();
+            }
         }
         if (pos < end && buf[pos] == '#') {
             if (!openMetrics) {
                 throw error(pos, "expected a timestamp or end of line, found '#' (exemplars need OpenMetrics)");
             }
+            MetricType t = family.type;
+            boolean allowed = (t == MetricType.COUNTER && suffix == 1)
+                    || ((t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM) && suffix == 0);
+            if (!allowed) {
+                throw error(pos, "an exemplar on '" + text(nameStart, nameLen) + "': OpenMetrics allows them only on "
+                        + "a counter's _total and a histogram's _bucket samples");
+            }
+            int exemplarStart = pos;
             exemplar = readExemplar(labelCount, keep);
+            if (exemplarCodePoints > 128) {
+                throw error(exemplarStart, "the exemplar's labels are " + exemplarCodePoints
+                        + " characters long, more than OpenMetrics' 128");
+            }
         }
         expectEndOfLine("the sample");
 
@@ -601,12 +707,17 @@ public final class ExpositionParser {
             throw error(pos, "expected '{' to open the exemplar's labels, found " + found(pos));
         }
         int base = sampleLabels * 2;
+        exemplarCodePoints = 0;
         int n = parseLabels(base, keep);
         expectSpaceAfter("the exemplar's labels");
         double value = readNumber("the exemplar's value");
         long timestamp = Sample.NO_TIMESTAMP;
-        skipBlanks();
-        if (pos < end && buf[pos] != '\n' && buf[pos] != '\r') {
+        if (pos < end && buf[pos] == ' ') {
+            pos++;
+            if (pos >= end || buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' || buf[pos] == '\r') {
+                throw error(pos, "expected the exemplar's timestamp after its value's space, found " + found(pos)
+                        + " (OpenMetrics allows no trailing or repeated blanks)");
+            }
             timestamp = readTimestamp();
         }
         if (!keep) {
@@ -701,6 +812,15 @@ public final class ExpositionParser {
                 pos++;
             }
             checkNumericLabel(nameStart, nameLen, valueStart, len);
+            if (base == 0) {
+                int pair = 31 * nameHash + valueHash * 0x9E3779B1;
+                labelsHash = 31 * labelsHash + pair;
+                if (!(nameLen == 2 && buf[nameStart] == 'l' && buf[nameStart + 1] == 'e')) {
+                    labelsHashNoLe = 31 * labelsHashNoLe + pair;
+                }
+            } else if (openMetrics) {
+                exemplarCodePoints += codePoints(buf, nameStart, nameLen) + codePoints(scratch, 0, len);
+            }
             if (keep) {
                 int at = base + n * 2;
                 if (at + 2 > labelPairs.length) {
@@ -713,6 +833,9 @@ public final class ExpositionParser {
             skipBlanks();
             if (pos < end && buf[pos] == ',') {
                 pos++;
+                if (openMetrics && pos < end && buf[pos] == '}') {
+                    throw error(pos, "expected a label name after ',', found '}' (OpenMetrics allows no trailing comma)");
+                }
                 continue;
             }
             if (pos < end && buf[pos] == '}') {
@@ -736,8 +859,204 @@ public final class ExpositionParser {
             throw error(valueStart, "expected a number for label '" + (le ? "le" : "quantile") + "', found '"
                     + new String(scratch, 0, len, StandardCharsets.UTF_8) + "'");
         }
+        if (le) {
+            leValue = v;
+            if (openMetrics && v == Double.POSITIVE_INFINITY && !(len == 4 && scratch[0] == '+' && scratch[1] == 'I'
+                    && scratch[2] == 'n' && scratch[3] == 'f')) {
+                throw error(valueStart, "expected le=\"+Inf\" for the last bucket, found '"
+                        + new String(scratch, 0, len, StandardCharsets.UTF_8) + "' (OpenMetrics spells it +Inf)");
+            }
+        }
+        if (quantile && openMetrics && !(v >= 0.0 && v <= 1.0)) {
+            throw error(valueStart, "expected a quantile between 0 and 1, found '"
+                    + new String(scratch, 0, len, StandardCharsets.UTF_8) + "'");
+        }
         leSeen |= le;
         quantileSeen |= quantile;
+    }
+
+    private static int codePoints(byte[] b, int off, int len) {
+        int n = 0;
+        for (int i = off; i < off + len; i++) {
+            if ((b[i] & 0xc0) != 0x80) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean hasLabel(int labelCount, byte[] name) {
+        for (int k = 0; k < labelCount; k++) {
+            if (labelNameLen[k] == name.length
+                    && Arrays.equals(buf, labelNameStart[k], labelNameStart[k] + name.length, name, 0, name.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- OpenMetrics semantics ------------------------------------------------------------------------------
+
+    /** A family typed here must not claim a sample name another family of this body already has. */
+    private void checkNoClash(FamilyState family) throws ExpositionException {
+        MetricType t = family.type;
+        byte[] n = family.nameBytes;
+        for (int i = 0; i < t.suffixCount(); i++) {
+            byte[] suffix = t.suffixBytes(i);
+            if (suffix.length == 0) {
+                continue;
+            }
+            byte[] full = Arrays.copyOf(n, n.length + suffix.length);
+            System.arraycopy(suffix, 0, full, n.length, suffix.length);
+            int h = 0;
+            for (byte b : full) {
+                h = 31 * h + b;
+            }
+            NameTable.Entry e = table.get(full, 0, full.length, h);
+            FamilyState other = e != null ? (e.generation == generation ? e.family : null)
+                    : overflowFamilies.get(new String(full, StandardCharsets.UTF_8));
+            if (other != null && other != family) {
+                throw error(lineStart, t.token() + " '" + family.name + "' would own the samples named '" + other.name
+                        + "', already a family of this body");
+            }
+        }
+    }
+
+    /** A UNIT must be the name's last component, and info and stateset families have none. */
+    private void checkUnit(FamilyState family, int unitStart, int unitLen) throws ExpositionException {
+        byte[] n = family.nameBytes;
+        boolean suffixed = n.length > unitLen && n[n.length - unitLen - 1] == '_'
+                && Arrays.equals(n, n.length - unitLen, n.length, buf, unitStart, unitStart + unitLen);
+        if (!suffixed) {
+            throw error(unitStart, "the unit '" + text(unitStart, unitLen) + "' must end the metric name ('"
+                    + family.name + "' does not end in '_" + text(unitStart, unitLen) + "')");
+        }
+        if (family.type == MetricType.INFO || family.type == MetricType.STATESET) {
+            throw error(unitStart, family.type.token() + " family '" + family.name + "' cannot have a unit");
+        }
+    }
+
+    /**
+     * What OpenMetrics says of a sample's value, its series and its histogram point: counters, buckets, counts
+     * and sums are numbers of zero or more; info is 1 and stateset 0 or 1; a series repeated in a row has
+     * timestamps that do not go back; a histogram point's buckets rise in {@code le} and count, end in +Inf and
+     * come before its count and sum, which go together. A few comparisons per sample; nothing allocated.
+     */
+    private void checkOpenMetricsSample(FamilyState family, int suffix, double value, int nameStart, int nameLen,
+            boolean hasTimestamp, long timestamp) throws ExpositionException {
+        MetricType t = family.type;
+        boolean histogram = t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM;
+        boolean counting = (t == MetricType.COUNTER && suffix == 1)
+                || (histogram && (suffix == 0 || suffix == 1))
+                || (t == MetricType.HISTOGRAM && suffix == 2)
+                || (t == MetricType.SUMMARY && (suffix == 1 || suffix == 2));
+        if (counting && !(value >= 0.0)) {
+            throw error(nameStart, "'" + text(nameStart, nameLen) + "' counts, so it must be a number of zero or "
+                    + "more, found " + value);
+        }
+        if (histogram && suffix == 2 && Double.isNaN(value)) {
+            throw error(nameStart, "'" + text(nameStart, nameLen) + "' must be a number, found NaN");
+        }
+        if (t == MetricType.SUMMARY && suffix == 0 && value < 0) {
+            throw error(nameStart, "a quantile of summary '" + family.name + "' must not be negative, found " + value);
+        }
+        if (t == MetricType.INFO && value != 1.0) {
+            throw error(nameStart, "info sample '" + text(nameStart, nameLen) + "' must be 1, found " + value);
+        }
+        if (t == MetricType.STATESET && value != 0.0 && value != 1.0) {
+            throw error(nameStart, "stateset sample '" + text(nameStart, nameLen) + "' must be 0 or 1, found " + value);
+        }
+        if (lastSeriesFamily == family && lastSeriesSuffix == suffix && lastSeriesHash == labelsHash) {
+            if (!hasTimestamp || !lastSeriesHasTs) {
+                throw error(nameStart, "series '" + text(nameStart, nameLen) + "' repeats the line before it without "
+                        + "a timestamp on both");
+            }
+            if (timestamp < lastSeriesTs) {
+                throw error(nameStart, "series '" + text(nameStart, nameLen) + "' goes back in time from the line "
+                        + "before it");
+            }
+        }
+        lastSeriesFamily = family;
+        lastSeriesSuffix = suffix;
+        lastSeriesHash = labelsHash;
+        lastSeriesHasTs = hasTimestamp;
+        lastSeriesTs = timestamp;
+        if (!histogram) {
+            return;
+        }
+        if (!pointOpen || pointFamily != family || pointHash != labelsHashNoLe) {
+            closePoint();
+            pointOpen = true;
+            pointFamily = family;
+            pointHash = labelsHashNoLe;
+            pointLine = line;
+            pointInf = false;
+            pointAnyBucket = false;
+            pointLastLe = Double.NEGATIVE_INFINITY;
+            pointLastBucket = 0;
+            pointCount = false;
+            pointSum = false;
+            pointNegativeLe = false;
+        }
+        if (suffix == 0) {
+            if (pointCount || pointSum) {
+                throw error(nameStart, "bucket of histogram '" + family.name + "' after its count or sum: the buckets "
+                        + "come first");
+            }
+            if (pointAnyBucket && !(leValue > pointLastLe)) {
+                throw error(nameStart, "buckets of histogram '" + family.name + "' out of order: le " + leValue
+                        + " after " + pointLastLe);
+            }
+            if (value < pointLastBucket) {
+                throw error(nameStart, "bucket le=" + leValue + " of histogram '" + family.name + "' counts " + value
+                        + ", fewer than the bucket before it (" + pointLastBucket + "): buckets are cumulative");
+            }
+            pointAnyBucket = true;
+            pointLastLe = leValue;
+            pointLastBucket = value;
+            pointNegativeLe |= leValue < 0;
+            if (leValue == Double.POSITIVE_INFINITY) {
+                pointInf = true;
+                pointInfValue = value;
+            }
+        } else if (suffix == 1) {
+            pointCount = true;
+            pointCountValue = value;
+        } else if (suffix == 2) {
+            pointSum = true;
+            pointSumValue = value;
+        }
+    }
+
+    /** Checks the histogram point just read as a whole, once its last line has gone by. */
+    private void closePoint() throws ExpositionException {
+        if (!pointOpen) {
+            return;
+        }
+        pointOpen = false;
+        FamilyState f = pointFamily;
+        pointFamily = null;
+        String which = f.type.token() + " '" + f.name + "' (from line " + pointLine + ")";
+        String count = f.type == MetricType.HISTOGRAM ? "_count" : "_gcount";
+        String sum = f.type == MetricType.HISTOGRAM ? "_sum" : "_gsum";
+        if (!pointInf) {
+            throw error(pos, which + " has no le=\"+Inf\" bucket");
+        }
+        if (pointCount != pointSum) {
+            throw error(pos, which + " has " + (pointCount ? count + " without " + sum : sum + " without " + count)
+                    + ": they go together");
+        }
+        if (pointCount && pointCountValue != pointInfValue) {
+            throw error(pos, which + ": " + count + " is " + pointCountValue + " but the +Inf bucket counts "
+                    + pointInfValue);
+        }
+        if (f.type == MetricType.GAUGE_HISTOGRAM && pointSum && pointSumValue < 0 && !pointNegativeLe) {
+            throw error(pos, which + " has a negative _gsum but no negative bucket");
+        }
+        if (f.type == MetricType.HISTOGRAM && pointNegativeLe && pointSum) {
+            throw error(pos, which + " has a negative bucket and a _sum: OpenMetrics allows a sum only when every "
+                    + "bucket is at zero or more");
+        }
     }
 
     private static final byte[] QUANTILE = "quantile".getBytes(StandardCharsets.US_ASCII);
@@ -848,10 +1167,22 @@ public final class ExpositionParser {
             String hint = pos < end && buf[pos] != '\n' ? "" : " (the line is truncated)";
             throw error(pos, "expected a space after " + what + ", found " + found(pos) + hint);
         }
+        if (openMetrics) {
+            if (buf[pos] != ' ' || (pos + 1 < end && (buf[pos + 1] == ' ' || buf[pos + 1] == '\t'))) {
+                throw error(pos, "expected one space after " + what + " (OpenMetrics allows no tabs or repeated "
+                        + "blanks), found " + (buf[pos] == '\t' ? "a tab" : "more"));
+            }
+            pos++;
+            return;
+        }
         skipBlanks();
     }
 
     private void expectEndOfLine(String what) throws ExpositionException {
+        if (openMetrics && pos < end && (buf[pos] == ' ' || buf[pos] == '\t')) {
+            throw error(pos, "expected end of line after " + what + ", found " + found(pos)
+                    + " (OpenMetrics allows no trailing blanks)");
+        }
         skipBlanks();
         if (pos >= end) {
             return;
