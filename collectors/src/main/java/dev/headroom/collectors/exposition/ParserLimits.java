@@ -22,12 +22,12 @@ public record ParserLimits(
         int maxLineBytes, int maxFamilies) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
-    public static final int DEFAULT_MAX_SERIES = 50_000;
+    public static final int DEFAULT_MAX_SERIES = 20_000;
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_FAMILIES = 10_000;
 
     /**
-     * 4 MiB, 50,000 series, 1,024-byte label names, 16 KiB label values, 64 labels, 64 KiB lines, 10,000 families:
+     * 4 MiB, 20,000 series, 1,024-byte label names, 16 KiB label values, 64 labels, 64 KiB lines, 10,000 families:
      * ten times any real engine's payload, and within the sidecar's heap with room to spare.
      */
     public static final ParserLimits DEFAULTS = new ParserLimits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SERIES, 1024,

@@ -31,7 +31,7 @@ class ExpositionLimitsTest {
     void theDefaultsFitTheSidecarHeap() {
         ParserLimits d = ParserLimits.DEFAULTS;
         assertThat(d.maxBodyBytes()).isEqualTo(4L * 1024 * 1024);
-        assertThat(d.maxSeries()).isEqualTo(50_000);
+        assertThat(d.maxSeries()).isEqualTo(20_000);
         assertThat(d.maxLineBytes()).isEqualTo(64 * 1024);
         assertThat(d.maxFamilies()).isEqualTo(10_000);
         assertThat(new ParserLimits(1, 2, 3, 4, 5).maxFamilies()).isEqualTo(ParserLimits.DEFAULT_MAX_FAMILIES);

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Scrapes every hostile body of {@link HostileEngine} (served from this same JVM) round after round through one
- * scraper per path, as a sidecar would, then a good body; run under the sidecar's heap ({@code -Xmx48m}) by
+ * scraper per path, as a sidecar would, then the costliest body within the limits and a good body; run under the sidecar's heap ({@code -Xmx48m}) by
  * {@link ScraperUnderSidecarHeapTest}. Exit 0: every outcome as expected and no {@link OutOfMemoryError}; 3: out of
  * memory; 4: an outcome not as expected. Prints the heap's peak use.
  *
@@ -30,6 +30,8 @@ public final class HeapBoundMain {
                     DialectRegistry.standard(), Clock.systemUTC())).toList();
             Scraper good = new Scraper(ScrapeConfig.defaults(engine.url("/good")), DialectRegistry.standard(),
                     Clock.systemUTC());
+            Scraper series = new Scraper(ScrapeConfig.defaults(engine.url("/series")), DialectRegistry.standard(),
+                    Clock.systemUTC());
             int scrapes = 0;
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < scrapers.size(); i++) {
@@ -41,6 +43,13 @@ public final class HeapBoundMain {
                         System.exit(4);
                     }
                 }
+                ScrapeOutcome costliest = series.scrape(); // within every limit: read, or refused by a dialect
+                if (costliest instanceof ScrapeOutcome.Failure f && f.kind() != FailureKind.MALFORMED
+                        && f.kind() != FailureKind.UNRECOGNISED) {
+                    System.out.println("unexpected outcome for /series: " + f);
+                    System.exit(4);
+                }
+                scrapes++;
                 if (!(good.scrape() instanceof ScrapeOutcome.Success)) {
                     System.out.println("the good scrape failed in round " + round);
                     System.exit(4);

@@ -15,7 +15,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A loopback engine serving the hostile bodies of issue 14, each written in chunks as it is sent so that the
  * server itself holds only a few KiB (the forked heap check runs it inside the 48 MiB heap it measures).
- * Paths: {@code /good}, {@code /names} (3 MB, 148k distinct names), {@code /big} (16 MiB − 16 KiB),
+ * Paths: {@code /good}, {@code /names} (3 MB, 148k distinct names), {@code /series} (the costliest body the
+ * limits let through: 20,000 kept series (the most the limits allow), each with its own 56-byte label value, 1.98 MB), {@code /big} (16 MiB − 16 KiB),
  * {@code /bomb} (64 MiB of gzip), {@code /line} (one 8 MB line), {@code /longline} (one 1 MiB HELP line),
  * {@code /bom}, {@code /gzipnoheader}, {@code /html}, {@code /badgzip}, {@code /goodgzip}.
  */
@@ -27,6 +28,9 @@ final class HostileEngine implements AutoCloseable {
             + "vllm:num_requests_running{model_name=\"m\"} 5\n"
             + "# TYPE vllm:kv_cache_usage_perc gauge\n"
             + "vllm:kv_cache_usage_perc{model_name=\"m\"} 0.25\n";
+
+    /** Series in {@code /series}: each a kept sample with its own label value, the body just under 4 MiB. */
+    static final int SERIES = 20_000;
 
     private final HttpServer server;
     private final byte[] bomb;
@@ -43,6 +47,21 @@ final class HostileEngine implements AutoCloseable {
             int n = 0;
             for (int i = 0; i < 148_000; i++) {
                 byte[] line = ("vllm:padding_" + i + " 1\n").getBytes(StandardCharsets.US_ASCII);
+                if (n + line.length > chunk.length) {
+                    out.write(chunk, 0, n);
+                    n = 0;
+                }
+                System.arraycopy(line, 0, chunk, n, line.length);
+                n += line.length;
+            }
+            out.write(chunk, 0, n);
+        }));
+        server.createContext("/series", ex -> stream(ex, out -> {
+            byte[] chunk = new byte[64 * 1024];
+            int n = 0;
+            for (int i = 0; i < SERIES; i++) {
+                byte[] line = String.format("vllm:num_requests_waiting{model_name=\"model-%050d\"} 1%n", i)
+                        .getBytes(StandardCharsets.US_ASCII);
                 if (n + line.length > chunk.length) {
                     out.write(chunk, 0, n);
                     n = 0;
