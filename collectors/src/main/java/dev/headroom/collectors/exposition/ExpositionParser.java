@@ -414,8 +414,9 @@ public final class ExpositionParser {
             }
         }
         if (openMetrics) {
-            throw error(wordStart, "expected HELP, TYPE, UNIT or EOF after '# ', found '" + text(wordStart,
-                    Math.max(1, wordLen)) + "' (OpenMetrics has no other comments)");
+            throw error(wordStart, "expected HELP, TYPE, UNIT or EOF after '# ', found "
+                    + (wordLen > 0 ? "'" + text(wordStart, wordLen) + "'" : found(wordStart))
+                    + " (OpenMetrics has no other comments)");
         }
         skipLine(); // any other comment, e.g. "# NOTE ..."
     }
