@@ -5,9 +5,10 @@ package dev.headroom.collectors.exposition;
  * {@link ExpositionException#exceedsLimit()} is true, so a broken or hostile endpoint costs bounded memory and time.
  *
  * <p>The defaults are sized for the sidecar's 48 MiB heap: the worst payload within all of them costs about
- * 13 MiB while it is parsed (the body, the kept samples and their strings) and under 3 MiB between parses (the
- * name table and the pooled family records); the table with the derivation is in {@code src/docs/signals.md},
- * "Memory budget". A real engine's payload is 10–200 KiB, 100–5,000 series, under 200 families.
+ * 17 MiB while it is read (the body, the kept samples and their strings, the family records) and under 3 MiB
+ * between parses (the name table and the pooled family records); the table with the derivation is in
+ * {@code src/docs/signals.md}, "Memory budget of one scrape". A real engine's payload is 10–200 KiB,
+ * 100–5,000 series, under 200 families.
  *
  * @param maxBodyBytes        largest body accepted, in bytes (after decompression)
  * @param maxSeries           most sample lines in one body (counted for skipped families too)
