@@ -29,6 +29,16 @@ import java.util.Objects;
  * most {@value #RETAINED_FAMILIES} family records stay pooled (their sample lists emptied and, when a family was
  * large, trimmed), and the scratch buffer shrinks back when a long label value or HELP text grew it.
  *
+ * <p>OpenMetrics syntax is always checked (one space between fields, no blank lines or trailing blanks, no
+ * comments but HELP, TYPE, UNIT and EOF, no trailing comma, {@code unknown} not {@code untyped}). Its semantics —
+ * counts never negative or NaN, info 1 and stateset 0 or 1, a histogram point's buckets rising and ending in +Inf
+ * before a count that equals it, repeated series with rising timestamps, exemplars only on {@code _total} and
+ * {@code _bucket} and at most 128 characters, units ending the name, no family claiming another's samples — are
+ * checked only by a strict parser ({@link #ExpositionParser(ParserLimits, boolean)}), which agrees with every
+ * verdict of the upstream conformance suite. A scrape uses the lenient one, as Prometheus' own OpenMetrics parser
+ * is: one engine's histogram with its {@code _sum} first (prometheus_client's multiprocess mode) must cost that
+ * histogram, which the readers judge signal by signal, not every signal of the scrape.
+ *
  * <p>Escapes follow Prometheus' own parsers: {@code \\}, {@code \"} and {@code \n} are unescaped; a backslash
  * before any other character is legal (the OpenMetrics ABNF) and kept as written, both bytes.
  */
@@ -110,6 +120,7 @@ public final class ExpositionParser {
     private static final int RETAINED_SCRATCH = 4096;
 
     private final ParserLimits limits;
+    private final boolean strict;
     private final NameTable table = new NameTable();
     private final ArrayList<FamilyState> pool = new ArrayList<>();
     private HashMap<String, FamilyState> overflowFamilies = new HashMap<>();
@@ -165,8 +176,23 @@ public final class ExpositionParser {
         this(ParserLimits.DEFAULTS);
     }
 
+    /** A parser for scraping: OpenMetrics' syntax checked, its semantics left to the readers (see the class comment). */
     public ExpositionParser(ParserLimits limits) {
+        this(limits, false);
+    }
+
+    /**
+     * @param strictOpenMetrics also refuse OpenMetrics bodies that break the format's semantics (the upstream
+     *                          conformance suite's verdicts), not only its syntax
+     */
+    public ExpositionParser(ParserLimits limits, boolean strictOpenMetrics) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.strict = strictOpenMetrics;
+    }
+
+    /** Whether OpenMetrics semantics are enforced, not only its syntax. */
+    public boolean strictOpenMetrics() {
+        return strict;
     }
 
     public ParserLimits limits() {
@@ -516,7 +542,9 @@ public final class ExpositionParser {
             family.type = type;
             family.typeLine = line;
             if (openMetrics) {
-                checkNoClash(family);
+                if (strict) {
+                    checkNoClash(family);
+                }
             }
         } else {
             if (family.unitLine > 0) {
@@ -524,7 +552,7 @@ public final class ExpositionParser {
             }
             family.unitLine = line;
             family.unit = family.keep ? text(wordStart, wordLen) : "";
-            if (openMetrics && wordLen > 0) {
+            if (strict && openMetrics && wordLen > 0) {
                 checkUnit(family, wordStart, wordLen);
             }
         }
@@ -623,7 +651,7 @@ public final class ExpositionParser {
             labelsHashNoLe = 0;
         }
         checkSpecialLabels(family, suffix, nameStart, nameLen);
-        if (openMetrics && family.type == MetricType.STATESET && !hasLabel(labelCount, family.nameBytes)) {
+        if (strict && openMetrics && family.type == MetricType.STATESET && !hasLabel(labelCount, family.nameBytes)) {
             throw error(nameStart, "stateset sample '" + text(nameStart, nameLen) + "' has no label named after its "
                     + "family ('" + family.name + "')");
         }
@@ -653,7 +681,9 @@ public final class ExpositionParser {
                     }
                 }
             }
-            checkOpenMetricsSample(family, suffix, value, nameStart, nameLen, hasTimestamp, timestamp);
+            if (strict) {
+                checkOpenMetricsSample(family, suffix, value, nameStart, nameLen, hasTimestamp, timestamp);
+            }
         } else {
             skipBlanks();
             if (pos < end && buf[pos] != '\n' && buf[pos] != '\r' && buf[pos] != '#') {
@@ -668,13 +698,13 @@ public final class ExpositionParser {
             MetricType t = family.type;
             boolean allowed = (t == MetricType.COUNTER && suffix == 1)
                     || ((t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM) && suffix == 0);
-            if (!allowed) {
+            if (strict && !allowed) {
                 throw error(pos, "an exemplar on '" + text(nameStart, nameLen) + "': OpenMetrics allows them only on "
                         + "a counter's _total and a histogram's _bucket samples");
             }
             int exemplarStart = pos;
             exemplar = readExemplar(labelCount, keep);
-            if (exemplarCodePoints > 128) {
+            if (strict && exemplarCodePoints > 128) {
                 throw error(exemplarStart, "the exemplar's labels are " + exemplarCodePoints
                         + " characters long, more than OpenMetrics' 128");
             }
@@ -862,13 +892,13 @@ public final class ExpositionParser {
         }
         if (le) {
             leValue = v;
-            if (openMetrics && v == Double.POSITIVE_INFINITY && !(len == 4 && scratch[0] == '+' && scratch[1] == 'I'
+            if (strict && openMetrics && v == Double.POSITIVE_INFINITY && !(len == 4 && scratch[0] == '+' && scratch[1] == 'I'
                     && scratch[2] == 'n' && scratch[3] == 'f')) {
                 throw error(valueStart, "expected le=\"+Inf\" for the last bucket, found '"
                         + new String(scratch, 0, len, StandardCharsets.UTF_8) + "' (OpenMetrics spells it +Inf)");
             }
         }
-        if (quantile && openMetrics && !(v >= 0.0 && v <= 1.0)) {
+        if (quantile && strict && openMetrics && !(v >= 0.0 && v <= 1.0)) {
             throw error(valueStart, "expected a quantile between 0 and 1, found '"
                     + new String(scratch, 0, len, StandardCharsets.UTF_8) + "'");
         }

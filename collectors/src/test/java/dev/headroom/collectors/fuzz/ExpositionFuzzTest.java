@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Coverage-guided fuzzing of everything a metrics body reaches before it is a sample: the parser in both formats,
- * then the {@link SampleReader} with detection and with every registered dialect configured. The only outcomes
+ * Coverage-guided fuzzing of everything a metrics body reaches before it is a sample: the parser in both formats (lenient, as
+ * a scrape uses it, and strict), then the {@link SampleReader} with detection and with every registered dialect configured. The only outcomes
  * allowed are a value or an {@link ExpositionException}; any other exception or error is a finding.
  *
  * <p>In the build's test phase (no {@code JAZZER_FUZZ}) each test runs once per seed in
@@ -34,7 +34,8 @@ class ExpositionFuzzTest {
 
     private static final ParserLimits SMALL = new ParserLimits(64 * 1024, 500, 64, 256, 8, 1024, 50);
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
-    private static final ExpositionParser PARSER = new ExpositionParser(SMALL);
+    private static final ExpositionParser LENIENT = new ExpositionParser(SMALL);
+    private static final ExpositionParser STRICT = new ExpositionParser(SMALL, true);
     private static final DialectRegistry REGISTRY = DialectRegistry.standard();
     private static final List<SampleReader> READERS = readers();
 
@@ -84,9 +85,14 @@ class ExpositionFuzzTest {
     }
 
     private static void parseOnce(byte[] body, ExpositionFormat format) {
+        parseOnce(LENIENT, body, format);
+        parseOnce(STRICT, body, format);
+    }
+
+    private static void parseOnce(ExpositionParser parser, byte[] body, ExpositionFormat format) {
         Exposition e;
         try {
-            e = PARSER.parse(body, format);
+            e = parser.parse(body, format);
         } catch (ExpositionException expected) {
             if (expected.line() < 0 || expected.column() < 1 || expected.detail() == null) {
                 throw new IllegalStateException("an error without a position: " + expected.getMessage());
