@@ -17,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Coverage-guided fuzzing of everything a metrics body reaches before it is a sample: the parser in both formats (lenient, as
- * a scrape uses it, and strict), then the {@link SampleReader} with detection and with every registered dialect configured. The only outcomes
- * allowed are a value or an {@link ExpositionException}; any other exception or error is a finding.
+ * Coverage-guided fuzzing of everything a metrics body reaches before it is a sample: the parser in both formats
+ * (lenient, as a scrape uses it, and strict), then the {@link SampleReader} with detection and with every registered
+ * dialect configured. The only outcomes allowed are a value or an {@link ExpositionException}; any other exception or error is a finding.
  *
  * <p>In the build's test phase (no {@code JAZZER_FUZZ}) each test runs once per seed in
  * {@code src/test/resources/dev/headroom/collectors/fuzz/ExpositionFuzzTestInputs/<method>/} (real engine payloads
