@@ -11,12 +11,24 @@ public final class ExpositionException extends Exception {
     private final int line;
     private final int column;
     private final String detail;
+    private final boolean exceedsLimit;
 
     public ExpositionException(int line, int column, String detail) {
+        this(line, column, detail, false);
+    }
+
+    /** @param exceedsLimit the payload broke one of the {@link ParserLimits}, rather than the format */
+    public ExpositionException(int line, int column, String detail, boolean exceedsLimit) {
         super("line " + line + ", column " + column + ": " + detail, null, false, false);
         this.line = line;
         this.column = column;
         this.detail = detail;
+        this.exceedsLimit = exceedsLimit;
+    }
+
+    /** Whether the payload is too large for a {@link ParserLimits} bound (a scrape counts it as too large). */
+    public boolean exceedsLimit() {
+        return exceedsLimit;
     }
 
     /** 1-based line number. */

@@ -21,8 +21,26 @@ import java.util.Objects;
  * suffix its type allows. A TYPE or HELP line followed by samples of another name is an error, not a guess.
  *
  * <p>Every failure is an {@link ExpositionException} with line and column; {@link ParserLimits} bound body size,
- * series, label lengths and label counts. One parser serves one thread at a time (it reuses its buffers);
- * create one per scrape loop.
+ * line length, series, distinct families, label lengths and label counts, each checked as the bytes are walked,
+ * before anything is built for them. One parser serves one thread at a time (it reuses its buffers); create one per
+ * scrape loop.
+ *
+ * <p>Memory between parses is bounded whatever the last payload was: the {@link NameTable} has a fixed size, at
+ * most {@value #RETAINED_FAMILIES} family records stay pooled (their sample lists emptied and, when a family was
+ * large, trimmed), and the scratch buffer shrinks back when a long label value or HELP text grew it.
+ *
+ * <p>OpenMetrics syntax is always checked (one space between fields, no blank lines or trailing blanks, no
+ * comments but HELP, TYPE, UNIT and EOF, no trailing comma, {@code unknown} not {@code untyped}). Its semantics —
+ * counts never negative or NaN, info 1 and stateset 0 or 1, a histogram point's buckets rising and ending in +Inf
+ * before a count that equals it, repeated series with rising timestamps, exemplars only on {@code _total} and
+ * {@code _bucket} and at most 128 characters, units ending the name, no family claiming another's samples — are
+ * checked only by a strict parser ({@link #ExpositionParser(ParserLimits, boolean)}), which agrees with every
+ * verdict of the upstream conformance suite. A scrape uses the lenient one, as Prometheus' own OpenMetrics parser
+ * is: one engine's histogram with its {@code _sum} first (prometheus_client's multiprocess mode) must cost that
+ * histogram, which the readers judge signal by signal, not every signal of the scrape.
+ *
+ * <p>Escapes follow Prometheus' own parsers: {@code \\}, {@code \"} and {@code \n} are unescaped; a backslash
+ * before any other character is legal (the OpenMetrics ABNF) and kept as written, both bytes.
  */
 public final class ExpositionParser {
 
@@ -55,6 +73,7 @@ public final class ExpositionParser {
         int firstSampleLine;
         int sampleCount;
         boolean keep;
+        NameTable.Entry entry;
         final ArrayList<Sample> samples = new ArrayList<>();
 
         void reset(String name, byte[] nameBytes, boolean keep) {
@@ -93,10 +112,18 @@ public final class ExpositionParser {
         }
     }
 
+    /** Family records kept pooled between parses; a payload with more drops the rest when it is done. */
+    static final int RETAINED_FAMILIES = 1024;
+    /** Samples a pooled family's list may keep room for between parses. */
+    private static final int RETAINED_SAMPLES = 4096;
+    /** Scratch bytes kept between parses; a longer label value or HELP text grows it for that parse only. */
+    private static final int RETAINED_SCRATCH = 4096;
+
     private final ParserLimits limits;
+    private final boolean strict;
     private final NameTable table = new NameTable();
     private final ArrayList<FamilyState> pool = new ArrayList<>();
-    private final HashMap<String, FamilyState> overflowFamilies = new HashMap<>();
+    private HashMap<String, FamilyState> overflowFamilies = new HashMap<>();
     private byte[] scratch = new byte[256];
     private String[] labelPairs = new String[32];
     private int[] labelNameStart = new int[16];
@@ -119,17 +146,67 @@ public final class ExpositionParser {
     private boolean quantileSeen;
     private boolean numericLe;
     private boolean numericQuantile;
+    private double leValue;
+
+    // OpenMetrics only: the series and histogram point being read, to check what the format says of them.
+    private int labelsHash;
+    private int labelsHashNoLe;
+    private int exemplarCodePoints;
+    private FamilyState lastSeriesFamily;
+    private int lastSeriesSuffix;
+    private int lastSeriesHash;
+    private boolean lastSeriesHasTs;
+    private long lastSeriesTs;
+    private boolean pointOpen;
+    private FamilyState pointFamily;
+    private int pointHash;
+    private int pointLine;
+    private boolean pointInf;
+    private double pointInfValue;
+    private boolean pointAnyBucket;
+    private double pointLastLe;
+    private double pointLastBucket;
+    private boolean pointCount;
+    private double pointCountValue;
+    private boolean pointSum;
+    private boolean pointNegativeLe;
+    private double pointSumValue;
 
     public ExpositionParser() {
         this(ParserLimits.DEFAULTS);
     }
 
+    /** A parser for scraping: OpenMetrics' syntax checked, its semantics left to the readers (see the class comment). */
     public ExpositionParser(ParserLimits limits) {
+        this(limits, false);
+    }
+
+    /**
+     * @param strictOpenMetrics also refuse OpenMetrics bodies that break the format's semantics (the upstream
+     *                          conformance suite's verdicts), not only its syntax
+     */
+    public ExpositionParser(ParserLimits limits, boolean strictOpenMetrics) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.strict = strictOpenMetrics;
+    }
+
+    /** Whether OpenMetrics semantics are enforced, not only its syntax. */
+    public boolean strictOpenMetrics() {
+        return strict;
     }
 
     public ParserLimits limits() {
         return limits;
+    }
+
+    /** Family records pooled between parses (for tests of the memory bound). */
+    int pooledFamilies() {
+        return pool.size();
+    }
+
+    /** Bytes of scratch kept between parses (for tests of the memory bound). */
+    int scratchBytes() {
+        return scratch.length;
     }
 
     /** Parses a whole body, keeping every family. */
@@ -162,6 +239,7 @@ public final class ExpositionParser {
         checkBodySize(length);
         begin(body, offset, length, format, filter);
         try {
+            checkNotExposition();
             while (pos < end) {
                 line++;
                 lineStart = pos;
@@ -169,6 +247,9 @@ public final class ExpositionParser {
                     throw error(pos, "expected nothing after '# EOF', found " + found(pos));
                 }
                 byte b = buf[pos];
+                if (openMetrics && (b == '\n' || b == '\r')) {
+                    throw error(pos, "blank line: OpenMetrics allows none (Prometheus text does)");
+                }
                 if (b == '\n') {
                     pos++;
                 } else if (b == '\r' && pos + 1 < end && buf[pos + 1] == '\n') {
@@ -178,7 +259,11 @@ public final class ExpositionParser {
                 } else {
                     parseSample();
                 }
+                if (pos - lineStart > limits.maxLineBytes()) {
+                    throw lineTooLong();
+                }
             }
+            closePoint();
             if (openMetrics && !eofSeen) {
                 line++;
                 lineStart = pos;
@@ -193,8 +278,58 @@ public final class ExpositionParser {
     private void checkBodySize(int length) throws ExpositionException {
         if (length > limits.maxBodyBytes()) {
             throw new ExpositionException(1, 1, "body is " + length + " bytes, more than the limit of "
-                    + limits.maxBodyBytes() + " (ParserLimits.maxBodyBytes)");
+                    + limits.maxBodyBytes() + " (ParserLimits.maxBodyBytes)", true);
         }
+    }
+
+    private ExpositionException lineTooLong() {
+        return limitError(lineStart, "line longer than " + limits.maxLineBytes()
+                + " bytes (ParserLimits.maxLineBytes)");
+    }
+
+    /**
+     * Names the bodies that are not exposition text at all, whose first byte would otherwise read as "found byte
+     * 0xef": a UTF-8 byte-order mark, gzip without {@code Content-Encoding}, an HTML page. Costs one look at the
+     * first bytes.
+     */
+    private void checkNotExposition() throws ExpositionException {
+        if (pos >= end) {
+            return;
+        }
+        int b0 = buf[pos] & 0xff;
+        int b1 = pos + 1 < end ? buf[pos + 1] & 0xff : -1;
+        int b2 = pos + 2 < end ? buf[pos + 2] & 0xff : -1;
+        line = 1;
+        if (b0 == 0xef && b1 == 0xbb && b2 == 0xbf) {
+            throw error(pos, "the body starts with a UTF-8 byte-order mark (EF BB BF); exposition text has none: "
+                    + "the exporter or a proxy added it");
+        }
+        if (b0 == 0x1f && b1 == 0x8b) {
+            throw error(pos, "the body is gzip-compressed (starts 1F 8B) but came without 'Content-Encoding: gzip'");
+        }
+        int p = pos;
+        while (p < end && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\r' || buf[p] == '\n')) {
+            p++;
+        }
+        if (p < end && buf[p] == '<') {
+            String what = startsWithIgnoreCase(p, "<!doctype html") || startsWithIgnoreCase(p, "<html")
+                    ? "an HTML page" : "HTML or XML";
+            throw error(pos, "the body is " + what + " (starts with '" + text(p, Math.min(15, end - p)).strip()
+                    + "'), not exposition text: is the URL the metrics endpoint, not a web page or a login proxy?");
+        }
+        line = 0;
+    }
+
+    private boolean startsWithIgnoreCase(int p, String prefix) {
+        if (end - p < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (Character.toLowerCase((char) (buf[p + i] & 0xff)) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void begin(byte[] body, int offset, int length, ExpositionFormat format, FamilyFilter filter) {
@@ -212,14 +347,42 @@ public final class ExpositionParser {
         series = 0;
         eofSeen = false;
         overflowFamilies.clear();
+        lastSeriesFamily = null;
+        pointOpen = false;
+        pointFamily = null;
     }
 
+    /** Releases what this parse held, so that a hostile payload's size does not outlive it. */
     private void finish() {
         buf = null;
         filter = null;
         current = null;
+        lastSeriesFamily = null;
+        pointFamily = null;
         for (int i = 0; i < familyCount; i++) {
-            pool.get(i).samples.clear();
+            FamilyState f = pool.get(i);
+            f.samples.clear();
+            if (f.sampleCount > RETAINED_SAMPLES) {
+                f.samples.trimToSize();
+            }
+        }
+        if (pool.size() > RETAINED_FAMILIES) {
+            for (int i = RETAINED_FAMILIES; i < pool.size(); i++) {
+                NameTable.Entry e = pool.get(i).entry;
+                if (e != null) {
+                    e.release();
+                }
+            }
+            pool.subList(RETAINED_FAMILIES, pool.size()).clear();
+            pool.trimToSize();
+        }
+        if (overflowFamilies.size() > 64) {
+            overflowFamilies = new HashMap<>();
+        } else {
+            overflowFamilies.clear();
+        }
+        if (scratch.length > RETAINED_SCRATCH) {
+            scratch = new byte[256];
         }
         Arrays.fill(labelPairs, null);
     }
@@ -242,6 +405,10 @@ public final class ExpositionParser {
     private void parseComment() throws ExpositionException {
         pos++; // '#'
         if (pos >= end || buf[pos] != ' ') {
+            if (openMetrics) {
+                throw error(pos, "expected ' ' after '#', found " + found(pos) + " (OpenMetrics has no comments but "
+                        + "HELP, TYPE, UNIT and EOF)");
+            }
             skipLine();
             return;
         }
@@ -255,6 +422,7 @@ public final class ExpositionParser {
         boolean spaced = pos < end && buf[pos] == ' ';
         if (wordLen == 3 && buf[wordStart] == 'E' && buf[wordStart + 1] == 'O' && buf[wordStart + 2] == 'F' && atEol) {
             if (openMetrics) {
+                closePoint();
                 eofSeen = true;
             }
             expectEndOfLine("'# EOF'");
@@ -270,6 +438,11 @@ public final class ExpositionParser {
                 parseMetadata(kind);
                 return;
             }
+        }
+        if (openMetrics) {
+            throw error(wordStart, "expected HELP, TYPE, UNIT or EOF after '# ', found "
+                    + (wordLen > 0 ? "'" + text(wordStart, wordLen) + "'" : found(wordStart))
+                    + " (OpenMetrics has no other comments)");
         }
         skipLine(); // any other comment, e.g. "# NOTE ..."
     }
@@ -316,6 +489,7 @@ public final class ExpositionParser {
             throw error(lineStart, keyword + " line for '" + family.name + "' comes after its samples (first on line "
                     + family.firstSampleLine + "); metadata must precede the samples");
         }
+        closePoint();
         current = family;
         boolean atEol = pos >= end || buf[pos] == '\n' || buf[pos] == '\r';
         if (kind == HELP) {
@@ -323,6 +497,15 @@ public final class ExpositionParser {
                 throw error(lineStart, "second HELP line for '" + family.name + "' (first on line " + family.helpLine + ")");
             }
             family.helpLine = line;
+            if (openMetrics) { // one space, then the text: further spaces are part of it
+                if (pos >= end || buf[pos] != ' ') {
+                    throw error(pos, "expected a space after the metric name, found " + found(pos)
+                            + " (OpenMetrics: '# HELP name text', the text may be empty)");
+                }
+                pos++;
+                family.help = readHelpText(family.keep);
+                return;
+            }
             if (atEol) {
                 family.help = "";
                 expectEndOfLine(THE_LINE[HELP]);
@@ -348,6 +531,9 @@ public final class ExpositionParser {
                 throw error(wordStart, "expected a metric type (counter, gauge, histogram, gaugehistogram, summary, "
                         + "info, stateset, unknown or untyped), found '" + text(wordStart, wordLen) + "'");
             }
+            if (openMetrics && wordLen == 7 && buf[wordStart] == 'u' && buf[wordStart + 2] == 't') {
+                throw error(wordStart, "'untyped' is Prometheus text; OpenMetrics calls it 'unknown'");
+            }
             if (family.typeLine > 0) {
                 String again = type == family.type ? "second" : "contradicting";
                 throw error(lineStart, again + " TYPE line for '" + family.name + "': " + type.token()
@@ -355,12 +541,20 @@ public final class ExpositionParser {
             }
             family.type = type;
             family.typeLine = line;
+            if (openMetrics) {
+                if (strict) {
+                    checkNoClash(family);
+                }
+            }
         } else {
             if (family.unitLine > 0) {
                 throw error(lineStart, "second UNIT line for '" + family.name + "' (first on line " + family.unitLine + ")");
             }
             family.unitLine = line;
             family.unit = family.keep ? text(wordStart, wordLen) : "";
+            if (strict && openMetrics && wordLen > 0) {
+                checkUnit(family, wordStart, wordLen);
+            }
         }
         expectEndOfLine(THE_LINE[kind]);
     }
@@ -370,20 +564,16 @@ public final class ExpositionParser {
         int n = 0;
         while (pos < end && buf[pos] != '\n') {
             byte c = buf[pos];
-            if (c == '\\') {
-                if (pos + 1 >= end || buf[pos + 1] == '\n') {
-                    throw error(pos, "expected an escape (\\\\, \\n or \\\") after '\\' in HELP text, found "
-                            + found(pos + 1));
-                }
+            if (c == '\\' && pos + 1 < end) {
                 byte e = buf[pos + 1];
-                c = switch (e) {
-                    case '\\' -> (byte) '\\';
-                    case 'n' -> (byte) '\n';
-                    case '"' -> (byte) '"';
-                    default -> throw error(pos, "invalid escape '\\" + (char) (e & 0xff)
-                            + "' in HELP text: expected \\\\, \\n or \\\"");
-                };
-                pos++;
+                byte unescaped = e == '\\' ? (byte) '\\' : e == 'n' ? (byte) '\n' : e == '"' ? (byte) '"' : 0;
+                if (unescaped != 0) { // any other escape is kept as written, as Prometheus does
+                    c = unescaped;
+                    pos++;
+                }
+            }
+            if (n >= limits.maxLineBytes()) {
+                throw lineTooLong();
             }
             if (keep) {
                 ensureScratch(n + 1);
@@ -411,7 +601,7 @@ public final class ExpositionParser {
         int hash = scanMetricName("a metric name, '#' or end of line");
         int nameLen = pos - nameStart;
         if (++series > limits.maxSeries()) {
-            throw error(nameStart, "more than " + limits.maxSeries() + " series in one body (ParserLimits.maxSeries)");
+            throw limitError(nameStart, "more than " + limits.maxSeries() + " series in one body (ParserLimits.maxSeries)");
         }
         FamilyState family = current;
         int suffix = family == null ? -1 : family.match(buf, nameStart, nameLen);
@@ -451,27 +641,73 @@ public final class ExpositionParser {
             MetricType t = family.type;
             numericLe = (t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM) && suffix == 0;
             numericQuantile = t == MetricType.SUMMARY && suffix == 0;
+            labelsHash = 0;
+            labelsHashNoLe = 0;
             labelCount = parseLabels(0, keep);
             numericLe = false;
             numericQuantile = false;
+        } else {
+            labelsHash = 0;
+            labelsHashNoLe = 0;
         }
         checkSpecialLabels(family, suffix, nameStart, nameLen);
+        if (strict && openMetrics && family.type == MetricType.STATESET && !hasLabel(labelCount, family.nameBytes)) {
+            throw error(nameStart, "stateset sample '" + text(nameStart, nameLen) + "' has no label named after its "
+                    + "family ('" + family.name + "')");
+        }
 
         expectSpaceAfter(labelCount > 0 || buf[pos - 1] == '}' ? "the labels" : "the metric name");
         double value = readNumber("a value (a number, NaN, +Inf or -Inf)");
 
         long timestamp = Sample.NO_TIMESTAMP;
+        boolean hasTimestamp = false;
         Exemplar exemplar = null;
-        skipBlanks();
-        if (pos < end && buf[pos] != '\n' && buf[pos] != '\r' && buf[pos] != '#') {
-            timestamp = readTimestamp();
+        if (openMetrics) {
+            if (pos < end && buf[pos] == ' ') {
+                pos++;
+                if (pos >= end || buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' || buf[pos] == '\r') {
+                    throw error(pos, "expected a timestamp or an exemplar after the value's space, found " + found(pos)
+                            + " (OpenMetrics allows no trailing or repeated blanks)");
+                }
+                if (buf[pos] != '#') {
+                    timestamp = readTimestamp();
+                    hasTimestamp = true;
+                    if (pos < end && buf[pos] == ' ') {
+                        pos++;
+                        if (pos >= end || buf[pos] != '#') {
+                            throw error(pos, "expected an exemplar ('# {') after the timestamp's space, found "
+                                    + found(pos));
+                        }
+                    }
+                }
+            }
+            if (strict) {
+                checkOpenMetricsSample(family, suffix, value, nameStart, nameLen, hasTimestamp, timestamp);
+            }
+        } else {
             skipBlanks();
+            if (pos < end && buf[pos] != '\n' && buf[pos] != '\r' && buf[pos] != '#') {
+                timestamp = readTimestamp();
+                skipBlanks();
+            }
         }
         if (pos < end && buf[pos] == '#') {
             if (!openMetrics) {
                 throw error(pos, "expected a timestamp or end of line, found '#' (exemplars need OpenMetrics)");
             }
+            MetricType t = family.type;
+            boolean allowed = (t == MetricType.COUNTER && suffix == 1)
+                    || ((t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM) && suffix == 0);
+            if (strict && !allowed) {
+                throw error(pos, "an exemplar on '" + text(nameStart, nameLen) + "': OpenMetrics allows them only on "
+                        + "a counter's _total and a histogram's _bucket samples");
+            }
+            int exemplarStart = pos;
             exemplar = readExemplar(labelCount, keep);
+            if (strict && exemplarCodePoints > 128) {
+                throw error(exemplarStart, "the exemplar's labels are " + exemplarCodePoints
+                        + " characters long, more than OpenMetrics' 128");
+            }
         }
         expectEndOfLine("the sample");
 
@@ -502,12 +738,17 @@ public final class ExpositionParser {
             throw error(pos, "expected '{' to open the exemplar's labels, found " + found(pos));
         }
         int base = sampleLabels * 2;
+        exemplarCodePoints = 0;
         int n = parseLabels(base, keep);
         expectSpaceAfter("the exemplar's labels");
         double value = readNumber("the exemplar's value");
         long timestamp = Sample.NO_TIMESTAMP;
-        skipBlanks();
-        if (pos < end && buf[pos] != '\n' && buf[pos] != '\r') {
+        if (pos < end && buf[pos] == ' ') {
+            pos++;
+            if (pos >= end || buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' || buf[pos] == '\r') {
+                throw error(pos, "expected the exemplar's timestamp after its value's space, found " + found(pos)
+                        + " (OpenMetrics allows no trailing or repeated blanks)");
+            }
             timestamp = readTimestamp();
         }
         if (!keep) {
@@ -541,11 +782,11 @@ public final class ExpositionParser {
             }
             int nameLen = pos - nameStart;
             if (nameLen > limits.maxLabelNameLength()) {
-                throw error(nameStart, "label name longer than " + limits.maxLabelNameLength()
+                throw limitError(nameStart, "label name longer than " + limits.maxLabelNameLength()
                         + " bytes (ParserLimits.maxLabelNameLength)");
             }
             if (n >= limits.maxLabelsPerSeries()) {
-                throw error(nameStart, "more than " + limits.maxLabelsPerSeries()
+                throw limitError(nameStart, "more than " + limits.maxLabelsPerSeries()
                         + " labels on one series (ParserLimits.maxLabelsPerSeries)");
             }
             for (int k = 0; k < n; k++) {
@@ -584,17 +825,14 @@ public final class ExpositionParser {
                 }
                 if (c == '\\') {
                     byte e = pos + 1 < end ? buf[pos + 1] : 0;
-                    c = switch (e) {
-                        case '\\' -> (byte) '\\';
-                        case '"' -> (byte) '"';
-                        case 'n' -> (byte) '\n';
-                        default -> throw error(pos, "invalid escape in value of label '" + text(nameStart, nameLen)
-                                + "': expected \\\\, \\\" or \\n after '\\', found " + found(pos + 1));
-                    };
-                    pos++;
+                    byte unescaped = e == '\\' ? (byte) '\\' : e == 'n' ? (byte) '\n' : e == '"' ? (byte) '"' : 0;
+                    if (unescaped != 0) { // any other escape is kept as written, both bytes, as Prometheus does
+                        c = unescaped;
+                        pos++;
+                    }
                 }
                 if (len >= limits.maxLabelValueLength()) {
-                    throw error(valueStart, "value of label '" + text(nameStart, nameLen) + "' longer than "
+                    throw limitError(valueStart, "value of label '" + text(nameStart, nameLen) + "' longer than "
                             + limits.maxLabelValueLength() + " bytes (ParserLimits.maxLabelValueLength)");
                 }
                 if (len >= scratch.length) {
@@ -605,6 +843,15 @@ public final class ExpositionParser {
                 pos++;
             }
             checkNumericLabel(nameStart, nameLen, valueStart, len);
+            if (base == 0) {
+                int pair = 31 * nameHash + valueHash * 0x9E3779B1;
+                labelsHash = 31 * labelsHash + pair;
+                if (!(nameLen == 2 && buf[nameStart] == 'l' && buf[nameStart + 1] == 'e')) {
+                    labelsHashNoLe = 31 * labelsHashNoLe + pair;
+                }
+            } else if (openMetrics) {
+                exemplarCodePoints += codePoints(buf, nameStart, nameLen) + codePoints(scratch, 0, len);
+            }
             if (keep) {
                 int at = base + n * 2;
                 if (at + 2 > labelPairs.length) {
@@ -617,6 +864,9 @@ public final class ExpositionParser {
             skipBlanks();
             if (pos < end && buf[pos] == ',') {
                 pos++;
+                if (openMetrics && pos < end && buf[pos] == '}') {
+                    throw error(pos, "expected a label name after ',', found '}' (OpenMetrics allows no trailing comma)");
+                }
                 continue;
             }
             if (pos < end && buf[pos] == '}') {
@@ -640,8 +890,204 @@ public final class ExpositionParser {
             throw error(valueStart, "expected a number for label '" + (le ? "le" : "quantile") + "', found '"
                     + new String(scratch, 0, len, StandardCharsets.UTF_8) + "'");
         }
+        if (le) {
+            leValue = v;
+            if (strict && openMetrics && v == Double.POSITIVE_INFINITY && !(len == 4 && scratch[0] == '+' && scratch[1] == 'I'
+                    && scratch[2] == 'n' && scratch[3] == 'f')) {
+                throw error(valueStart, "expected le=\"+Inf\" for the last bucket, found '"
+                        + new String(scratch, 0, len, StandardCharsets.UTF_8) + "' (OpenMetrics spells it +Inf)");
+            }
+        }
+        if (quantile && strict && openMetrics && !(v >= 0.0 && v <= 1.0)) {
+            throw error(valueStart, "expected a quantile between 0 and 1, found '"
+                    + new String(scratch, 0, len, StandardCharsets.UTF_8) + "'");
+        }
         leSeen |= le;
         quantileSeen |= quantile;
+    }
+
+    private static int codePoints(byte[] b, int off, int len) {
+        int n = 0;
+        for (int i = off; i < off + len; i++) {
+            if ((b[i] & 0xc0) != 0x80) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean hasLabel(int labelCount, byte[] name) {
+        for (int k = 0; k < labelCount; k++) {
+            if (labelNameLen[k] == name.length
+                    && Arrays.equals(buf, labelNameStart[k], labelNameStart[k] + name.length, name, 0, name.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- OpenMetrics semantics ------------------------------------------------------------------------------
+
+    /** A family typed here must not claim a sample name another family of this body already has. */
+    private void checkNoClash(FamilyState family) throws ExpositionException {
+        MetricType t = family.type;
+        byte[] n = family.nameBytes;
+        for (int i = 0; i < t.suffixCount(); i++) {
+            byte[] suffix = t.suffixBytes(i);
+            if (suffix.length == 0) {
+                continue;
+            }
+            byte[] full = Arrays.copyOf(n, n.length + suffix.length);
+            System.arraycopy(suffix, 0, full, n.length, suffix.length);
+            int h = 0;
+            for (byte b : full) {
+                h = 31 * h + b;
+            }
+            NameTable.Entry e = table.get(full, 0, full.length, h);
+            FamilyState other = e != null ? (e.generation == generation ? e.family : null)
+                    : overflowFamilies.get(new String(full, StandardCharsets.UTF_8));
+            if (other != null && other != family) {
+                throw error(lineStart, t.token() + " '" + family.name + "' would own the samples named '" + other.name
+                        + "', already a family of this body");
+            }
+        }
+    }
+
+    /** A UNIT must be the name's last component, and info and stateset families have none. */
+    private void checkUnit(FamilyState family, int unitStart, int unitLen) throws ExpositionException {
+        byte[] n = family.nameBytes;
+        boolean suffixed = n.length > unitLen && n[n.length - unitLen - 1] == '_'
+                && Arrays.equals(n, n.length - unitLen, n.length, buf, unitStart, unitStart + unitLen);
+        if (!suffixed) {
+            throw error(unitStart, "the unit '" + text(unitStart, unitLen) + "' must end the metric name ('"
+                    + family.name + "' does not end in '_" + text(unitStart, unitLen) + "')");
+        }
+        if (family.type == MetricType.INFO || family.type == MetricType.STATESET) {
+            throw error(unitStart, family.type.token() + " family '" + family.name + "' cannot have a unit");
+        }
+    }
+
+    /**
+     * What OpenMetrics says of a sample's value, its series and its histogram point: counters, buckets, counts
+     * and sums are numbers of zero or more; info is 1 and stateset 0 or 1; a series repeated in a row has
+     * timestamps that do not go back; a histogram point's buckets rise in {@code le} and count, end in +Inf and
+     * come before its count and sum, which go together. A few comparisons per sample; nothing allocated.
+     */
+    private void checkOpenMetricsSample(FamilyState family, int suffix, double value, int nameStart, int nameLen,
+            boolean hasTimestamp, long timestamp) throws ExpositionException {
+        MetricType t = family.type;
+        boolean histogram = t == MetricType.HISTOGRAM || t == MetricType.GAUGE_HISTOGRAM;
+        boolean counting = (t == MetricType.COUNTER && suffix == 1)
+                || (histogram && (suffix == 0 || suffix == 1))
+                || (t == MetricType.HISTOGRAM && suffix == 2)
+                || (t == MetricType.SUMMARY && (suffix == 1 || suffix == 2));
+        if (counting && !(value >= 0.0)) {
+            throw error(nameStart, "'" + text(nameStart, nameLen) + "' counts, so it must be a number of zero or "
+                    + "more, found " + value);
+        }
+        if (histogram && suffix == 2 && Double.isNaN(value)) {
+            throw error(nameStart, "'" + text(nameStart, nameLen) + "' must be a number, found NaN");
+        }
+        if (t == MetricType.SUMMARY && suffix == 0 && value < 0) {
+            throw error(nameStart, "a quantile of summary '" + family.name + "' must not be negative, found " + value);
+        }
+        if (t == MetricType.INFO && value != 1.0) {
+            throw error(nameStart, "info sample '" + text(nameStart, nameLen) + "' must be 1, found " + value);
+        }
+        if (t == MetricType.STATESET && value != 0.0 && value != 1.0) {
+            throw error(nameStart, "stateset sample '" + text(nameStart, nameLen) + "' must be 0 or 1, found " + value);
+        }
+        if (lastSeriesFamily == family && lastSeriesSuffix == suffix && lastSeriesHash == labelsHash) {
+            if (!hasTimestamp || !lastSeriesHasTs) {
+                throw error(nameStart, "series '" + text(nameStart, nameLen) + "' repeats the line before it without "
+                        + "a timestamp on both");
+            }
+            if (timestamp < lastSeriesTs) {
+                throw error(nameStart, "series '" + text(nameStart, nameLen) + "' goes back in time from the line "
+                        + "before it");
+            }
+        }
+        lastSeriesFamily = family;
+        lastSeriesSuffix = suffix;
+        lastSeriesHash = labelsHash;
+        lastSeriesHasTs = hasTimestamp;
+        lastSeriesTs = timestamp;
+        if (!histogram) {
+            return;
+        }
+        if (!pointOpen || pointFamily != family || pointHash != labelsHashNoLe) {
+            closePoint();
+            pointOpen = true;
+            pointFamily = family;
+            pointHash = labelsHashNoLe;
+            pointLine = line;
+            pointInf = false;
+            pointAnyBucket = false;
+            pointLastLe = Double.NEGATIVE_INFINITY;
+            pointLastBucket = 0;
+            pointCount = false;
+            pointSum = false;
+            pointNegativeLe = false;
+        }
+        if (suffix == 0) {
+            if (pointCount || pointSum) {
+                throw error(nameStart, "bucket of histogram '" + family.name + "' after its count or sum: the buckets "
+                        + "come first");
+            }
+            if (pointAnyBucket && !(leValue > pointLastLe)) {
+                throw error(nameStart, "buckets of histogram '" + family.name + "' out of order: le " + leValue
+                        + " after " + pointLastLe);
+            }
+            if (value < pointLastBucket) {
+                throw error(nameStart, "bucket le=" + leValue + " of histogram '" + family.name + "' counts " + value
+                        + ", fewer than the bucket before it (" + pointLastBucket + "): buckets are cumulative");
+            }
+            pointAnyBucket = true;
+            pointLastLe = leValue;
+            pointLastBucket = value;
+            pointNegativeLe |= leValue < 0;
+            if (leValue == Double.POSITIVE_INFINITY) {
+                pointInf = true;
+                pointInfValue = value;
+            }
+        } else if (suffix == 1) {
+            pointCount = true;
+            pointCountValue = value;
+        } else if (suffix == 2) {
+            pointSum = true;
+            pointSumValue = value;
+        }
+    }
+
+    /** Checks the histogram point just read as a whole, once its last line has gone by. */
+    private void closePoint() throws ExpositionException {
+        if (!pointOpen) {
+            return;
+        }
+        pointOpen = false;
+        FamilyState f = pointFamily;
+        pointFamily = null;
+        String which = f.type.token() + " '" + f.name + "' (from line " + pointLine + ")";
+        String count = f.type == MetricType.HISTOGRAM ? "_count" : "_gcount";
+        String sum = f.type == MetricType.HISTOGRAM ? "_sum" : "_gsum";
+        if (!pointInf) {
+            throw error(pos, which + " has no le=\"+Inf\" bucket");
+        }
+        if (pointCount != pointSum) {
+            throw error(pos, which + " has " + (pointCount ? count + " without " + sum : sum + " without " + count)
+                    + ": they go together");
+        }
+        if (pointCount && pointCountValue != pointInfValue) {
+            throw error(pos, which + ": " + count + " is " + pointCountValue + " but the +Inf bucket counts "
+                    + pointInfValue);
+        }
+        if (f.type == MetricType.GAUGE_HISTOGRAM && pointSum && pointSumValue < 0 && !pointNegativeLe) {
+            throw error(pos, which + " has a negative _gsum but no negative bucket");
+        }
+        if (f.type == MetricType.HISTOGRAM && pointNegativeLe && pointSum) {
+            throw error(pos, which + " has a negative bucket and a _sum: OpenMetrics allows a sum only when every "
+                    + "bucket is at zero or more");
+        }
     }
 
     private static final byte[] QUANTILE = "quantile".getBytes(StandardCharsets.US_ASCII);
@@ -689,10 +1135,10 @@ public final class ExpositionParser {
             return negative ? -ms : ms;
         }
         double seconds = readNumber("a timestamp in seconds or end of line");
-        if (!Double.isFinite(seconds) || Math.abs(seconds) > 9.0e12) {
+        if (!Double.isFinite(seconds)) {
             throw error(start, "expected a finite timestamp in seconds, found '" + text(start, pos - start) + "'");
         }
-        return Math.round(seconds * 1000.0);
+        return Math.round(seconds * 1000.0); // saturates far outside any real clock, as Prometheus' does
     }
 
     // ---- families --------------------------------------------------------------------------------------------
@@ -705,7 +1151,11 @@ public final class ExpositionParser {
         return overflowFamilies.get(new String(buf, start, len, StandardCharsets.UTF_8));
     }
 
-    private FamilyState newFamily(int start, int len, int hash) {
+    private FamilyState newFamily(int start, int len, int hash) throws ExpositionException {
+        if (familyCount >= limits.maxFamilies()) {
+            throw limitError(start, "more than " + limits.maxFamilies()
+                    + " distinct families in one body (ParserLimits.maxFamilies)");
+        }
         NameTable.Entry e = table.get(buf, start, len, hash);
         String name = e != null ? e.string : new String(buf, start, len, StandardCharsets.UTF_8);
         byte[] nameBytes = e != null ? e.bytes : Arrays.copyOfRange(buf, start, start + len);
@@ -718,6 +1168,7 @@ public final class ExpositionParser {
         }
         familyCount++;
         f.reset(name, nameBytes, filter.wants(name));
+        f.entry = e;
         if (e != null) {
             e.family = f;
             e.generation = generation;
@@ -747,10 +1198,22 @@ public final class ExpositionParser {
             String hint = pos < end && buf[pos] != '\n' ? "" : " (the line is truncated)";
             throw error(pos, "expected a space after " + what + ", found " + found(pos) + hint);
         }
+        if (openMetrics) {
+            if (buf[pos] != ' ' || (pos + 1 < end && (buf[pos + 1] == ' ' || buf[pos + 1] == '\t'))) {
+                throw error(pos, "expected one space after " + what + " (OpenMetrics allows no tabs or repeated "
+                        + "blanks), found " + (buf[pos] == '\t' ? "a tab" : "more"));
+            }
+            pos++;
+            return;
+        }
         skipBlanks();
     }
 
     private void expectEndOfLine(String what) throws ExpositionException {
+        if (openMetrics && pos < end && (buf[pos] == ' ' || buf[pos] == '\t')) {
+            throw error(pos, "expected end of line after " + what + ", found " + found(pos)
+                    + " (OpenMetrics allows no trailing blanks)");
+        }
         skipBlanks();
         if (pos >= end) {
             return;
@@ -815,5 +1278,9 @@ public final class ExpositionParser {
 
     private ExpositionException error(int p, String detail) {
         return new ExpositionException(line, p - lineStart + 1, detail);
+    }
+
+    private ExpositionException limitError(int p, String detail) {
+        return new ExpositionException(line, p - lineStart + 1, detail, true);
     }
 }

@@ -7,13 +7,15 @@ import java.util.Arrays;
  * Interns the short strings a payload repeats on every scrape (family, sample and label names, label values
  * such as {@code le="0.5"} or the model name), keyed by their bytes, so that a warm parser turns them into the
  * same {@code String} without allocating. Open addressing over a fixed table; when it is crowded it is cleared
- * at the start of the next parse, so a payload full of unique values costs bounded memory. Not thread-safe:
+ * at the start of the next parse, so a payload full of unique values costs bounded memory: at most
+ * {@value #MAX_ENTRIES} entries of at most {@value #MAX_LENGTH} bytes, about 2.5 MiB at worst (an entry holds
+ * the bytes, the {@code String} and its header), some 100 KiB for a real engine's payload. Not thread-safe:
  * one per parser.
  */
 final class NameTable {
 
     static final int MAX_LENGTH = 256;
-    private static final int CAPACITY = 1 << 14;
+    private static final int CAPACITY = 1 << 13;
     private static final int MASK = CAPACITY - 1;
     private static final int MAX_ENTRIES = CAPACITY / 2;
 
@@ -29,6 +31,12 @@ final class NameTable {
             this.bytes = bytes;
             this.hash = hash;
             this.string = string;
+        }
+
+        /** Forgets the family; its record is dropped from the parser's pool. */
+        void release() {
+            family = null;
+            generation = 0;
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param url            the engine's metrics endpoint, e.g. {@code http://127.0.0.1:8000/metrics}
  * @param connectTimeout time to open the connection (default 1 s)
  * @param readTimeout    time for the whole request, headers and body (default 2 s)
- * @param maxBodyBytes   largest body accepted, compressed or not (default 16 MiB); enforced while reading
+ * @param maxBodyBytes   largest body accepted, after decompression (default 4 MiB, sized for the sidecar's heap:
+ *                       see {@code src/docs/signals.md}, "Memory budget"); enforced while reading
  * @param dialect        {@code auto} (detect from the families present) or a registered dialect name
  * @param limits         parser limits; its body limit is raised to {@code maxBodyBytes} when lower
  * @param auxiliaryTimeout time for the whole second fetch a dialect may ask for (llama.cpp's {@code /slots}),
@@ -33,7 +34,7 @@ public record ScrapeConfig(URI url, Duration connectTimeout, Duration readTimeou
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(2);
-    public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BODY_BYTES = ParserLimits.DEFAULT_MAX_BODY_BYTES;
 
     public ScrapeConfig {
         Objects.requireNonNull(url, "url");
@@ -62,7 +63,7 @@ public record ScrapeConfig(URI url, Duration connectTimeout, Duration readTimeou
         }
     }
 
-    /** Defaults for an endpoint: 1 s connect, 2 s read, 16 MiB, dialect detected. */
+    /** Defaults for an endpoint: 1 s connect, 2 s read, 4 MiB, dialect detected. */
     public static ScrapeConfig defaults(URI url) {
         return new ScrapeConfig(url, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
                 DialectRegistry.AUTO, ParserLimits.DEFAULTS);

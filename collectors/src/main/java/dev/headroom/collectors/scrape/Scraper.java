@@ -6,8 +6,6 @@ import dev.headroom.collectors.engine.EngineDialect;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.ReadOutcome;
 import dev.headroom.collectors.engine.SampleReader;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -19,20 +17,20 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Scrapes one engine's metrics endpoint into an {@link dev.headroom.collectors.engine.EngineSample}.
  *
  * <p>Bounded in every direction: connect timeout, a deadline on the whole request (headers and body), a maximum
- * body size enforced while bytes arrive and again while gunzipping. {@link #scrape()} never throws; every way it
+ * body size enforced while bytes arrive, on the inflated bytes when the body is gzip (inflated chunk by chunk as it
+ * arrives, never held compressed), then the parser's limits on lines, series, families and labels, which a scrape
+ * counts as {@link FailureKind#TOO_LARGE} too. {@link #scrape()} never throws; every way it
  * can fail is a {@link FailureKind} with a one-line message. The body is read by a {@link SampleReader}, the same
  * one {@code inspect} and the evaluation use. Safe to call from several threads (the reader serialises the parse
  * step, it reuses the parser's buffers).
@@ -74,7 +72,10 @@ public final class Scraper {
         return reader;
     }
 
-    /** One GET of the endpoint, mapped to a sample or a typed failure. */
+    /**
+     * One GET of the endpoint, mapped to a sample or a typed failure. Only a {@link VirtualMachineError} (out of
+     * memory, say) passes through, as itself, whichever thread it was raised on: it is not the engine's failure.
+     */
     public ScrapeOutcome scrape() {
         Instant scrapedAt = clock.instant();
         long started = System.nanoTime();
@@ -99,8 +100,8 @@ public final class Scraper {
                 .header("Accept-Encoding", "gzip")
                 .GET()
                 .build();
-        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> future =
-                client.sendAsync(request, info -> new LimitedBodySubscriber(config.maxBodyBytes()));
+        CompletableFuture<HttpResponse<LimitedBodySubscriber.Body>> future = client.sendAsync(request,
+                info -> bodySubscriber(info.statusCode(), info.headers().firstValue("Content-Encoding").orElse("")));
         HttpResponse<LimitedBodySubscriber.Body> response;
         try {
             long deadlineMillis = config.connectTimeout().plus(config.readTimeout()).toMillis();
@@ -126,34 +127,37 @@ public final class Scraper {
                     + " from " + url, since(started), status, 0, 0));
         }
 
-        LimitedBodySubscriber.Body body = response.body();
-        byte[] bytes = body.bytes();
-        int length = body.length();
-        String encoding = response.headers().firstValue("Content-Encoding").orElse("").trim().toLowerCase(Locale.ROOT);
-        if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
-            try {
-                LimitedBodySubscriber.Body plain = gunzip(bytes, length, config.maxBodyBytes());
-                if (plain == null) {
-                    return failed(FailureKind.TOO_LARGE, "gzip body inflates past the limit of " + config.maxBodyBytes()
-                            + " bytes", started);
-                }
-                bytes = plain.bytes();
-                length = plain.length();
-            } catch (IOException e) {
-                return failed(FailureKind.MALFORMED, "Content-Encoding is gzip but the body is not valid gzip: "
-                        + e.getMessage(), started);
-            }
-        } else if (!encoding.isEmpty() && !encoding.equals("identity")) {
-            return failed(FailureKind.MALFORMED, "unsupported Content-Encoding '" + encoding + "'", started);
+        String encoding = encoding(response.headers().firstValue("Content-Encoding").orElse(""));
+        if (!encoding.isEmpty() && !encoding.equals("identity") && !isGzip(encoding)) {
+            return failed(FailureKind.MALFORMED, "unsupported Content-Encoding '" + encoding
+                    + "' (accepted: gzip, identity)", started);
         }
+        LimitedBodySubscriber.Body body = response.body();
+        return new Fetch.Body(url, body.bytes(), body.length(),
+                response.headers().firstValue("Content-Type").orElse(null), since(started));
+    }
 
-        return new Fetch.Body(url, bytes, length, response.headers().firstValue("Content-Type").orElse(null),
-                since(started));
+    /** The body's subscriber: a gzip body of a successful response is inflated while it arrives, within the limit. */
+    private LimitedBodySubscriber bodySubscriber(int status, String contentEncoding) {
+        boolean gzip = status >= 200 && status <= 299 && isGzip(encoding(contentEncoding));
+        return new LimitedBodySubscriber(config.maxBodyBytes(), gzip);
+    }
+
+    private static String encoding(String header) {
+        return header.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isGzip(String encoding) {
+        return encoding.equals("gzip") || encoding.equals("x-gzip");
     }
 
     private ScrapeOutcome read(byte[] bytes, int length, String contentType, Instant scrapedAt, long started) {
         URI url = config.url();
         ReadOutcome outcome = reader.read(bytes, 0, length, contentType, scrapedAt);
+        if (outcome instanceof ReadOutcome.Malformed m && m.error().exceedsLimit()) {
+            return new ScrapeOutcome.Failure(url, FailureKind.TOO_LARGE, url + ": payload too large: "
+                    + m.error().getMessage(), since(started), 0, m.line(), m.column());
+        }
         if (outcome instanceof ReadOutcome.Malformed m) {
             return new ScrapeOutcome.Failure(url, FailureKind.MALFORMED, "malformed metrics from " + url + ": "
                     + m.error().getMessage(), since(started), 0, m.line(), m.column());
@@ -214,8 +218,15 @@ public final class Scraper {
 
     private ScrapeOutcome.Failure failure(Throwable cause, long started) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof VirtualMachineError vm) {
+                throw vm; // out of memory is the process's state, not the engine's: never "unreachable"
+            }
             if (t instanceof LimitedBodySubscriber.TooLargeException) {
                 return fail(FailureKind.TOO_LARGE, t.getMessage(), started);
+            }
+            if (t instanceof LimitedBodySubscriber.BadGzipException) {
+                return fail(FailureKind.MALFORMED, "Content-Encoding is gzip but the body is not valid gzip: "
+                        + t.getMessage(), started);
             }
             if (t instanceof HttpConnectTimeoutException) {
                 return fail(FailureKind.UNREACHABLE, "could not connect within " + human(config.connectTimeout()),
@@ -243,27 +254,6 @@ public final class Scraper {
     /** A failure whose message names the endpoint: a log line must say where as well as what. */
     private ScrapeOutcome.Failure fail(FailureKind kind, String message, long started) {
         return ScrapeOutcome.Failure.of(config.url(), kind, config.url() + ": " + message, since(started));
-    }
-
-    /** Inflates at most {@code max} bytes; null when the content is larger. */
-    static LimitedBodySubscriber.Body gunzip(byte[] bytes, int length, long max) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes, 0, length), 8192)) {
-            byte[] out = new byte[(int) Math.min(max, Math.max(8192, (long) length * 4))];
-            int size = 0;
-            while (true) {
-                if (size == out.length) {
-                    if (size >= max) {
-                        return in.read() < 0 ? new LimitedBodySubscriber.Body(out, size) : null;
-                    }
-                    out = Arrays.copyOf(out, (int) Math.min(max, (long) out.length * 2));
-                }
-                int n = in.read(out, size, out.length - size);
-                if (n < 0) {
-                    return new LimitedBodySubscriber.Body(out, size);
-                }
-                size += n;
-            }
-        }
     }
 
     private static Duration since(long startedNanos) {
