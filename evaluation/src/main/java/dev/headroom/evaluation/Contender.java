@@ -5,6 +5,7 @@ import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.autoscaler.policy.ScalingRules;
+import dev.headroom.autoscaler.policy.SloSpec;
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
 import dev.headroom.signals.WindowConfig;
@@ -77,7 +78,7 @@ public record Contender(String name, String description, int initialReplicas, Su
         int peak = plan.peakReplicas();
         int start = plan.desiredAt(0);
         PolicySpec documented = configured(bounds, cluster, requests, slo);
-        double rounded = documented.targets().get(Signal.ARRIVALS_PS).orElseThrow();
+        double rounded = rateTarget(cluster.engine(), requests);
         long lead = documented.forecast().leadTime().toSeconds();
         PolicySpec configured = overrides.applyTo(documented);
         String changed = overrides.isEmpty() ? "" : "; changed for this run: " + overrides.describe();
@@ -97,12 +98,14 @@ public record Contender(String name, String description, int initialReplicas, Su
                         + " ITL p95 0.1 s, and the arrivals target it learns when an alarm fires; the HPA's 300 s"
                         + " window, no forecast", start, () -> new SignalPolicyController(bounds, window)),
                 new Contender("headroom", String.format(Locale.ROOT, "Headroom as policy.md configures it:"
-                        + " arrivals_ps %.2f per replica (%.2f × the %.2f req/s `headroom capacity` estimates for this"
-                        + " engine and the trace's mean lengths), latency alarms in the SLO's terms (ttft_p95 %s s,"
-                        + " itl_mean %s s in place of itl_p95), KV 0.80 and queue 4 as default; forecast %d s ahead"
-                        + " (cold start + one decision interval), scale-down window %d s%s", rounded,
-                        RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, number(slo.ttftSeconds()),
-                        number(slo.itlSeconds()), lead, lead, changed),
+                        + " the SLO as the spec (%s), its latency alarms from it (ttft_p95 %s s, itl_mean %s s in"
+                        + " place of itl_p95), KV 0.80 and queue 4 as default, and the arrivals_ps target learned"
+                        + " online as the load at which the SLO is just met (`headroom capacity` would say %.2f"
+                        + " = %.2f × %.2f req/s for the trace's mean lengths; not given to it); forecast %d s ahead"
+                        + " (cold start + one decision interval), scale-down window %d s%s",
+                        documented.slo().orElseThrow().describe(), number(slo.ttftSeconds()),
+                        number(slo.itlSeconds()), rounded, RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, lead, lead,
+                        changed),
                         start, () -> new SignalPolicyController(configured, window)),
                 new Contender("oracle", "knows every future arrival; the fewest replicas meeting the SLO per "
                         + "interval, cold start ahead", start, () -> view -> plan.desiredAt(view.nowSeconds())));
@@ -117,16 +120,12 @@ public record Contender(String name, String description, int initialReplicas, Su
      * could not be back in time if the trend turned).
      */
     static PolicySpec configured(PolicySpec bounds, ClusterConfig cluster, List<SimRequest> requests, Slo slo) {
-        Map<String, String> targets = new LinkedHashMap<>();
-        targets.put(Signal.ARRIVALS_PS.key(), String.format(Locale.ROOT, "%.2f", rateTarget(cluster.engine(), requests)));
-        targets.put(Signal.TTFT_P95.key(), number(slo.ttftSeconds()));
-        targets.put(Signal.ITL_MEAN.key(), number(slo.itlSeconds()));
-        targets.put(Signal.ITL_P95.key(), SaturationTargets.NONE);
         Duration lead = Duration.ofMillis(Math.round((cluster.coldStartSeconds() + cluster.controlIntervalSeconds())
                 * 1000));
         Behavior behavior = new Behavior(ScalingRules.defaultScaleUp(),
                 ScalingRules.defaultScaleDown().withStabilizationWindow(lead));
-        return bounds.withTargets(SaturationTargets.defaults().overriddenBy(targets)).withBehavior(behavior)
+        SloSpec objective = SloSpec.perRequest(slo.ttftSeconds(), slo.itlSeconds(), slo.attainmentTarget());
+        return bounds.withTargets(objective.targets()).withSlo(objective).withBehavior(behavior)
                 .withForecast(LoadForecast.ahead(lead));
     }
 

@@ -27,12 +27,15 @@ import java.util.Arrays;
  *
  * <p><b>Robustness.</b> A sample enters the fit only once the next one confirms it (a value more than
  * {@value #SPIKE_FACTOR}× both neighbours is dropped: one {@code requests_ps} reading of 1e5 teaches nothing);
- * samples older than {@link #HORIZON} leave, and the rest weigh by age with a {@link #HALF_LIFE} half-life, so a
+ * samples older than {@link #HORIZON} leave (the batch sizes seen while requests waited stay, the last
+ * {@value #MAX_SATURATION}: a batch limit is the engine's configuration, not the load's), and the rest weigh by age with a {@link #HALF_LIFE} half-life, so a
  * wrong start or a changed mix is outweighed within minutes; after a first fit, residuals beyond 3.5 robust
  * standard deviations are left out and the fit is repeated; coefficients are kept non-negative (latency does not
  * fall with load), with a small ridge term where load and prefill move together. The estimate never reaches
- * beyond {@value #EXPLORE}× the highest per-replica load actually seen ({@link LearnedCapacity.SloTerm#EVIDENCE}),
- * so each scale-down it allows is one bounded step into the unknown, proven before the next.
+ * beyond {@value #EXPLORE}× the highest per-replica load, nor beyond the rate that fills {@value #EXPLORE_BATCH}×
+ * the largest batch actually seen ({@link LearnedCapacity.SloTerm#EVIDENCE}): an engine's hard limits
+ * ({@code max_num_seqs}, the KV cache) are invisible until reached, so each scale-down the estimate allows is one
+ * bounded step into the unknown, proven before the next.
  *
  * <p>Cost: at most {@value #MAX_SAMPLES} samples; one fit is a few passes over them and a 3×3 solve.
  */
@@ -50,6 +53,17 @@ final class SloCapacityModel {
     static final int MIN_SAMPLES = 8;
     /** How far beyond the highest per-replica load seen the estimate may reach. */
     static final double EXPLORE = 1.3;
+    /** How far beyond the largest batch seen the estimate may reach. */
+    static final double EXPLORE_BATCH = 1.15;
+    /**
+     * Requests waiting per replica beyond which it is full (the default queue alarm): a few waiting for one step's
+     * prefill room is admission, not a full batch.
+     */
+    static final double SATURATED_QUEUE = 4.0;
+    /** Readings the current mix is read from. */
+    static final int RECENT = 8;
+    /** Readings the settled mix is read from (ten minutes at a 15 s interval). */
+    static final int SETTLED = 40;
     /** A value more than this many times both its neighbours is a spike. */
     static final double SPIKE_FACTOR = 4.0;
 
@@ -71,6 +85,10 @@ final class SloCapacityModel {
 
         boolean queued() {
             return queue >= 1.0;
+        }
+
+        boolean saturated() {
+            return queue >= SATURATED_QUEUE;
         }
 
         double[] values() {
@@ -96,9 +114,6 @@ final class SloCapacityModel {
         while (!samples.isEmpty() && samples.peekFirst().at().isBefore(cutoff)) {
             samples.removeFirst();
         }
-        while (!saturation.isEmpty() && saturation.peekFirst().at().isBefore(cutoff)) {
-            saturation.removeFirst();
-        }
     }
 
     private void accept(Sample s) {
@@ -106,7 +121,7 @@ final class SloCapacityModel {
         while (samples.size() > MAX_SAMPLES) {
             samples.removeFirst();
         }
-        if (s.queued()) {
+        if (s.saturated()) {
             saturation.addLast(s);
             while (saturation.size() > MAX_SATURATION) {
                 saturation.removeFirst();
@@ -146,13 +161,18 @@ final class SloCapacityModel {
         double[] w = new double[n];
         double halfLife = HALF_LIFE.toNanos() / 1e9;
         double loadSeen = 0;
+        double batchSeen = 0;
         for (int i = 0; i < n; i++) {
             w[i] = Math.pow(0.5, Duration.between(all[i].at(), now).toNanos() / 1e9 / halfLife);
             loadSeen = Math.max(loadSeen, all[i].arrivals());
+            batchSeen = Math.max(batchSeen, all[i].running());
         }
-        // The mix: the newest reading's lengths, steadied by the median of the last few.
-        double p = recentMedian(all, Sample::promptTokens, newest.promptTokens());
-        double o = Math.max(1, recentMedian(all, Sample::outputTokens, newest.outputTokens()));
+        // The mix: the median lengths of the last few readings, or of the last ten minutes when those are longer
+        // (a lull of short requests does not lend capacity that the next long ones need back at once).
+        double p = Math.max(recentMedian(all, Sample::promptTokens, newest.promptTokens(), RECENT),
+                recentMedian(all, Sample::promptTokens, newest.promptTokens(), SETTLED));
+        double o = Math.max(1, Math.max(recentMedian(all, Sample::outputTokens, newest.outputTokens(), RECENT),
+                recentMedian(all, Sample::outputTokens, newest.outputTokens(), SETTLED)));
         double[] residence = new double[n];
         for (int i = 0; i < n; i++) {
             Sample s = all[i];
@@ -193,15 +213,21 @@ final class SloCapacityModel {
             binding = LearnedCapacity.SloTerm.TTFT;
         }
         if (!saturation.isEmpty()) {
-            double[] finished = saturation.stream().mapToDouble(Sample::finished).toArray();
-            double saturated = median(finished);
+            // While requests wait, the batch is as large as the replica lets it be (max_num_seqs, or what the KV
+            // cache holds): the median of those batch sizes is the replica's limit, and Little's law turns it into
+            // the rate that fills it for the current mix.
+            double cap = median(saturation.stream().mapToDouble(Sample::running).toArray());
+            double saturated = rateFilling(cap, itlFit, t0, o, p);
             if (saturated < lambda) {
                 lambda = saturated;
                 binding = LearnedCapacity.SloTerm.SATURATION;
             }
         }
-        if (EXPLORE * loadSeen < lambda) {
-            lambda = EXPLORE * loadSeen;
+        // Evidence: no further than a bounded step beyond the highest load and the largest batch seen. The batch
+        // is where an engine's hard limits are (max_num_seqs, the KV cache), and they show only once reached.
+        double evidence = Math.min(EXPLORE * loadSeen, rateFilling(EXPLORE_BATCH * batchSeen, itlFit, t0, o, p));
+        if (evidence < lambda) {
+            lambda = evidence;
             binding = LearnedCapacity.SloTerm.EVIDENCE;
         }
         lambda = Math.max(lambda, 1e-3);
@@ -209,6 +235,29 @@ final class SloCapacityModel {
                 : LearnedCapacity.Confidence.PROVISIONAL;
         return new LearnedCapacity(lambda, binding, confidence, n, loadSeen, p, o, itl(itlFit, lambda, t0, o, p),
                 ttftFit == null ? Double.NaN : ttft(ttftFit, itlFit, lambda, t0, o, p));
+    }
+
+    /**
+     * The rate at which the batch reaches {@code running} for the current mix: the {@code λ} with
+     * {@code λ·(T₀ + O·itl(λ)) = running} (Little's law along the fitted step time), by bisection. Along
+     * {@code λ} rather than through the batch coefficient alone: where batch and prefill grow together the fit
+     * may credit either, but their sum along the load is what the data pin down.
+     */
+    private static double rateFilling(double running, double[] f, double t0, double o, double p) {
+        double lo = 0;
+        double hi = 1;
+        while (hi < 1e6 && hi * (t0 + o * itl(f, hi, t0, o, p)) < running) {
+            hi *= 2;
+        }
+        for (int i = 0; i < 50; i++) {
+            double mid = (lo + hi) / 2;
+            if (mid * (t0 + o * itl(f, mid, t0, o, p)) < running) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return Math.max(lo, 1e-3);
     }
 
     /** The fitted step time at rate {@code lambda}: {@code (a + b·λ·T₀) / (1 − b·λ·O − c·λ·P)}, ∞ past the pole. */
@@ -346,8 +395,8 @@ final class SloCapacityModel {
         return beta;
     }
 
-    private static double recentMedian(Sample[] all, Field f, double fallback) {
-        int from = Math.max(0, all.length - 8);
+    private static double recentMedian(Sample[] all, Field f, double fallback, int last) {
+        int from = Math.max(0, all.length - last);
         double[] v = new double[all.length - from];
         for (int i = from; i < all.length; i++) {
             v[i - from] = f.of(all[i]);
