@@ -47,7 +47,7 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
     /** A cycle at most this many cold starts (plus an interval) long counts as a burst no reaction can follow. */
     static final int MAX_CYCLE_COLD_STARTS = 4;
 
-    private record Point(Instant at, double total) {
+    record Point(Instant at, double total) {
     }
 
     /** One workload's load history and what it has taught. */
@@ -65,6 +65,11 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
                     : median(coldStarts);
             double interval = intervals.isEmpty() ? 0 : median(intervals);
             return cold + interval;
+        }
+
+        /** The readings kept for {@code signal} (for tests and diagnostics). */
+        ArrayDeque<Point> series(Signal signal) {
+            return series.getOrDefault(signal, new ArrayDeque<>());
         }
     }
 

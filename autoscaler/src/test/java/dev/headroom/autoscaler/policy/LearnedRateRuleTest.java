@@ -75,4 +75,24 @@ class LearnedRateRuleTest {
         apply(QUEUE_ONLY.withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL), pods(4, 9.0, 12.0));
         assertThat(state.median()).isNaN();
     }
+
+    @Test
+    void oneAbsurdFinishedRateDuringAnAlarmDoesNotPoisonTheTarget() {
+        // Issue 14: one requests_ps sample of 1e5 during a queue alarm used to pull the mean to ~5e4 and scale 6 → 1.
+        for (int i = 0; i < 4; i++) {
+            apply(QUEUE_ONLY, pods(6, 9.0, 12.0));
+        }
+        apply(QUEUE_ONLY, pods(6, 9.0, 1e5));
+        List<SignalInput> after = apply(QUEUE_ONLY, pods(6, 1.0, 11.0));
+
+        assertThat(state.median()).isCloseTo(12.0, within(1e-9));
+        assertThat(after.get(1).proposedReplicas()).hasValue(6);
+    }
+
+    @Test
+    void aSpecWithAnSloLeavesTheLearningToTheSloCapacity() {
+        PolicySpec withSlo = QUEUE_ONLY.withSlo(SloSpec.perRequest(2, 0.1, 0.99));
+        assertThat(apply(withSlo, pods(4, 9.0, 12.0))).hasSize(1);
+        assertThat(state.median()).isNaN();
+    }
 }

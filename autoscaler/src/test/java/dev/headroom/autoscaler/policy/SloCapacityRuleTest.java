@@ -147,10 +147,10 @@ class SloCapacityRuleTest {
 
     @Test
     void withFewSamplesTheEstimateMayAskForMoreButNeverForFewer() {
-        SignalInput first = null;
         for (int i = 0; i < 3; i++) {
-            first = decide(CONVERSATION.snapshot(now, 12, 2.0), 12);
+            decide(CONVERSATION.snapshot(now, 12, 4.0), 12);
         }
+        SignalInput first = decide(CONVERSATION.snapshot(now, 12, 1.0), 12);
         assertThat(learned(first).confidence()).isEqualTo(LearnedCapacity.Confidence.PROVISIONAL);
         assertThat(first.outcome()).isEqualTo(SignalOutcome.QUIET);
         assertThat(first.proposedReplicas()).isEmpty();
