@@ -50,7 +50,8 @@ public record Contender(String name, String description, int initialReplicas, Su
     /**
      * The standard field, in report order: static peak, HPA on GPU utilisation at 60/70/80 %, queue only,
      * KV only, Headroom's default targets alone, Headroom configured as {@code policy.md} tells a user to
-     * configure it, the oracle. The HPA and KEDA baselines run through {@code HpaCompatiblePolicy} with the
+     * configure it (its SLO in the spec beside the hand targets, which override what the SLO would learn),
+     * Headroom given only the SLO ({@code headroom-slo}), the oracle. The HPA and KEDA baselines run through {@code HpaCompatiblePolicy} with the
      * HPA's default behaviour and the HPA's voting ({@link ScaleDownVoting#EVERY_SIGNAL}); the Headroom rows
      * use Headroom's ({@link ScaleDownVoting#LOAD_SIGNALS}). Every policy but the static one starts with the
      * oracle's count for the first interval, so that none begins short or long.
@@ -78,9 +79,11 @@ public record Contender(String name, String description, int initialReplicas, Su
         int peak = plan.peakReplicas();
         int start = plan.desiredAt(0);
         PolicySpec documented = configured(bounds, cluster, requests, slo);
-        double rounded = rateTarget(cluster.engine(), requests);
+        double rounded = documented.targets().get(Signal.ARRIVALS_PS).orElseThrow();
         long lead = documented.forecast().leadTime().toSeconds();
         PolicySpec configured = overrides.applyTo(documented);
+        PolicySpec sloOnlySpec = sloOnly(bounds, cluster, slo);
+        PolicySpec sloOnlyConfigured = overrides.applyTo(sloOnlySpec);
         String changed = overrides.isEmpty() ? "" : "; changed for this run: " + overrides.describe();
         return List.of(
                 new Contender("static-peak", "a fixed " + peak + " replicas: the most any interval needs", peak,
@@ -98,15 +101,18 @@ public record Contender(String name, String description, int initialReplicas, Su
                         + " ITL p95 0.1 s, and the arrivals target it learns when an alarm fires; the HPA's 300 s"
                         + " window, no forecast", start, () -> new SignalPolicyController(bounds, window)),
                 new Contender("headroom", String.format(Locale.ROOT, "Headroom as policy.md configures it:"
-                        + " the SLO as the spec (%s), its latency alarms from it (ttft_p95 %s s, itl_mean %s s in"
-                        + " place of itl_p95), KV 0.80 and queue 4 as default, and the arrivals_ps target learned"
-                        + " online as the load at which the SLO is just met (`headroom capacity` would say %.2f"
-                        + " = %.2f × %.2f req/s for the trace's mean lengths; not given to it); forecast %d s ahead"
-                        + " (cold start + one decision interval), scale-down window %d s%s",
-                        documented.slo().orElseThrow().describe(), number(slo.ttftSeconds()),
-                        number(slo.itlSeconds()), rounded, RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, lead, lead,
-                        changed),
+                        + " arrivals_ps %.2f per replica (%.2f × the %.2f req/s `headroom capacity` estimates for this"
+                        + " engine and the trace's mean lengths), latency alarms in the SLO's terms (ttft_p95 %s s,"
+                        + " itl_mean %s s in place of itl_p95), KV 0.80 and queue 4 as default; forecast %d s ahead"
+                        + " (cold start + one decision interval), scale-down window %d s%s", rounded,
+                        RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, number(slo.ttftSeconds()),
+                        number(slo.itlSeconds()), lead, lead, changed),
                         start, () -> new SignalPolicyController(configured, window)),
+                new Contender("headroom-slo", String.format(Locale.ROOT, "Headroom given only the SLO as its spec"
+                        + " (%s): latency alarms from it, the arrivals_ps target learned online as the load at which"
+                        + " the SLO is just met (no capacity estimate given), forecast %d s ahead, scale-down window"
+                        + " %d s%s", sloOnlySpec.slo().orElseThrow().describe(), lead, lead, changed), start,
+                        () -> new SignalPolicyController(sloOnlyConfigured, window)),
                 new Contender("oracle", "knows every future arrival; the fewest replicas meeting the SLO per "
                         + "interval, cold start ahead", start, () -> view -> plan.desiredAt(view.nowSeconds())));
     }
@@ -120,6 +126,21 @@ public record Contender(String name, String description, int initialReplicas, Su
      * could not be back in time if the trend turned).
      */
     static PolicySpec configured(PolicySpec bounds, ClusterConfig cluster, List<SimRequest> requests, Slo slo) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        targets.put(Signal.ARRIVALS_PS.key(), String.format(Locale.ROOT, "%.2f", rateTarget(cluster.engine(), requests)));
+        targets.put(Signal.TTFT_P95.key(), number(slo.ttftSeconds()));
+        targets.put(Signal.ITL_MEAN.key(), number(slo.itlSeconds()));
+        targets.put(Signal.ITL_P95.key(), SaturationTargets.NONE);
+        return sloOnly(bounds, cluster, slo).withTargets(SaturationTargets.defaults().overriddenBy(targets));
+    }
+
+    /**
+     * Headroom given the scenario's SLO as its spec and nothing for this engine or mix: the latency alarms the SLO
+     * sets ({@link SloSpec#targets()}), the {@code arrivals_ps} target learned online as the load at which the
+     * SLO is just met, and the same forecast lead and scale-down window as {@link #configured} (what a user knows
+     * of their cold start).
+     */
+    static PolicySpec sloOnly(PolicySpec bounds, ClusterConfig cluster, Slo slo) {
         Duration lead = Duration.ofMillis(Math.round((cluster.coldStartSeconds() + cluster.controlIntervalSeconds())
                 * 1000));
         Behavior behavior = new Behavior(ScalingRules.defaultScaleUp(),
