@@ -23,7 +23,8 @@ import java.util.Map;
  *       {@link #DEFAULT_COLD_START}); plus one decision interval (the median gap between decisions). A replica
  *       released now is back no sooner than that, so a peak within it is always kept.</li>
  *   <li><b>The burst period</b>: over the last {@link #LOOKBACK}, the load's rises through the middle of its
- *       range (with hysteresis between 40 % and 60 % of the way from its 10th to its 90th percentile). When
+ *       range (with hysteresis between 40 % and 60 % of the way from its 10th to its 90th percentile, which must be
+ *       more than {@value #CYCLE_SWING}× apart). When
  *       rises recur, with a median period of at most {@value #MAX_CYCLE_COLD_STARTS} cold starts, the load
  *       is bursting faster than a reactive policy can follow, and the peak of the last period (×1.25) is kept
  *       through its troughs. A slower cycle is left to the forecast and to scaling down in the trough.</li>
@@ -46,6 +47,12 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
     static final Duration LOOKBACK = Duration.ofMinutes(30);
     /** A cycle at most this many cold starts (plus an interval) long counts as a burst no reaction can follow. */
     static final int MAX_CYCLE_COLD_STARTS = 4;
+
+    /**
+     * A load whose 90th percentile is at most this many times its 10th is not bursting: the swings of a day's
+     * traffic over half an hour (×2 at most on recorded conversation traffic) are the forecast's part.
+     */
+    static final double CYCLE_SWING = 3.0;
 
     record Point(Instant at, double total) {
     }
@@ -156,7 +163,7 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
         Arrays.sort(sorted);
         double lo = sorted[(int) (0.1 * (sorted.length - 1))];
         double hi = sorted[(int) Math.ceil(0.9 * (sorted.length - 1))];
-        if (!(hi > 1.5 * lo + 1e-9)) {
+        if (!(hi > CYCLE_SWING * lo + 1e-9)) {
             return 0;
         }
         double up = lo + 0.6 * (hi - lo);
