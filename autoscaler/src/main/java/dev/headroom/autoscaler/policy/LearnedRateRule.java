@@ -13,9 +13,10 @@ import java.util.OptionalDouble;
  * finished then are a sample of what one replica carries there; the median of the last {@value #KEPT} samples
  * times {@link SaturationTargets#RATE_TARGET_SHARE} becomes an {@code arrivals_ps} target, whose input is added
  * at the end and votes both ways as a configured one would. A median, not a mean: one absurd reading during an
- * alarm (a {@code requests_ps} of 1e5 from a bad scrape) used to pull the mean, and the target with it, by half
- * its value; against the median it is one vote of {@value #KEPT}, and old samples leave as new alarms come. Until an alarm has fired
- * with complete data there is none. A sample taken below the true limit (a latency alarm that fires early)
+ * alarm (a {@code requests_ps} of 1e5 from a bad scrape) pulled the running mean, and the target with it, to
+ * half its value (issue 14: 6 → 1 replicas under the same load); against the median it is one vote of
+ * {@value #KEPT}, and old samples leave as new alarms come. Until an alarm has fired with complete data there
+ * is none. A sample taken below the true limit (a latency alarm that fires early)
  * makes the target lower: more replicas, never fewer.
  *
  * <p>A spec with an {@link SloSpec} is scaled by {@link SloCapacityRule} instead, which learns from every
