@@ -5,6 +5,7 @@ import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.autoscaler.policy.ScalingRules;
+import dev.headroom.autoscaler.policy.SloSpec;
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
 import dev.headroom.signals.WindowConfig;
@@ -49,7 +50,8 @@ public record Contender(String name, String description, int initialReplicas, Su
     /**
      * The standard field, in report order: static peak, HPA on GPU utilisation at 60/70/80 %, queue only,
      * KV only, Headroom's default targets alone, Headroom configured as {@code policy.md} tells a user to
-     * configure it, the oracle. The HPA and KEDA baselines run through {@code HpaCompatiblePolicy} with the
+     * configure it (its SLO in the spec beside the hand targets, which override what the SLO would learn),
+     * Headroom given only the SLO ({@code headroom-slo}), the oracle. The HPA and KEDA baselines run through {@code HpaCompatiblePolicy} with the
      * HPA's default behaviour and the HPA's voting ({@link ScaleDownVoting#EVERY_SIGNAL}); the Headroom rows
      * use Headroom's ({@link ScaleDownVoting#LOAD_SIGNALS}). Every policy but the static one starts with the
      * oracle's count for the first interval, so that none begins short or long.
@@ -80,6 +82,8 @@ public record Contender(String name, String description, int initialReplicas, Su
         double rounded = documented.targets().get(Signal.ARRIVALS_PS).orElseThrow();
         long lead = documented.forecast().leadTime().toSeconds();
         PolicySpec configured = overrides.applyTo(documented);
+        PolicySpec sloOnlySpec = sloOnly(bounds, cluster, slo);
+        PolicySpec sloOnlyConfigured = overrides.applyTo(sloOnlySpec);
         String changed = overrides.isEmpty() ? "" : "; changed for this run: " + overrides.describe();
         return List.of(
                 new Contender("static-peak", "a fixed " + peak + " replicas: the most any interval needs", peak,
@@ -104,6 +108,11 @@ public record Contender(String name, String description, int initialReplicas, Su
                         RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, number(slo.ttftSeconds()),
                         number(slo.itlSeconds()), lead, lead, changed),
                         start, () -> new SignalPolicyController(configured, window)),
+                new Contender("headroom-slo", String.format(Locale.ROOT, "Headroom given only the SLO as its spec"
+                        + " (%s): latency alarms from it, the arrivals_ps target learned online as the load at which"
+                        + " the SLO is just met (no capacity estimate given), forecast %d s ahead, scale-down window"
+                        + " %d s%s", sloOnlySpec.slo().orElseThrow().describe(), lead, lead, changed), start,
+                        () -> new SignalPolicyController(sloOnlyConfigured, window)),
                 new Contender("oracle", "knows every future request; per interval the fewest replicas with which"
                         + " its requests meet the SLO, found by simulating them, each asked for one cold start ahead"
                         + (plan.feasible() ? "" : "; INFEASIBLE here: " + String.join("; ",
@@ -124,11 +133,22 @@ public record Contender(String name, String description, int initialReplicas, Su
         targets.put(Signal.TTFT_P95.key(), number(slo.ttftSeconds()));
         targets.put(Signal.ITL_MEAN.key(), number(slo.itlSeconds()));
         targets.put(Signal.ITL_P95.key(), SaturationTargets.NONE);
+        return sloOnly(bounds, cluster, slo).withTargets(SaturationTargets.defaults().overriddenBy(targets));
+    }
+
+    /**
+     * Headroom given the scenario's SLO as its spec and nothing for this engine or mix: the latency alarms the SLO
+     * sets ({@link SloSpec#targets()}), the {@code arrivals_ps} target learned online as the load at which the
+     * SLO is just met, and the same forecast lead and scale-down window as {@link #configured} (what a user knows
+     * of their cold start).
+     */
+    static PolicySpec sloOnly(PolicySpec bounds, ClusterConfig cluster, Slo slo) {
         Duration lead = Duration.ofMillis(Math.round((cluster.coldStartSeconds() + cluster.controlIntervalSeconds())
                 * 1000));
         Behavior behavior = new Behavior(ScalingRules.defaultScaleUp(),
                 ScalingRules.defaultScaleDown().withStabilizationWindow(lead));
-        return bounds.withTargets(SaturationTargets.defaults().overriddenBy(targets)).withBehavior(behavior)
+        SloSpec objective = SloSpec.perRequest(slo.ttftSeconds(), slo.itlSeconds(), slo.attainmentTarget());
+        return bounds.withTargets(objective.targets()).withSlo(objective).withBehavior(behavior)
                 .withForecast(LoadForecast.ahead(lead));
     }
 

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EvaluationTest {
 
     private static final List<String> FIELD = List.of("static-peak", "hpa-gpu-60", "hpa-gpu-70", "hpa-gpu-80",
-            "queue-only", "kv-only", "headroom-defaults", "headroom", "oracle");
+            "queue-only", "kv-only", "headroom-defaults", "headroom", "headroom-slo", "oracle");
 
     private static Scenario scenario;
     private static EvaluationResult first;

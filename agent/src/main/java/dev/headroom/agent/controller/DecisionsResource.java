@@ -84,6 +84,20 @@ public class DecisionsResource {
             s.put("proposedReplicas", i.proposedReplicas().isPresent() ? i.proposedReplicas().getAsInt() : null);
             s.put("reporting", i.reporting());
             s.put("outcome", i.outcome().name());
+            i.learned().ifPresent(c -> {
+                // The learned SLO capacity behind a learned arrivals_ps target (policy.md, "Learned SLO capacity").
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("requestsPerSecondPerReplica", c.perReplica());
+                l.put("binding", c.binding().name());
+                l.put("confidence", c.confidence().name());
+                l.put("samples", c.samples());
+                l.put("loadSeen", c.loadSeen());
+                l.put("promptTokens", c.promptTokens());
+                l.put("outputTokens", c.outputTokens());
+                l.put("itlAtCapacity", c.itlAtCapacity());
+                l.put("ttftAtCapacity", Double.isFinite(c.ttftAtCapacity()) ? c.ttftAtCapacity() : null);
+                s.put("learned", l);
+            });
             return s;
         }).toList();
     }

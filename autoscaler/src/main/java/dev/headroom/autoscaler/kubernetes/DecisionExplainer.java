@@ -2,6 +2,8 @@ package dev.headroom.autoscaler.kubernetes;
 
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicyStatus;
+import dev.headroom.autoscaler.policy.LearnedCapacity;
+import dev.headroom.autoscaler.policy.SignalInput;
 import dev.headroom.autoscaler.policy.DecisionReason;
 import dev.headroom.autoscaler.policy.ScalingDecision;
 import dev.headroom.signals.Signal;
@@ -80,6 +82,7 @@ final class DecisionExplainer {
         last.message = d.message();
         last.acted = made.acted();
         status.lastDecision = last;
+        status.learnedCapacity = learnedCapacity(d);
         boolean ok = made.actionError().isEmpty();
         status.conditions = List.of(condition(memory, ok ? "True" : "False", ok ? "Deciding" : "ScaleFailed",
                 ok ? "deciding every " + interval.toMillis() + " ms in " + made.mode().value() + " mode"
@@ -104,6 +107,7 @@ final class DecisionExplainer {
             status.currentReplicas = previous.currentReplicas;
             status.desiredReplicas = previous.desiredReplicas;
             status.lastDecision = previous.lastDecision;
+            status.learnedCapacity = previous.learnedCapacity;
         }
         status.conditions = List.of(condition(memory, "False", conditionReason, message, generation));
         writeStatus(resource, memory, status);
@@ -158,11 +162,49 @@ final class DecisionExplainer {
         }
     }
 
+    /** The learned SLO capacity the decision's inputs carry, for the status; null without one. */
+    static HeadroomPolicyStatus.LearnedCapacity learnedCapacity(ScalingDecision d) {
+        for (SignalInput input : d.signals()) {
+            if (input.learned().isPresent()) {
+                LearnedCapacity c = input.learned().get();
+                HeadroomPolicyStatus.LearnedCapacity s = new HeadroomPolicyStatus.LearnedCapacity();
+                s.requestsPerSecondPerReplica = round(c.perReplica());
+                s.target = round(input.target());
+                s.binding = c.binding().name();
+                s.confidence = c.confidence().name();
+                s.samples = c.samples();
+                s.loadSeen = round(c.loadSeen());
+                s.promptTokens = (double) Math.round(c.promptTokens());
+                s.outputTokens = (double) Math.round(c.outputTokens());
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * Whether two learned capacities differ enough to write the status again: the binding term, the confidence,
+     * or the capacity by more than 5 % (it moves a little with every sample; each move is not worth a write).
+     */
+    private static boolean sameCapacity(HeadroomPolicyStatus.LearnedCapacity a, HeadroomPolicyStatus.LearnedCapacity b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Objects.equals(a.binding, b.binding) && Objects.equals(a.confidence, b.confidence)
+                && Math.abs(a.requestsPerSecondPerReplica - b.requestsPerSecondPerReplica)
+                <= 0.05 * Math.max(a.requestsPerSecondPerReplica, b.requestsPerSecondPerReplica);
+    }
+
     static boolean sameExceptTime(HeadroomPolicyStatus a, HeadroomPolicyStatus b) {
         if (!Objects.equals(a.observedGeneration, b.observedGeneration)
                 || !Objects.equals(a.currentReplicas, b.currentReplicas)
                 || !Objects.equals(a.desiredReplicas, b.desiredReplicas)
                 || (a.lastDecision == null) != (b.lastDecision == null)
+                || !sameCapacity(a.learnedCapacity, b.learnedCapacity)
                 || a.conditions.size() != b.conditions.size()) {
             return false;
         }

@@ -12,6 +12,7 @@ import dev.headroom.autoscaler.policy.RatePolicy;
 import dev.headroom.autoscaler.policy.ScaleDownVoting;
 import dev.headroom.autoscaler.policy.ScalingRules;
 import dev.headroom.autoscaler.policy.SelectPolicy;
+import dev.headroom.autoscaler.policy.SloSpec;
 import dev.headroom.signals.InvalidTargetsException;
 import dev.headroom.signals.SaturationTargets;
 
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A {@code HeadroomPolicy} read once into the validated values the controller works with. Every problem is
@@ -103,12 +106,14 @@ public final class PolicySpecs {
             problems.add("spec.minReplicas " + min + " and spec.maxReplicas " + s.maxReplicas
                     + " must satisfy 0 ≤ minReplicas ≤ maxReplicas and maxReplicas ≥ 1");
         }
-        SaturationTargets targets = SaturationTargets.defaults();
+        SloSpec slo = slo(s.slo, problems);
+        SaturationTargets targets = slo == null ? SaturationTargets.defaults() : slo.targets();
         if (s.targets != null && !s.targets.isEmpty()) {
             Map<String, String> raw = new LinkedHashMap<>();
             s.targets.forEach((k, v) -> raw.put(k, v == null ? null : Double.toString(v)));
             try {
-                targets = SaturationTargets.parse(raw);
+                // Alone, the targets are the whole set; beside an SLO they override what it sets.
+                targets = slo == null ? SaturationTargets.parse(raw) : targets.overriddenBy(raw);
             } catch (InvalidTargetsException e) {
                 e.problems().forEach(p -> problems.add("spec.targets: " + p));
             }
@@ -136,9 +141,41 @@ public final class PolicySpecs {
         if (!problems.isEmpty()) {
             throw new InvalidPolicyException(key.toString(), problems);
         }
-        PolicySpec spec = new PolicySpec(min, s.maxReplicas, targets, behavior, voting, forecast);
+        PolicySpec spec = new PolicySpec(min, s.maxReplicas, targets, behavior, voting, forecast,
+                Optional.ofNullable(slo));
         Long generation = policy.getMetadata().getGeneration();
         return new Resolved(key, generation == null ? 0 : generation, target, s.selector, port, path, mode, spec);
+    }
+
+    /** {@code spec.slo}: null when absent or when a field is bad (each bad field named in {@code problems}). */
+    private static SloSpec slo(HeadroomPolicySpec.SloSpec o, List<String> problems) {
+        if (o == null) {
+            return null;
+        }
+        int before = problems.size();
+        if (o.ttftSeconds == null || !(o.ttftSeconds > 0) || !Double.isFinite(o.ttftSeconds)) {
+            problems.add("spec.slo.ttftSeconds is " + o.ttftSeconds + "; expected a finite number of seconds > 0");
+        }
+        if (o.itlSeconds == null || !(o.itlSeconds > 0) || !Double.isFinite(o.itlSeconds)) {
+            problems.add("spec.slo.itlSeconds is " + o.itlSeconds + "; expected a finite number of seconds > 0");
+        }
+        double attainment = o.attainment == null ? SloSpec.DEFAULT_ATTAINMENT : o.attainment;
+        if (!(attainment > 0 && attainment <= 1)) {
+            problems.add("spec.slo.attainment is " + o.attainment + "; expected a share in (0, 1], e.g. 0.99");
+        }
+        if (o.ttftQuantile != null && !(o.ttftQuantile > 0 && o.ttftQuantile < 1)) {
+            problems.add("spec.slo.ttftQuantile is " + o.ttftQuantile + "; expected a quantile in (0, 1), e.g. 0.95");
+        }
+        if (o.itlQuantile != null && !(o.itlQuantile > 0 && o.itlQuantile < 1)) {
+            problems.add("spec.slo.itlQuantile is " + o.itlQuantile + "; expected a quantile in (0, 1), or absent for"
+                    + " the mean");
+        }
+        if (problems.size() != before) {
+            return null;
+        }
+        double ttftQuantile = o.ttftQuantile != null ? o.ttftQuantile : Math.min(attainment, 0.999);
+        return new SloSpec(o.ttftSeconds, ttftQuantile, o.itlSeconds,
+                o.itlQuantile == null ? OptionalDouble.empty() : OptionalDouble.of(o.itlQuantile), attainment);
     }
 
     /** {@code spec.forecast}: {@link LoadForecast#OFF} when absent; null when a field is out of range. */

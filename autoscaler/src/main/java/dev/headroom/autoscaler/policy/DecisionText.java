@@ -80,7 +80,9 @@ final class DecisionText {
         String reading = String.format(Locale.ROOT, "%s %s per replica against target %s (ratio %.3f) on %d pod(s)",
                 input.signal().key(), number(input.perReplicaValue().orElseThrow()), number(input.target()),
                 input.ratio().orElseThrow(), input.reporting());
-        if (spec.targets().get(input.signal()).isEmpty()) {
+        if (input.learned().isPresent()) {
+            reading += " (" + learned(input.learned().get(), spec) + ")";
+        } else if (spec.targets().get(input.signal()).isEmpty()) {
             reading += String.format(Locale.ROOT, " (target learned: %.2f × what a replica finished when an alarm"
                     + " fired)", SaturationTargets.RATE_TARGET_SHARE);
         }
@@ -89,10 +91,32 @@ final class DecisionText {
                     number(input.forecast().orElseThrow()), spec.forecast().leadTime().toSeconds());
             case STEPPED -> reading + "; an alarm asks for one step more";
             case HELD_STARTING -> reading + "; replicas still starting are the step it asked for";
+            case HELD_FOR_BURST -> reading + "; the load's recent peak needs this many, and a replica released now"
+                    + " could not be back before a recurring burst returns";
             case MEASURED_DEMAND -> reading + "; the full replicas finish less than arrives: their share of the"
                     + " arrivals asks for this many";
             default -> reading;
         };
+    }
+
+    /**
+     * The learned SLO capacity behind a target: {@code target learned: 0.90 × 9.812 req/s per replica within the
+     * SLO (ITL mean ≤ 0.1 s binds; 2000 prompt / 30 output tokens; 64 samples up to 8.1 req/s; confident)}.
+     */
+    static String learned(LearnedCapacity c, PolicySpec spec) {
+        String term = switch (c.binding()) {
+            case ITL -> "the ITL objective binds";
+            case TTFT -> "the TTFT objective binds";
+            case SATURATION -> "the replica's own limit binds: requests queued at this rate";
+            case EVIDENCE -> String.format(Locale.ROOT, "capped at %.1f × the highest load seen",
+                    SloCapacityModel.EXPLORE);
+        };
+        return String.format(Locale.ROOT, "target learned: %.2f × %s req/s per replica within the SLO (%s); %s;"
+                        + " mix %.0f prompt / %.0f output tokens; %d samples up to %s req/s per replica; %s",
+                SaturationTargets.RATE_TARGET_SHARE, number(c.perReplica()),
+                spec.slo().map(SloSpec::describe).orElse("no SLO"), term, c.promptTokens(), c.outputTokens(),
+                c.samples(), number(c.loadSeen()), c.confidence() == LearnedCapacity.Confidence.CONFIDENT
+                        ? "confident" : "provisional: it may ask for more replicas, never for fewer");
     }
 
     /** Why the recommendation is the current count when no signal voted but some alarm was quiet. */

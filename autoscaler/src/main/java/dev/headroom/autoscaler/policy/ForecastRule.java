@@ -11,8 +11,9 @@ import java.util.OptionalDouble;
  * forecast within the scale-up tolerance of its target ({@link SignalOutcome#FORECAST}). A mean (KV
  * utilisation) is left out: it moves with the replica count itself, so its trend is not the load's.
  *
- * <p>Runs last of Headroom's rules, so that a learned {@code arrivals_ps} target is carried ahead as a
- * configured one is. State: the workload's {@link LoadTrends}, bounded by the trend window and
+ * <p>Runs after the rules that learn an {@code arrivals_ps} target ({@link LearnedRateRule},
+ * {@link SloCapacityRule}), so that a learned target is carried ahead as a configured one is; {@link BurstRule}
+ * comes after it and only ever raises a scale-down. State: the workload's {@link LoadTrends}, bounded by the trend window and
  * {@link Normalization#MAX_HISTORY}.
  */
 final class ForecastRule implements PolicyRule<LoadTrends> {

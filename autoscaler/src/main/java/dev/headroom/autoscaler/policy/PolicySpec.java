@@ -3,6 +3,7 @@ package dev.headroom.autoscaler.policy;
 import dev.headroom.signals.SaturationTargets;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one workload's scaling is bounded by: replica limits, a per-replica target per signal, and behaviour.
@@ -15,15 +16,19 @@ import java.util.Objects;
  * @param scaleDownVoting which signals may vote for fewer replicas ({@link ScaleDownVoting#LOAD_SIGNALS} unless
  *                    set: alarm signals such as the queue vote only up, one step at a time)
  * @param forecast    how far ahead the load signals are carried ({@link LoadForecast#OFF} unless set)
+ * @param slo         the service-level objective, when the spec gives one: {@link SloCapacityRule} then learns
+ *                    the per-replica load at which it is just met (unless an {@code arrivals_ps} target is set by
+ *                    hand); the latency targets are usually derived from it ({@link #forSlo})
  */
 public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior,
-                         ScaleDownVoting scaleDownVoting, LoadForecast forecast) {
+                         ScaleDownVoting scaleDownVoting, LoadForecast forecast, Optional<SloSpec> slo) {
 
     public PolicySpec {
         Objects.requireNonNull(targets, "targets");
         Objects.requireNonNull(behavior, "behavior");
         Objects.requireNonNull(scaleDownVoting, "scaleDownVoting");
         Objects.requireNonNull(forecast, "forecast");
+        Objects.requireNonNull(slo, "slo");
         if (minReplicas < 0) {
             throw new IllegalArgumentException("minReplicas must be ≥ 0, got " + minReplicas);
         }
@@ -36,6 +41,12 @@ public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets tar
         }
     }
 
+    /** No SLO. */
+    public PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior,
+                      ScaleDownVoting scaleDownVoting, LoadForecast forecast) {
+        this(minReplicas, maxReplicas, targets, behavior, scaleDownVoting, forecast, Optional.empty());
+    }
+
     /** Headroom's scale-down voting ({@link ScaleDownVoting#LOAD_SIGNALS}), no forecast. */
     public PolicySpec(int minReplicas, int maxReplicas, SaturationTargets targets, Behavior behavior) {
         this(minReplicas, maxReplicas, targets, behavior, ScaleDownVoting.LOAD_SIGNALS, LoadForecast.OFF);
@@ -46,21 +57,35 @@ public record PolicySpec(int minReplicas, int maxReplicas, SaturationTargets tar
         return new PolicySpec(minReplicas, maxReplicas, SaturationTargets.defaults(), Behavior.defaults());
     }
 
+    /**
+     * {@code min}..{@code max} replicas scaled for {@code slo} alone: its latency alarms ({@link SloSpec#targets()}),
+     * the learned SLO capacity, the HPA's default behaviour.
+     */
+    public static PolicySpec forSlo(int minReplicas, int maxReplicas, SloSpec slo) {
+        return of(minReplicas, maxReplicas).withTargets(slo.targets()).withSlo(slo);
+    }
+
+    /** The same spec with {@code objective} as its SLO (the targets are left as they are). */
+    public PolicySpec withSlo(SloSpec objective) {
+        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, scaleDownVoting, forecast,
+                Optional.of(objective));
+    }
+
     public PolicySpec withTargets(SaturationTargets newTargets) {
-        return new PolicySpec(minReplicas, maxReplicas, newTargets, behavior, scaleDownVoting, forecast);
+        return new PolicySpec(minReplicas, maxReplicas, newTargets, behavior, scaleDownVoting, forecast, slo);
     }
 
     public PolicySpec withBehavior(Behavior newBehavior) {
-        return new PolicySpec(minReplicas, maxReplicas, targets, newBehavior, scaleDownVoting, forecast);
+        return new PolicySpec(minReplicas, maxReplicas, targets, newBehavior, scaleDownVoting, forecast, slo);
     }
 
     /** The same spec with {@code voting} deciding which signals may vote for fewer replicas. */
     public PolicySpec withScaleDownVoting(ScaleDownVoting voting) {
-        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, voting, forecast);
+        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, voting, forecast, slo);
     }
 
     /** The same spec with the load signals carried ahead by {@code newForecast}. */
     public PolicySpec withForecast(LoadForecast newForecast) {
-        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, scaleDownVoting, newForecast);
+        return new PolicySpec(minReplicas, maxReplicas, targets, behavior, scaleDownVoting, newForecast, slo);
     }
 }

@@ -3,6 +3,7 @@ package dev.headroom.autoscaler.policy;
 import dev.headroom.signals.Signal;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
@@ -20,10 +21,12 @@ import java.util.OptionalInt;
  * @param outcome          what it said
  * @param forecast         the workload total its trend reaches one lead time ahead; present exactly when the
  *                         outcome is {@link SignalOutcome#FORECAST}
+ * @param learned          the capacity its target was learned from, when {@link SloCapacityRule} set it
  */
 public record SignalInput(Signal signal, Aggregation aggregation, double target, OptionalDouble workloadValue,
                           OptionalDouble perReplicaValue, OptionalDouble ratio, OptionalInt proposedReplicas,
-                          int reporting, SignalOutcome outcome, OptionalDouble forecast) {
+                          int reporting, SignalOutcome outcome, OptionalDouble forecast,
+                          Optional<LearnedCapacity> learned) {
 
     public SignalInput {
         Objects.requireNonNull(signal, "signal");
@@ -34,6 +37,7 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
         Objects.requireNonNull(proposedReplicas, "proposedReplicas");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(forecast, "forecast");
+        Objects.requireNonNull(learned, "learned");
         if (forecast.isPresent() != (outcome == SignalOutcome.FORECAST)) {
             throw new IllegalArgumentException(signal.key() + ": a forecast is present exactly when the outcome is FORECAST");
         }
@@ -50,6 +54,14 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
         if (!(target > 0) || !Double.isFinite(target)) {
             throw new IllegalArgumentException(signal.key() + ": target must be positive, got " + target);
         }
+    }
+
+    /** A reading with no learned capacity behind its target. */
+    public SignalInput(Signal signal, Aggregation aggregation, double target, OptionalDouble workloadValue,
+                       OptionalDouble perReplicaValue, OptionalDouble ratio, OptionalInt proposedReplicas,
+                       int reporting, SignalOutcome outcome, OptionalDouble forecast) {
+        this(signal, aggregation, target, workloadValue, perReplicaValue, ratio, proposedReplicas, reporting, outcome,
+                forecast, Optional.empty());
     }
 
     /** A reading without a forecast. */
@@ -73,18 +85,24 @@ public record SignalInput(Signal signal, Aggregation aggregation, double target,
     /** The same reading proposing {@code replicas} for {@code why} (not {@link SignalOutcome#FORECAST}). */
     SignalInput proposing(int replicas, SignalOutcome why) {
         return new SignalInput(signal, aggregation, target, workloadValue, perReplicaValue, ratio,
-                OptionalInt.of(replicas), reporting, why);
+                OptionalInt.of(replicas), reporting, why, OptionalDouble.empty(), learned);
     }
 
     /** The same reading proposing {@code replicas} for the forecast total {@code forecastTotal}. */
     SignalInput forecasting(int replicas, double forecastTotal) {
         return new SignalInput(signal, aggregation, target, workloadValue, perReplicaValue, ratio,
-                OptionalInt.of(replicas), reporting, SignalOutcome.FORECAST, OptionalDouble.of(forecastTotal));
+                OptionalInt.of(replicas), reporting, SignalOutcome.FORECAST, OptionalDouble.of(forecastTotal), learned);
     }
 
     /** The same reading, abstaining: an alarm signal that does not vote for fewer replicas. */
     SignalInput quiet() {
         return new SignalInput(signal, aggregation, target, workloadValue, perReplicaValue, ratio, OptionalInt.empty(),
-                reporting, SignalOutcome.QUIET);
+                reporting, SignalOutcome.QUIET, OptionalDouble.empty(), learned);
+    }
+
+    /** The same reading, its target learned as {@code capacity} says. */
+    SignalInput withLearned(LearnedCapacity capacity) {
+        return new SignalInput(signal, aggregation, target, workloadValue, perReplicaValue, ratio, proposedReplicas,
+                reporting, outcome, forecast, Optional.of(capacity));
     }
 }

@@ -27,6 +27,12 @@ public enum SignalOutcome {
      * serve, and it proposes {@code ceil(pods × arrivals / finished)} when that is more than the current count.
      */
     MEASURED_DEMAND,
+    /**
+     * A summed load signal that asked for fewer replicas while the load's own recent history says it returns
+     * higher before a replica released now could be back ({@link BurstRule}): it proposes the fewest replicas
+     * that peak needs, never more than the current count.
+     */
+    HELD_FOR_BURST,
     /** Its usage ratio is within the tolerance (or the change would flip direction): it proposes the current count. */
     WITHIN_TOLERANCE,
     /** It would scale down but some ready pod's data is missing or stale: it proposes the current count. */

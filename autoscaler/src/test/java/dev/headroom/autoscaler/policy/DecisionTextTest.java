@@ -80,6 +80,21 @@ class DecisionTextTest {
     }
 
     @Test
+    void aLearnedSloCapacitySaysItsValueItsBindingTermItsEvidenceAndHowSureItIs() {
+        PolicySpec slo = PolicySpec.forSlo(1, 10, SloSpec.perRequest(2, 0.1, 0.99));
+        LearnedCapacity c = new LearnedCapacity(12.0, LearnedCapacity.SloTerm.ITL,
+                LearnedCapacity.Confidence.CONFIDENT, 64, 11.5, 2000, 30, 0.1, 0.8);
+        SignalInput rate = new RuleContext(slo, twoPods(Map.of(Signal.ARRIVALS_PS, 12.0)), 2, T0)
+                .evaluate(Signal.ARRIVALS_PS, 10.8).withLearned(c);
+        assertThat(DecisionText.describe(rate.proposing(3, SignalOutcome.HELD_FOR_BURST), slo))
+                .isEqualTo("arrivals_ps 12.00 per replica against target 10.80 (ratio 1.111) on 2 pod(s) (target"
+                        + " learned: 0.90 × 12.00 req/s per replica within the SLO (TTFT p99 ≤ 2 s, ITL mean ≤ 0.1 s,"
+                        + " for 99 % of requests); the ITL objective binds; mix 2000 prompt / 30 output tokens; 64"
+                        + " samples up to 11.50 req/s per replica; confident); the load's recent peak needs this"
+                        + " many, and a replica released now could not be back before a recurring burst returns");
+    }
+
+    @Test
     void onlyQuietAlarmsSayThatNoneOfThemVotesDown() {
         WorkloadSnapshot calm = twoPods(Map.of(Signal.QUEUE, 0.0, Signal.TTFT_P95, 0.25));
         RuleContext context = new RuleContext(KV_QUEUE, calm, 2, T0);

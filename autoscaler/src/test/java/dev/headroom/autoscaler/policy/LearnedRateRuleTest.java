@@ -41,14 +41,14 @@ class LearnedRateRuleTest {
 
     @Test
     void nothingIsAddedBeforeAnAlarmHasFired() {
-        assertThat(state.mean).isNaN();
+        assertThat(state.median()).isNaN();
         assertThat(apply(QUEUE_ONLY, pods(4, 1.0, 12.0))).extracting(SignalInput::signal)
                 .containsExactly(Signal.QUEUE);
-        assertThat(state.mean).isNaN();
+        assertThat(state.median()).isNaN();
     }
 
     @Test
-    void anAlarmAddsAnArrivalsTargetAtTheEndAndLaterSamplesMoveItHalfWay() {
+    void anAlarmAddsAnArrivalsTargetAtTheEndAtTheMedianOfTheAlarmSamples() {
         List<SignalInput> alarmed = apply(QUEUE_ONLY, pods(4, 9.0, 12.0));
         assertThat(alarmed).extracting(SignalInput::signal).containsExactly(Signal.QUEUE, Signal.ARRIVALS_PS);
         assertThat(alarmed.get(1).target()).isCloseTo(0.9 * 12.0, within(1e-9));
@@ -58,13 +58,13 @@ class LearnedRateRuleTest {
         assertThat(calm.get(1).proposedReplicas()).hasValue(2);
 
         apply(QUEUE_ONLY, pods(4, 9.0, 16.0));
-        assertThat(state.mean).isCloseTo(14.0, within(1e-9));
+        assertThat(state.median()).isCloseTo(14.0, within(1e-9));
     }
 
     @Test
     void aQueueWithinItsToleranceIsNoAlarm() {
         apply(QUEUE_ONLY, pods(4, 4.4, 12.0));
-        assertThat(state.mean).isNaN();
+        assertThat(state.median()).isNaN();
     }
 
     @Test
@@ -73,6 +73,26 @@ class LearnedRateRuleTest {
                 Signal.ARRIVALS_PS, 20.0)));
         assertThat(apply(withRate, pods(4, 9.0, 12.0))).hasSize(2);
         apply(QUEUE_ONLY.withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL), pods(4, 9.0, 12.0));
-        assertThat(state.mean).isNaN();
+        assertThat(state.median()).isNaN();
+    }
+
+    @Test
+    void oneAbsurdFinishedRateDuringAnAlarmDoesNotPoisonTheTarget() {
+        // Issue 14: one requests_ps sample of 1e5 during a queue alarm used to pull the mean to ~5e4 and scale 6 → 1.
+        for (int i = 0; i < 4; i++) {
+            apply(QUEUE_ONLY, pods(6, 9.0, 12.0));
+        }
+        apply(QUEUE_ONLY, pods(6, 9.0, 1e5));
+        List<SignalInput> after = apply(QUEUE_ONLY, pods(6, 1.0, 11.0));
+
+        assertThat(state.median()).isCloseTo(12.0, within(1e-9));
+        assertThat(after.get(1).proposedReplicas()).hasValue(6);
+    }
+
+    @Test
+    void aSpecWithAnSloLeavesTheLearningToTheSloCapacity() {
+        PolicySpec withSlo = QUEUE_ONLY.withSlo(SloSpec.perRequest(2, 0.1, 0.99));
+        assertThat(apply(withSlo, pods(4, 9.0, 12.0))).hasSize(1);
+        assertThat(state.median()).isNaN();
     }
 }

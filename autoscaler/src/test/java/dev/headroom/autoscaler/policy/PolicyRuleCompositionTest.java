@@ -136,7 +136,7 @@ class PolicyRuleCompositionTest {
     @Test
     void theOneArgumentConstructorIsTheCoreWithHeadroomsRulesInTheirOrder() {
         assertThat(HeadroomRules.defaults()).extracting(r -> r.getClass().getSimpleName())
-                .containsExactly("AlarmRule", "LearnedRateRule", "ForecastRule");
+                .containsExactly("AlarmRule", "LearnedRateRule", "SloCapacityRule", "ForecastRule", "BurstRule");
 
         PolicySpec queueOnly = PolicySpec.of(1, 20).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0)))
                 .withForecast(LoadForecast.ahead(Duration.ofSeconds(105)));

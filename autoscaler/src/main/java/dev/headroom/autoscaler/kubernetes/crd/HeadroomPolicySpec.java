@@ -52,6 +52,29 @@ public class HeadroomPolicySpec {
             + "the HPA's arithmetic.")
     public ScaleDownVotingRule scaleDownVoting;
 
+    @JsonPropertyDescription("The service-level objective to scale for. With it, the latency alarms follow the SLO and "
+            + "Headroom learns, per workload and online, the per-replica load at which the SLO is just met (no "
+            + "arrivals_ps target needed); spec.targets still override any target it sets.")
+    public SloSpec slo;
+
+    /** {@code slo}: TTFT at a quantile, ITL as a mean or at a quantile, attainment. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SloSpec {
+        @Required
+        @JsonPropertyDescription("Time to first token, seconds (> 0).")
+        public Double ttftSeconds;
+        @JsonPropertyDescription("The quantile the TTFT objective is on, in (0, 1); default: attainment.")
+        public Double ttftQuantile;
+        @Required
+        @JsonPropertyDescription("Inter-token latency, seconds (> 0).")
+        public Double itlSeconds;
+        @JsonPropertyDescription("The quantile the ITL objective is on, in (0, 1); absent: the mean time per output "
+                + "token (TPOT).")
+        public Double itlQuantile;
+        @JsonPropertyDescription("The share of requests that must meet the objective, in (0, 1]; default 0.99.")
+        public Double attainment;
+    }
+
     /** {@code scaleTargetRef}: as an HPA's. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ScaleTargetRef {

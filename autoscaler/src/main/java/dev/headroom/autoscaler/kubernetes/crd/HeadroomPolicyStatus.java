@@ -22,7 +22,46 @@ public class HeadroomPolicyStatus {
     @JsonPropertyDescription("The replicas the last decision asked for.")
     public Integer desiredReplicas;
     public LastDecision lastDecision;
+    @JsonPropertyDescription("With spec.slo: the per-replica load at which the SLO is just met, as last learned.")
+    public LearnedCapacity learnedCapacity;
     public List<Condition> conditions = new ArrayList<>();
+
+    /** The learned SLO capacity and its evidence (the policy's {@code LearnedCapacity}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class LearnedCapacity {
+        @JsonPropertyDescription("Requests/s one replica serves within the SLO for the current mix.")
+        public Double requestsPerSecondPerReplica;
+        @JsonPropertyDescription("The arrivals_ps target it sets (a share of the capacity).")
+        public Double target;
+        @JsonPropertyDescription("The SLO term that binds: ITL, TTFT, SATURATION (the replica's own batch or KV "
+                + "limit) or EVIDENCE (capped a bounded step beyond the load seen).")
+        public String binding;
+        @JsonPropertyDescription("CONFIDENT (votes both ways) or PROVISIONAL (may only ask for more replicas).")
+        public String confidence;
+        @JsonPropertyDescription("Samples the fit used.")
+        public Integer samples;
+        @JsonPropertyDescription("The highest per-replica arrival rate among them.")
+        public Double loadSeen;
+        @JsonPropertyDescription("The mix it is for: mean prompt tokens.")
+        public Double promptTokens;
+        @JsonPropertyDescription("The mix it is for: mean output tokens.")
+        public Double outputTokens;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LearnedCapacity c && Objects.equals(requestsPerSecondPerReplica,
+                    c.requestsPerSecondPerReplica) && Objects.equals(target, c.target)
+                    && Objects.equals(binding, c.binding) && Objects.equals(confidence, c.confidence)
+                    && Objects.equals(samples, c.samples) && Objects.equals(loadSeen, c.loadSeen)
+                    && Objects.equals(promptTokens, c.promptTokens) && Objects.equals(outputTokens, c.outputTokens);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(requestsPerSecondPerReplica, target, binding, confidence, samples, loadSeen,
+                    promptTokens, outputTokens);
+        }
+    }
 
     /** The last decision and its reason. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,180 @@
+package dev.headroom.autoscaler.policy;
+
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.headroom.autoscaler.policy.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * {@link SloCapacityRule} on its own, fed decision by decision from a {@link SyntheticEngine} whose SLO capacity
+ * is known in closed form: it converges on a conversation-like and a prefill-heavy load, recovers from a wrong
+ * start, ignores a one-sample spike and never scales down on an unproven estimate.
+ */
+class SloCapacityRuleTest {
+
+    private static final SloSpec SLO = SloSpec.perRequest(2.0, 0.1, 0.99);
+    private static final PolicySpec SPEC = PolicySpec.forSlo(1, 64, SLO);
+    /** ~1,150 prompt / 210 output tokens; the batch (160) fills before the ITL objective is reached. */
+    private static final SyntheticEngine CONVERSATION = new SyntheticEngine(0.008, 1.5e-4, 1e-5, 0.2, 160, 1150,
+            210);
+    /** ~2,000 prompt / 30 output tokens: prefill beside every decode step sets the ITL limit. */
+    private static final SyntheticEngine PREFILL_HEAVY = new SyntheticEngine(0.008, 1.5e-4, 1e-5, 0.2, 256, 2000,
+            30);
+
+    private final SloCapacityRule rule = new SloCapacityRule();
+    private final SloCapacityModel state = rule.newState();
+    private Instant now = T0;
+
+    private SignalInput decide(WorkloadSnapshot snapshot, int current) {
+        RuleContext context = new RuleContext(SPEC, snapshot, current, now);
+        List<SignalInput> inputs = new ArrayList<>();
+        SPEC.targets().targets().forEach((signal, target) -> inputs.add(context.evaluate(signal, target)));
+        rule.apply(context, state, inputs);
+        now = now.plusSeconds(15);
+        return inputs.stream().filter(i -> i.signal() == Signal.ARRIVALS_PS).findFirst().orElse(null);
+    }
+
+    /** {@code decisions} decisions on 4 replicas whose load swings between {@code low} and {@code high} × capacity. */
+    private SignalInput run(SyntheticEngine engine, int decisions, double low, double high) {
+        double capacity = engine.capacity(SLO.itlSeconds());
+        SignalInput last = null;
+        for (int t = 0; t < decisions; t++) {
+            double share = low + (high - low) * (0.5 + 0.5 * Math.sin(2 * Math.PI * t / 40.0));
+            last = decide(engine.snapshot(now, 4, share * capacity), 4);
+        }
+        return last;
+    }
+
+    private static LearnedCapacity learned(SignalInput input) {
+        return input.learned().orElseThrow();
+    }
+
+    @Test
+    void onAConversationLikeLoadTheLearnedCapacityConvergesOnTheFullBatch() {
+        double truth = CONVERSATION.capacity(SLO.itlSeconds());
+        assertThat(CONVERSATION.batchLimit()).as("the batch binds first").isLessThan(CONVERSATION.itlLimit(0.1));
+
+        LearnedCapacity c = learned(run(CONVERSATION, 160, 0.5, 1.15));
+
+        assertThat(c.perReplica()).isCloseTo(truth, within(0.10 * truth));
+        assertThat(c.binding()).isIn(LearnedCapacity.SloTerm.SATURATION, LearnedCapacity.SloTerm.EVIDENCE);
+        assertThat(c.confidence()).isEqualTo(LearnedCapacity.Confidence.CONFIDENT);
+        assertThat(c.promptTokens()).isCloseTo(1150, within(1.0));
+        assertThat(c.outputTokens()).isCloseTo(210, within(1.0));
+    }
+
+    @Test
+    void onAPrefillHeavyLoadTheItlObjectiveBindsAndTheCapacityConverges() {
+        double truth = PREFILL_HEAVY.capacity(SLO.itlSeconds());
+        assertThat(truth).as("ITL-bound").isCloseTo(PREFILL_HEAVY.itlLimit(0.1), within(1e-9));
+
+        LearnedCapacity c = learned(run(PREFILL_HEAVY, 160, 0.4, 1.0));
+
+        assertThat(c.perReplica()).isCloseTo(truth, within(0.10 * truth));
+        assertThat(c.binding()).isIn(LearnedCapacity.SloTerm.ITL, LearnedCapacity.SloTerm.EVIDENCE);
+        assertThat(c.itlAtCapacity()).isLessThanOrEqualTo(SLO.itlSeconds() + 1e-9);
+    }
+
+    @Test
+    void aLongerPromptLowersTheCapacityAtOnceThroughTheModel() {
+        run(PREFILL_HEAVY, 160, 0.4, 1.0);
+        double before = learned(decide(PREFILL_HEAVY.snapshot(now, 4, 20), 4)).perReplica();
+        SyntheticEngine longer = new SyntheticEngine(0.008, 1.5e-4, 1e-5, 0.2, 256, 4000, 30);
+        SignalInput after = null;
+        for (int i = 0; i < SloCapacityModel.RECENT; i++) {
+            after = decide(longer.snapshot(now, 4, 15), 4);
+        }
+        assertThat(learned(after).promptTokens()).isCloseTo(4000, within(1.0));
+        assertThat(learned(after).perReplica()).isLessThan(0.7 * before);
+    }
+
+    @Test
+    void aWrongStartIsOutgrownByTheEnginesOwnData() {
+        // First half an hour from an engine twice as slow per step: the estimate starts far too low.
+        SyntheticEngine slow = new SyntheticEngine(0.016, 3e-4, 2e-5, 0.2, 256, 2000, 30);
+        double wrong = learned(run(slow, 120, 0.4, 1.0)).perReplica();
+        double truth = PREFILL_HEAVY.capacity(SLO.itlSeconds());
+        assertThat(wrong).isLessThan(0.7 * truth);
+
+        LearnedCapacity recovered = learned(run(PREFILL_HEAVY, 120, 0.4, 1.0));
+
+        assertThat(recovered.perReplica()).isCloseTo(truth, within(0.10 * truth));
+    }
+
+    @Test
+    void aTooHighStartIsCorrectedOnceTheReplicasSaturate() {
+        // A mix of short outputs first (a high capacity), then the conversation mix at the same engine.
+        SyntheticEngine shortOutputs = new SyntheticEngine(0.008, 1.5e-4, 1e-5, 0.2, 160, 1150, 40);
+        double high = learned(run(shortOutputs, 80, 0.4, 1.0)).perReplica();
+        double truth = CONVERSATION.capacity(SLO.itlSeconds());
+        assertThat(high).isGreaterThan(1.5 * truth);
+
+        LearnedCapacity corrected = learned(run(CONVERSATION, 120, 0.5, 1.15));
+
+        assertThat(corrected.perReplica()).isCloseTo(truth, within(0.10 * truth));
+    }
+
+    @Test
+    void aOneSampleSpikeOfFinishedAndArrivingRequestsChangesNothing() {
+        run(CONVERSATION, 120, 0.5, 1.15);
+        double steady = 0.8 * CONVERSATION.capacity(SLO.itlSeconds());
+        double before = learned(decide(CONVERSATION.snapshot(now, 4, steady), 4)).perReplica();
+
+        WorkloadSnapshot normal = CONVERSATION.snapshot(now, 4, steady);
+        Map<Signal, Double> spiked = new HashMap<>();
+        normal.signals().forEach((signal, aggregate) -> spiked.put(signal, aggregate.mean()));
+        spiked.put(Signal.REQUESTS_PS, 1e5);
+        spiked.put(Signal.ARRIVALS_PS, 1e5);
+        spiked.put(Signal.QUEUE, 50.0);
+        decide(SyntheticEngine.pods(now, 4, spiked), 4);
+        SignalInput after = null;
+        for (int i = 0; i < 3; i++) {
+            after = decide(CONVERSATION.snapshot(now, 4, steady), 4);
+        }
+
+        assertThat(learned(after).perReplica()).isCloseTo(before, within(0.02 * before));
+        assertThat(learned(after).loadSeen()).isLessThan(100);
+    }
+
+    @Test
+    void withFewSamplesTheEstimateMayAskForMoreButNeverForFewer() {
+        for (int i = 0; i < 3; i++) {
+            decide(CONVERSATION.snapshot(now, 12, 4.0), 12);
+        }
+        SignalInput first = decide(CONVERSATION.snapshot(now, 12, 1.0), 12);
+        assertThat(learned(first).confidence()).isEqualTo(LearnedCapacity.Confidence.PROVISIONAL);
+        assertThat(first.outcome()).isEqualTo(SignalOutcome.QUIET);
+        assertThat(first.proposedReplicas()).isEmpty();
+    }
+
+    @Test
+    void beforeAnySampleThereIsNoInputAndAHandSetRateTargetOrNoSloLeavesTheRuleOut() {
+        RuleContext empty = new RuleContext(SPEC, Fixtures.queues(now, 0, 0, 0.0, 0.0), 2, now);
+        List<SignalInput> inputs = new ArrayList<>();
+        rule.apply(empty, state, inputs);
+        assertThat(inputs).isEmpty();
+
+        PolicySpec handSet = SPEC.withTargets(SPEC.targets().overriddenBy(Map.of("arrivals_ps", "12")));
+        assertThat(SloCapacityRule.applies(handSet)).isFalse();
+        assertThat(SloCapacityRule.applies(PolicySpec.of(1, 4))).isFalse();
+        assertThat(SloCapacityRule.applies(SPEC)).isTrue();
+    }
+
+    @Test
+    void theLearnedTargetIsTheShareOfTheCapacityAndItsInputCarriesTheEvidence() {
+        SignalInput input = run(PREFILL_HEAVY, 60, 0.4, 1.0);
+        LearnedCapacity c = learned(input);
+        assertThat(input.target()).isCloseTo(SaturationTargets.RATE_TARGET_SHARE * c.perReplica(), within(1e-9));
+        assertThat(c.samples()).isGreaterThanOrEqualTo(SloCapacityModel.MIN_SAMPLES);
+        assertThat(c.loadSeen()).isPositive();
+    }
+}
