@@ -41,7 +41,7 @@ public final class Suite {
 
     /** The suite's field, in report order: a subset of the standard field plus the two external-metric baselines. */
     public static final List<String> FIELD = List.of("static-peak", "hpa-gpu-60", Baselines.KEDA, Baselines.WVA,
-            "headroom-defaults", "headroom", "oracle");
+            "headroom-defaults", "headroom", "headroom-slo", "oracle");
 
     /**
      * A load faster than a cold start: one whose rate can rise by more than this share of its peak within one
