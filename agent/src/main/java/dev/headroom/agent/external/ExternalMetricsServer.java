@@ -6,7 +6,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import org.jboss.logging.Logger;
 
@@ -74,14 +73,8 @@ public final class ExternalMetricsServer implements AutoCloseable {
                     + settings.clientCaFile() + ": " + e.getMessage(), e);
         }
         ExternalMetricsApi api = new ExternalMetricsApi(book, clock, settings.maxDecisionAge());
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(settings.host())
-                .setPort(settings.port())
-                .setSsl(true)
-                .setUseAlpn(true)
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertPath(settings.tlsCertFile().toString())
-                        .setKeyPath(settings.tlsKeyFile().toString()))
+        HttpServerOptions options = TlsListener.options(settings.host(), settings.port(), settings.tlsCertFile(),
+                        settings.tlsKeyFile())
                 .setTrustOptions(TrustOptions.wrap(new RequestedClientCertificates(authenticator)))
                 .setClientAuth(ClientAuth.REQUEST);
         HttpServer s = vertx.createHttpServer(options).requestHandler(req -> handle(req, api, authenticator));

@@ -11,10 +11,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.agent.controller.DecisionsResource;
+import dev.headroom.agent.external.TlsListener;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
@@ -91,14 +91,8 @@ public final class KedaServer implements AutoCloseable {
         grpc.callHandler(ExternalScalerGrpc.getGetMetricsMethod(), call -> metrics(call));
         grpc.callHandler(ExternalScalerGrpc.getStreamIsActiveMethod(), call -> stream(call, this::activity));
         grpc.callHandler(ExternalScalerGrpc.getStreamMetricSpecMethod(), call -> stream(call, scaler::metricSpec));
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(settings.host())
-                .setPort(settings.port())
-                .setSsl(true)
-                .setUseAlpn(true)
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertPath(settings.tlsCertFile().toString())
-                        .setKeyPath(settings.tlsKeyFile().toString()))
+        HttpServerOptions options = TlsListener.options(settings.host(), settings.port(), settings.tlsCertFile(),
+                        settings.tlsKeyFile())
                 .setTrustOptions(new PemTrustOptions().addCertPath(settings.clientCaFile().toString()))
                 .setClientAuth(ClientAuth.REQUIRED);
         HttpServer s = vertx.createHttpServer(options).requestHandler(req -> {
