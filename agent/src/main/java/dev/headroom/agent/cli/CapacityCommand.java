@@ -276,7 +276,7 @@ public class CapacityCommand implements Callable<Integer> {
             case "llama-3.1-8b-h100" -> Deployment.llama31_8bOnH100();
             case "llama-3.1-70b-4xh100" -> Deployment.llama31_70bOn4xH100();
             case "qwen2.5-7b-h100" -> new Deployment(ModelShape.qwen25_7b(), Accelerator.h100Sxm80(), 1, 0.9,
-                    2 * Deployment.GIB, 0.001, 16, 256, 8192, 131_072);
+                    2 * Deployment.GIB, 0.002, 16, 256, 8192, 131_072, Deployment.FITTED_DECODE_TOKEN_SHARE);
             default -> throw new ParameterException(spec.commandLine(), "unknown --preset '" + preset
                     + "': expected llama-3.1-8b-h100, llama-3.1-70b-4xh100 or qwen2.5-7b-h100");
         };
@@ -297,7 +297,8 @@ public class CapacityCommand implements Callable<Integer> {
         return new Deployment(model, gpu, gpus != null ? gpus : base.gpus(),
                 gpuMemoryUtilization != null ? gpuMemoryUtilization : base.gpuMemoryUtilization(),
                 base.reservedBytesPerGpu(), base.stepOverheadSeconds(), base.blockSize(),
-                maxNumSeqs != null ? maxNumSeqs : base.maxNumSeqs(), base.maxNumBatchedTokens(), base.maxModelLen());
+                maxNumSeqs != null ? maxNumSeqs : base.maxNumSeqs(), base.maxNumBatchedTokens(), base.maxModelLen(),
+                base.decodeTokenShare());
     }
 
     private int dtypeBytes(String name) {

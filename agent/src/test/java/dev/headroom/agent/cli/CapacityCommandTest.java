@@ -50,6 +50,15 @@ class CapacityCommandTest {
     }
 
     @Test
+    void thePresetsEngineIsTheCalibratedOneSoTheAnswerMatchesTheSimulatorLibrary() throws Exception {
+        JsonNode answer = new ObjectMapper().readTree(run("--output", "json").out());
+        double library = dev.headroom.simulator.capacity.CapacityEstimator.estimate(
+                dev.headroom.simulator.capacity.Deployment.llama31_8bOnH100().engineConfig(),
+                new dev.headroom.simulator.capacity.WorkloadShape(1100, 200)).requestsPerSecond();
+        assertThat(answer.get("saturation_rps").asDouble()).isEqualTo(library);
+    }
+
+    @Test
     void whenOnePrefillAloneBreaksTheTtftObjectiveItSaysSoInsteadOfATinyRate() throws Exception {
         Run text = run("--prompt-tokens", "12000", "--output-tokens", "300", "--ttft-p95", "500ms");
         assertThat(text.exit()).isZero();
