@@ -20,10 +20,17 @@ import java.util.Locale;
  * <p><b>Mean ITL.</b> Busy, the engine runs steps back to back. At rate λ each request brings variable work
  * {@code w = b·P + a·(O − 1) + c·(P + (O − 1)(P + O/2))} (its prefill, its decode tokens and the context they
  * read), so in one second λ·w is variable work and the rest is {@code f} per step: {@code 1 = λ·w + f ÷ d}, i.e.
- * the mean step is {@code d = f ÷ (1 − λ·w)}. A decoding request sees every step while it runs, long prefill
- * steps included, so its mean gap is the mean step; the estimate adds what a lone request's step costs beyond
- * {@code f} ({@code a + c·(P + O/2)}). The same identity gives {@link CapacityEstimator}'s step at saturation,
- * {@code d = C ÷ (λ·O)}. ITL binds at {@code λ = (1 − f ÷ (I − a − c·(P + O/2))) ÷ w}.
+ * the mean step is {@code d = f ÷ (1 − λ·w)}; the same identity gives {@link CapacityEstimator}'s step at
+ * saturation, {@code d = C ÷ (λ·O)}. A decoding request sees every step while it runs, long prefill steps
+ * included, but the mean over <i>requests</i> is not the mean step: requests are prefilled in proportion to a
+ * step's prefill work, and the steps after a heavy one are heavy too (what arrived during a long step is
+ * prefilled in the next), so decoders crowd into bursts. With the prefill work per step as a first-order
+ * autoregression — {@code X' = ρ_p·(d₀ + X) + ε}, ρ_p = λ·(b + c)·P the prefill load, ε the Poisson arrivals'
+ * work — the request-weighted mean of the O − 1 steps after a request's prefill exceeds the step mean by
+ * {@code w_p·(1 + cv²) ÷ (1 − ρ_p²) × ρ_p·(1 − ρ_p^(O−1)) ÷ ((1 − ρ_p)·(O − 1))}, w_p a prompt's prefill work,
+ * cv² its variation. The term matters when outputs are short and prefill load high (prefill-heavy mixes) and
+ * vanishes for long outputs. The estimate also adds a lone decode's own token and context
+ * ({@code a + c·(P + O/2)}).
  *
  * <p><b>TTFT.</b> A prompt waits for the prompts ahead of it (FCFS), then is prefilled in
  * {@code k = ⌈p ÷ (N − B)⌉} chunks, each a step also carrying the B running decodes. The wait is an M/G/1
@@ -66,24 +73,29 @@ public final class SloCapacityEstimator {
                             (int) Math.ceil(p / engine.maxNumBatchedTokens()), engine.maxNumBatchedTokens(),
                             slo.ttftSeconds()));
         }
-        double itlRate = m.itlBoundRate(slo.itlSeconds());
-        double lo = 0;
-        double hi = m.saturation;
-        for (int i = 0; i < 60; i++) {
-            double mid = (lo + hi) / 2;
-            if (m.ttft(mid) <= slo.ttftSeconds()) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        double ttftRate = lo;
+        double itlRate = highestRate(m.saturation, rate -> m.itl(rate) <= slo.itlSeconds());
+        double ttftRate = highestRate(m.saturation, rate -> m.ttft(rate) <= slo.ttftSeconds());
         SloCapacity.Binding binding = itlRate < ttftRate ? SloCapacity.Binding.ITL : SloCapacity.Binding.TTFT;
         double rate = Math.min(itlRate, ttftRate);
         return new SloCapacity(rate, binding, m.ttft(rate), m.itl(rate), m.saturation, "");
     }
 
-    /** The mean step (= mean ITL) at rate λ, for a workload; exposed for the CLI and tests. */
+    /** Bisects for the highest rate in (0, upper) that {@code meets}, which is monotone in the rate. */
+    private static double highestRate(double upper, java.util.function.DoublePredicate meets) {
+        double lo = 0;
+        double hi = upper;
+        for (int i = 0; i < 60; i++) {
+            double mid = (lo + hi) / 2;
+            if (meets.test(mid)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** The mean over requests of their mean ITL at rate λ, for a workload; exposed for the CLI and tests. */
     public static double meanItlSeconds(EngineConfig engine, WorkloadShape workload, double rate) {
         return new Model(engine, workload, 0.5).itl(rate);
     }
@@ -100,6 +112,7 @@ public final class SloCapacityEstimator {
         final double o;
         final double q;
         final double work;
+        final double prefillWork;
         final double loneExtra;
         final double saturation;
         final double concurrency;
@@ -113,6 +126,7 @@ public final class SloCapacityEstimator {
             this.q = quantile;
             this.work = e.perPrefillTokenSeconds() * p + e.perBatchedTokenSeconds() * (o - 1)
                     + e.perContextTokenSeconds() * (p + (o - 1) * (p + o / 2));
+            this.prefillWork = (e.perPrefillTokenSeconds() + e.perContextTokenSeconds()) * p;
             this.loneExtra = e.perBatchedTokenSeconds() + e.perContextTokenSeconds() * (p + o / 2);
             CapacityEstimate sat = CapacityEstimator.estimate(e, w);
             this.saturation = sat.requestsPerSecond();
@@ -121,15 +135,21 @@ public final class SloCapacityEstimator {
             this.promptCv2 = LENGTH_SPREAD * LENGTH_SPREAD / 3;
         }
 
-        /** Mean step while busy: f ÷ (1 − λw), plus a lone decode's own token and context. */
+        /** Mean step while busy, f ÷ (1 − λw), plus a lone decode's own cost, plus the burst term. */
         double itl(double rate) {
             double busy = 1 - rate * work;
-            return busy <= 0 ? Double.POSITIVE_INFINITY : e.stepFixedSeconds() / busy + loneExtra;
-        }
-
-        double itlBoundRate(double itl) {
-            double f = e.stepFixedSeconds();
-            return (1 - f / (itl - loneExtra)) / work;
+            double rhoP = rate * prefillWork;
+            if (busy <= 0 || rhoP >= 1) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double meanStep = e.stepFixedSeconds() / busy + loneExtra;
+            if (rhoP <= 0 || o <= 1) {
+                return meanStep;
+            }
+            double decodes = o - 1;
+            double burst = prefillWork * (1 + promptCv2) / (1 - rhoP * rhoP)
+                    * rhoP * (1 - Math.pow(rhoP, decodes)) / ((1 - rhoP) * decodes);
+            return meanStep + burst;
         }
 
         /** Decodes running at rate λ: λ × (O − 1) × the mean step, at most the saturation concurrency. */

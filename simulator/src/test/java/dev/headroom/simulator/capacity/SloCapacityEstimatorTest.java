@@ -46,6 +46,8 @@ class SloCapacityEstimatorTest {
     @Test
     void onAPrefillHeavyMixChunkedPrefillBreaksTheItlObjectiveWellBeforeThroughputSaturates() {
         SloCapacity est = SloCapacityEstimator.estimate(ENGINE, new WorkloadShape(2000, 30), TWO_SECONDS);
+        assertThat(est.binding()).as("the estimate's binding term").isEqualTo(SloCapacity.Binding.ITL);
+        assertThat(est.ttftSeconds()).isLessThan(2.0);
         SloProbe.Measurement measured = probe(2000, 30, TWO_SECONDS, est);
         assertThat(measured.requestsPerSecond()).isLessThan(0.9 * est.saturationRate());
         SloProbe.Point justAbove = measured.points().stream().filter(pt -> !pt.meets())
@@ -54,6 +56,22 @@ class SloCapacityEstimatorTest {
         assertThat(justAbove.ttftAtQuantile()).as("while TTFT p95 still meets 2 s").isLessThan(2.0);
         assertThat(SloCapacityEstimator.meanItlSeconds(ENGINE, new WorkloadShape(2000, 30), est.saturationRate()))
                 .as("the analytic ITL at saturation: one full step of chunks and decodes").isGreaterThan(0.25);
+    }
+
+    @Test
+    void decodersCrowdIntoPrefillBurstsSoTheMeanItlOverRequestsExceedsTheMeanStep() {
+        WorkloadShape prefillHeavy = new WorkloadShape(2000, 30);
+        WorkloadShape conversation = new WorkloadShape(1100, 200);
+        double rate = 11.7;
+        double meanStep = ENGINE.stepFixedSeconds() / (1 - rate * (34e-6 * 2000 + 5e-6 * 29
+                + 49e-9 * (2000 + 29 * 2015.0)));
+        assertThat(meanStep).as("the step mean, which the simulator measures at 49.5 ms").isCloseTo(0.048, within(0.002));
+        assertThat(SloCapacityEstimator.meanItlSeconds(ENGINE, prefillHeavy, rate)).as("per request, measured 94 ms")
+                .isBetween(1.5 * meanStep, 2.0 * meanStep);
+        double conversationStep = ENGINE.stepFixedSeconds() / (1 - 16 * (34e-6 * 1100 + 5e-6 * 199
+                + 49e-9 * (1100 + 199 * 1200.0)));
+        assertThat(SloCapacityEstimator.meanItlSeconds(ENGINE, conversation, 16)).as("long outputs: no burst term")
+                .isCloseTo(conversationStep, within(0.05 * conversationStep));
     }
 
     @Test
