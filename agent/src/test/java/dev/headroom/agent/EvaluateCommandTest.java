@@ -86,11 +86,12 @@ class EvaluateCommandTest {
         LaunchResult result = launcher.launch("capacity", "--layers", "32", "--kv-heads", "8", "--head-dim", "128",
                 "--dtype", "bf16", "--params", "8.03e9", "--prompt-tokens", "1100", "--output-tokens", "200");
         assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
-        assertThat(result.getOutput()).contains("131,072", "448,304", "max_num_seqs", "19.2");
+        assertThat(result.getOutput()).contains("131,072", "448,304", "max_num_seqs", "17.73");
         // Batch-bound: the cache is 0.69 full when the batch is, so the KV default target never binds; the
-        // suggested arrivals target is 0.90 × 19.24 req/s.
+        // suggested arrivals target is the lower of the SLO rate (16.80 req/s) and 0.90 × 17.73 req/s.
         assertThat(result.getOutput()).contains("KV at the batch limit   0.69 (never reaches the default",
-                "suggested target        arrivals_ps 17.32 per replica", "leadTimeSeconds");
+                "SLO rate                16.80 req/s", "suggested target        arrivals_ps 15.96 per replica",
+                "leadTimeSeconds");
     }
 
     @Test

@@ -202,14 +202,18 @@ public final class EngineModel {
         }
 
         long batched = 0;
+        long decodes = 0;
         long context = 0;
         for (int i = 0; i < scheduledCount; i++) {
             batched += scheduledTokens[i];
+            if (scheduled[i].isDecoding()) {
+                decodes++;
+            }
             context += scheduled[i].computed + scheduledTokens[i];
         }
         lastBatchedTokens = (int) batched;
         lastContextTokens = context;
-        double duration = config.stepSeconds(batched, context);
+        double duration = config.stepSeconds(decodes, batched - decodes, context);
         stepStart = now;
         stepEnd = now + duration;
         stepInFlight = true;

@@ -18,8 +18,15 @@ class EngineConfigTest {
         assertThat(c.kvCapacityTokens()).isEqualTo(448_000)
                 .isCloseTo((long) (kvPoolGib * gib / kvBytesPerToken), org.assertj.core.data.Percentage.withPercentage(1));
         assertThat(c.perContextTokenSeconds()).isCloseTo(kvBytesPerToken / (0.8 * 3.35e12), within(1e-9));
-        assertThat(c.perBatchedTokenSeconds()).isCloseTo(2 * 8.03e9 / 600e12, within(1e-7));
+        assertThat(c.perPrefillTokenSeconds()).as("16.06 GFLOP at 472 TFLOP/s").isCloseTo(2 * 8.03e9 / 472e12,
+                within(1e-7));
+        assertThat(c.perBatchedTokenSeconds()).as("a decode token, mostly hidden under the weight read")
+                .isCloseTo(c.perPrefillTokenSeconds() * 5 / 34, within(1e-7));
+        assertThat(c.stepFixedSeconds()).as("weights at 2.68 TB/s + 2 ms").isCloseTo(16.06e9 / 2.68e12 + 0.002,
+                within(1e-4));
         assertThat(c.stepSeconds(1, 1000)).as("batch-1 decode at 1k context").isBetween(0.007, 0.010);
+        assertThat(c.stepSeconds(0, 8192, 8192)).as("a full prefill chunk").isCloseTo(0.008 + 8192 * 34e-6
+                + 8192 * 49e-9, within(1e-9));
     }
 
     @Test

@@ -11,25 +11,40 @@ import dev.headroom.simulator.capacity.CapacityEstimator;
 import dev.headroom.simulator.capacity.Deployment;
 import dev.headroom.simulator.capacity.MemoryPlan;
 import dev.headroom.simulator.capacity.ModelShape;
+import dev.headroom.simulator.capacity.LatencyObjective;
 import dev.headroom.simulator.capacity.SaturationProbe;
+import dev.headroom.simulator.capacity.SloCapacity;
+import dev.headroom.simulator.capacity.SloCapacityEstimator;
+import dev.headroom.simulator.capacity.SloProbe;
 import dev.headroom.simulator.capacity.WorkloadShape;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code headroom capacity}: one replica's KV cache, concurrency and sustainable rate from a model's shape. */
+/**
+ * {@code headroom capacity}: one replica's KV cache, concurrency, saturation rate and the rate it sustains within
+ * a TTFT and ITL objective, from a model's shape. The arithmetic lives in {@code simulator/.../capacity}; this
+ * class only reads options and prints.
+ */
 @Command(name = "capacity", mixinStandardHelpOptions = true,
-        description = {"Estimate one replica's KV cache, concurrent requests and sustainable requests/s",
+        description = {"Estimate one replica's KV cache, concurrent requests, saturation rate and the rate it",
+                "sustains within a TTFT and ITL objective (chunked-prefill interference included),",
                 "from the model's shape, the GPU and the workload's mean lengths",
                 "(KV bytes per token = 2 × layers × KV heads × head dim × dtype bytes).",
                 "A preset fills every model and GPU field; explicit flags override it.",
-                "--check measures the same engine's saturation point in the simulator."})
+                "--check measures the same engine's saturation point and SLO rate in the simulator."})
 public class CapacityCommand implements Callable<Integer> {
 
     private static final double KV_DEFAULT = SaturationTargets.defaults().get(Signal.KV_UTILIZATION).orElseThrow();
@@ -87,6 +102,17 @@ public class CapacityCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "11", description = "Seed of --check's arrivals. Default: ${DEFAULT-VALUE}")
     long seed;
 
+    @Option(names = "--ttft-p95", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+            description = "TTFT objective at p95, queueing included. Default: ${DEFAULT-VALUE}")
+    Duration ttftP95;
+
+    @Option(names = "--itl-mean", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Objective on mean inter-token latency (vLLM's mean TPOT). Default: ${DEFAULT-VALUE}")
+    Duration itlMean;
+
+    @Option(names = "--output", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}")
+    String output;
+
     @Spec
     CommandSpec spec;
 
@@ -101,10 +127,36 @@ public class CapacityCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new ParameterException(spec.commandLine(), "unknown --output '" + output + "': expected text or json");
+        }
+        LatencyObjective slo;
+        try {
+            slo = new LatencyObjective(seconds(ttftP95), 0.95, seconds(itlMean));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         MemoryPlan m = deployment.memory();
         EngineConfig engine = deployment.engineConfig();
         CapacityEstimate c = CapacityEstimator.estimate(engine, workload);
+        SloCapacity sloCapacity = SloCapacityEstimator.estimate(engine, workload, slo);
+        double suggested = sloCapacity.feasible()
+                ? Math.min(sloCapacity.requestsPerSecond(), Contender.RATE_TARGET_SHARE * c.requestsPerSecond())
+                : Double.NaN;
+        SaturationProbe.Measurement probe = null;
+        SloProbe.Measurement sloProbe = null;
+        if (check) {
+            double r = c.requestsPerSecond();
+            probe = SaturationProbe.measure(engine, around(promptTokens), around(outputTokens), 0.8 * r, 1.25 * r,
+                    0.05 * r, 600, seed);
+            sloProbe = SloProbe.measure(engine, around(promptTokens), around(outputTokens), slo, 1.3 * r, 600, seed);
+        }
         PrintWriter out = spec.commandLine().getOut();
+        if (output.equals("json")) {
+            out.println(json(deployment, m, c, slo, sloCapacity, suggested, probe, sloProbe));
+            out.flush();
+            return 0;
+        }
         ModelShape model = deployment.model();
         out.printf(Locale.ROOT, "%s: %d layers, %d KV heads × %d, %d-byte dtype, %.3g parameters, on %d × %s%n",
                 model.name(), model.layers(), model.kvHeads(), model.headDim(), model.dtypeBytes(), model.parameters(),
@@ -116,28 +168,100 @@ public class CapacityCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "workload                prompt %.0f, output %.0f tokens (mean)%n", promptTokens, outputTokens);
         out.printf(Locale.ROOT, "concurrent requests     %.1f (limited by %s; KV alone %.1f)%n", c.concurrency(),
                 c.limitedBy().name().toLowerCase(Locale.ROOT), c.kvConcurrency());
-        out.printf(Locale.ROOT, "sustainable rate        %.2f req/s (%.0f output tokens/s, %.1f ms per step)%n",
-                c.requestsPerSecond(), c.outputTokensPerSecond(), c.stepSeconds() * 1000);
+        out.printf(Locale.ROOT, "saturation rate         %.2f req/s (%.0f output tokens/s, %.1f ms per step): beyond it"
+                + " the queue grows%n", c.requestsPerSecond(), c.outputTokensPerSecond(), c.stepSeconds() * 1000);
         double kvAtLimit = Math.min(1, c.concurrency() / c.kvConcurrency());
         if (c.limitedBy() != CapacityEstimate.Limit.KV_CACHE) {
             out.printf(Locale.ROOT, "KV at the batch limit   %.2f%s%n", kvAtLimit, kvAtLimit < KV_DEFAULT
                     ? String.format(Locale.ROOT, " (never reaches the default kv_utilization target %.2f: set a rate"
                             + " target)", KV_DEFAULT) : "");
         }
-        out.printf(Locale.ROOT, "suggested target        arrivals_ps %.2f per replica (%.2f × the sustainable rate)%n",
-                Contender.RATE_TARGET_SHARE * c.requestsPerSecond(), Contender.RATE_TARGET_SHARE);
-        out.printf(Locale.ROOT, "                        with spec.forecast.leadTimeSeconds = cold start + one decision"
-                + " interval (src/docs/policy.md)%n");
+        out.printf(Locale.ROOT, "SLO                     TTFT p95 <= %.2f s, mean ITL <= %.0f ms%n", slo.ttftSeconds(),
+                slo.itlSeconds() * 1000);
+        if (sloCapacity.feasible()) {
+            out.printf(Locale.ROOT, "SLO rate                %.2f req/s (%.0f %% of saturation; %s binds: TTFT p95 %.2f s,"
+                    + " mean ITL %.0f ms there)%n", sloCapacity.requestsPerSecond(),
+                    100 * sloCapacity.shareOfSaturation(), sloCapacity.binding().name(), sloCapacity.ttftSeconds(),
+                    sloCapacity.itlSeconds() * 1000);
+            out.printf(Locale.ROOT, "suggested target        arrivals_ps %.2f per replica (the SLO rate, at most %.2f ×"
+                    + " the saturation rate)%n", suggested, Contender.RATE_TARGET_SHARE);
+            out.printf(Locale.ROOT, "                        with spec.forecast.leadTimeSeconds = cold start + one"
+                    + " decision interval (src/docs/policy.md)%n");
+        } else {
+            out.printf(Locale.ROOT, "SLO rate                none: %s; more replicas cannot help%n", sloCapacity.reason());
+        }
         if (check) {
             double r = c.requestsPerSecond();
-            SaturationProbe.Measurement probe = SaturationProbe.measure(engine, around(promptTokens), around(outputTokens),
-                    0.8 * r, 1.25 * r, 0.05 * r, 600, seed);
             double ratio = r / probe.servedRate();
             out.printf(Locale.ROOT, "simulator: served at most %.2f req/s; queue first grew at %.2f req/s;"
                     + " estimate ÷ measured = %.3f (%s)%n", probe.servedRate(), probe.firstGrowingRate(), ratio,
                     Math.abs(ratio - 1) <= 0.10 ? "within 10 %" : "outside 10 %");
+            if (sloProbe.feasible() && sloCapacity.feasible()) {
+                double sloRatio = sloCapacity.requestsPerSecond() / sloProbe.requestsPerSecond();
+                out.printf(Locale.ROOT, "simulator: SLO met up to %.2f req/s; estimate ÷ measured = %.3f (%s)%n",
+                        sloProbe.requestsPerSecond(), sloRatio, Math.abs(sloRatio - 1) <= 0.10 ? "within 10 %"
+                                : "outside 10 %");
+            } else {
+                out.printf(Locale.ROOT, "simulator: SLO %s at %.3f req/s%n", sloProbe.feasible()
+                        ? "met from " + sloProbe.requestsPerSecond() : "not met even", sloProbe.points().get(0).rate());
+            }
         }
         return 0;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    /** The answer as one JSON object; absent values are null. */
+    static String json(Deployment deployment, MemoryPlan m, CapacityEstimate c, LatencyObjective slo, SloCapacity s,
+            double suggested, SaturationProbe.Measurement probe, SloProbe.Measurement sloProbe) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(text)) {
+            g.writeStartObject();
+            g.writeStringField("model", deployment.model().name());
+            g.writeNumberField("gpus", deployment.gpus());
+            g.writeNumberField("kv_tokens", m.kvTokens());
+            g.writeNumberField("concurrency", c.concurrency());
+            g.writeStringField("limited_by", c.limitedBy().name().toLowerCase(Locale.ROOT));
+            g.writeNumberField("saturation_rps", c.requestsPerSecond());
+            g.writeNumberField("step_seconds_at_saturation", c.stepSeconds());
+            g.writeObjectFieldStart("slo");
+            g.writeNumberField("ttft_seconds", slo.ttftSeconds());
+            g.writeNumberField("ttft_quantile", slo.ttftQuantile());
+            g.writeNumberField("itl_mean_seconds", slo.itlSeconds());
+            g.writeEndObject();
+            g.writeBooleanField("feasible", s.feasible());
+            number(g, "slo_rps", s.requestsPerSecond());
+            g.writeStringField("binding", s.binding().name().toLowerCase(Locale.ROOT));
+            number(g, "ttft_seconds_at_rate", s.feasible() ? s.ttftSeconds() : Double.NaN);
+            number(g, "itl_mean_seconds_at_rate", s.feasible() ? s.itlSeconds() : Double.NaN);
+            if (s.feasible()) {
+                g.writeNullField("reason");
+            } else {
+                g.writeStringField("reason", s.reason());
+            }
+            number(g, "suggested_arrivals_ps", suggested);
+            if (probe != null) {
+                g.writeObjectFieldStart("check");
+                number(g, "served_rps", probe.servedRate());
+                number(g, "first_growing_rps", probe.firstGrowingRate());
+                number(g, "slo_rps", sloProbe.requestsPerSecond());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
+    private static void number(JsonGenerator g, String name, double value) throws IOException {
+        if (Double.isFinite(value)) {
+            g.writeNumberField(name, value);
+        } else {
+            g.writeNullField(name);
+        }
     }
 
     /** Uniform lengths with the given mean: [0.2 × mean, 1.8 × mean]. */
@@ -152,7 +276,7 @@ public class CapacityCommand implements Callable<Integer> {
             case "llama-3.1-8b-h100" -> Deployment.llama31_8bOnH100();
             case "llama-3.1-70b-4xh100" -> Deployment.llama31_70bOn4xH100();
             case "qwen2.5-7b-h100" -> new Deployment(ModelShape.qwen25_7b(), Accelerator.h100Sxm80(), 1, 0.9,
-                    2 * Deployment.GIB, 0.001, 16, 256, 8192, 131_072);
+                    2 * Deployment.GIB, 0.002, 16, 256, 8192, 131_072, Deployment.FITTED_DECODE_TOKEN_SHARE);
             default -> throw new ParameterException(spec.commandLine(), "unknown --preset '" + preset
                     + "': expected llama-3.1-8b-h100, llama-3.1-70b-4xh100 or qwen2.5-7b-h100");
         };
@@ -173,7 +297,8 @@ public class CapacityCommand implements Callable<Integer> {
         return new Deployment(model, gpu, gpus != null ? gpus : base.gpus(),
                 gpuMemoryUtilization != null ? gpuMemoryUtilization : base.gpuMemoryUtilization(),
                 base.reservedBytesPerGpu(), base.stepOverheadSeconds(), base.blockSize(),
-                maxNumSeqs != null ? maxNumSeqs : base.maxNumSeqs(), base.maxNumBatchedTokens(), base.maxModelLen());
+                maxNumSeqs != null ? maxNumSeqs : base.maxNumSeqs(), base.maxNumBatchedTokens(), base.maxModelLen(),
+                base.decodeTokenShare());
     }
 
     private int dtypeBytes(String name) {

@@ -25,10 +25,12 @@ public record Accelerator(String name, long memoryBytes, double bandwidthBytesPe
     }
 
     /**
-     * H100 80GB SXM: 81,559 MiB as {@code nvidia-smi} shows it, ~80% of 3.35 TB/s (2.68 TB/s) and ~600
-     * TFLOP/s of its 989 dense BF16 peak — the figures behind {@code EngineConfig.llama31_8bH100()}.
+     * H100 80GB SXM: 81,559 MiB as {@code nvidia-smi} shows it, ~80% of 3.35 TB/s (2.68 TB/s) and 472 TFLOP/s
+     * (48 % of its 989 dense BF16 peak) in prefill — the figures behind {@code EngineConfig.llama31_8bH100()}. The
+     * FLOP/s is fitted, not assumed: 34 µs per prefill token of Llama-3.1-8B is what vLLM's published tables ask
+     * for ({@code src/docs/simulator.md}, "Checked against published tables").
      */
     public static Accelerator h100Sxm80() {
-        return new Accelerator("NVIDIA H100 80GB HBM3", 85_520_809_984L, 2.68e12, 600e12);
+        return new Accelerator("NVIDIA H100 80GB HBM3", 85_520_809_984L, 2.68e12, 472e12);
     }
 }

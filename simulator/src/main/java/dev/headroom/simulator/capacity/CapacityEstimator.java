@@ -4,7 +4,7 @@ import dev.headroom.simulator.EngineConfig;
 
 /**
  * The closed-form capacity of one replica, from its KV cache, its scheduler limits and its step-time model
- * {@code step = f + a·batched + c·context} ({@link EngineConfig#stepSeconds}). With mean prompt {@code P} and
+ * {@code step = f + a·decode + b·prefill + c·context} ({@link EngineConfig#stepSeconds}). With mean prompt {@code P} and
  * mean output {@code O} tokens:
  *
  * <ol>
@@ -20,8 +20,8 @@ import dev.headroom.simulator.EngineConfig;
  *   <li><b>Steps.</b> At saturation C requests run and each step yields one token for each, so the engine
  *       takes {@code λ·O ÷ C} steps per second, each paying {@code f}.</li>
  *   <li><b>Rate.</b> One second of engine time is all spent:
- *       {@code 1 = λ·O·f ÷ C + a·λ·(P + O − 1) + c·λ·(P + (O − 1)(P + O/2))}, so
- *       {@code λ = 1 ÷ (O·f ÷ C + a·(P + O − 1) + c·(P + (O − 1)(P + O/2)))}.</li>
+ *       {@code 1 = λ·O·f ÷ C + b·λ·P + a·λ·(O − 1) + c·λ·(P + (O − 1)(P + O/2))}, so
+ *       {@code λ = 1 ÷ (O·f ÷ C + b·P + a·(O − 1) + c·(P + (O − 1)(P + O/2)))}.</li>
  * </ol>
  * Below λ the batch is smaller and steps shorter; the queue stays bounded. Above it, the batch cannot grow
  * and the queue grows without bound. {@code src/docs/capacity.md} has the working and its check against the
@@ -57,8 +57,8 @@ public final class CapacityEstimator {
             limit = CapacityEstimate.Limit.TOKEN_BUDGET;
         }
         double context = p + (o - 1) * (p + o / 2);
-        double secondsPerRequest = o * engine.stepFixedSeconds() / c + engine.perBatchedTokenSeconds() * computed
-                + engine.perContextTokenSeconds() * context;
+        double secondsPerRequest = o * engine.stepFixedSeconds() / c + engine.perPrefillTokenSeconds() * p
+                + engine.perBatchedTokenSeconds() * (o - 1) + engine.perContextTokenSeconds() * context;
         double rate = 1 / secondsPerRequest;
         double step = c / (rate * o);
         return new CapacityEstimate(kvTokens, held, kvConcurrency, budgetConcurrency, c, limit, step, rate, rate * o);

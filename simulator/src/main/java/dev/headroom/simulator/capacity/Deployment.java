@@ -10,10 +10,12 @@ import java.util.Objects;
  * ({@link #engineConfig()}) whose step costs come from the hardware.
  *
  * <p>Step costs, per step: the weights are read once ({@code weightBytes ÷ (gpus × bandwidth)}) plus a fixed
- * overhead (scheduling, sampling, launches, tensor-parallel all-reduces); each computed token costs
- * {@code 2 × parameters} FLOPs over {@code gpus × FLOP/s}; each context token the attention reads costs
- * its KV bytes over the aggregate bandwidth. Tensor parallelism is taken as perfectly efficient apart from
- * the overhead term.
+ * overhead (scheduling, sampling, launches, tensor-parallel all-reduces); each prefill token costs
+ * {@code 2 × parameters} FLOPs over {@code gpus × FLOP/s}; each decode token costs {@code decodeTokenShare} of
+ * that, because a decode step is memory-bound and most of its matmuls hide under the weight read (the
+ * roofline takes the larger of memory and compute time, a linear model adds them, and the share is what
+ * reconciles the two on measurements); each context token the attention reads costs its KV bytes over the
+ * aggregate bandwidth. Tensor parallelism is taken as perfectly efficient apart from the overhead term.
  *
  * @param model                 the model
  * @param gpu                   the GPU type
@@ -25,12 +27,27 @@ import java.util.Objects;
  * @param maxNumSeqs            {@code --max-num-seqs}
  * @param maxNumBatchedTokens   {@code --max-num-batched-tokens}
  * @param maxModelLen           {@code --max-model-len}
+ * @param decodeTokenShare      a decode token's cost as a share of a prefill token's (1: no overlap)
  */
 public record Deployment(ModelShape model, Accelerator gpu, int gpus, double gpuMemoryUtilization,
         long reservedBytesPerGpu, double stepOverheadSeconds, int blockSize, int maxNumSeqs,
-        int maxNumBatchedTokens, int maxModelLen) {
+        int maxNumBatchedTokens, int maxModelLen, double decodeTokenShare) {
 
     public static final long GIB = 1L << 30;
+
+    /**
+     * A decode token's share of a prefill token's cost, fitted on vLLM's published Llama-3.1-8B tables (5 µs of
+     * 34 µs, {@code src/docs/simulator.md}) and carried to other models on the same GPUs unverified.
+     */
+    public static final double FITTED_DECODE_TOKEN_SHARE = 5.0 / 34.0;
+
+    /** A deployment whose decode tokens cost as much as prefill tokens (no overlap with the weight read). */
+    public Deployment(ModelShape model, Accelerator gpu, int gpus, double gpuMemoryUtilization,
+            long reservedBytesPerGpu, double stepOverheadSeconds, int blockSize, int maxNumSeqs,
+            int maxNumBatchedTokens, int maxModelLen) {
+        this(model, gpu, gpus, gpuMemoryUtilization, reservedBytesPerGpu, stepOverheadSeconds, blockSize, maxNumSeqs,
+                maxNumBatchedTokens, maxModelLen, 1.0);
+    }
 
     public Deployment {
         Objects.requireNonNull(model, "model");
@@ -55,12 +72,18 @@ public record Deployment(ModelShape model, Accelerator gpu, int gpus, double gpu
                     + " and maxModelLen >= 2, were " + blockSize + ", " + maxNumSeqs + ", " + maxNumBatchedTokens
                     + ", " + maxModelLen);
         }
+        if (!(decodeTokenShare > 0 && decodeTokenShare <= 1)) {
+            throw new IllegalArgumentException("Deployment.decodeTokenShare must be in (0, 1], was " + decodeTokenShare);
+        }
     }
 
-    /** Llama-3.1-8B on one H100 80GB: the deployment {@code EngineConfig.llama31_8bH100()} was derived from. */
+    /**
+     * Llama-3.1-8B on one H100 80GB: the deployment {@code EngineConfig.llama31_8bH100()} was derived from, with
+     * the 2 ms of per-step overhead and the decode share fitted on published tables.
+     */
     public static Deployment llama31_8bOnH100() {
-        return new Deployment(ModelShape.llama31_8b(), Accelerator.h100Sxm80(), 1, 0.9, 2 * GIB, 0.001, 16, 256,
-                8192, 131_072);
+        return new Deployment(ModelShape.llama31_8b(), Accelerator.h100Sxm80(), 1, 0.9, 2 * GIB, 0.002, 16, 256,
+                8192, 131_072, FITTED_DECODE_TOKEN_SHARE);
     }
 
     /**
@@ -69,7 +92,7 @@ public record Deployment(ModelShape model, Accelerator gpu, int gpus, double gpu
      */
     public static Deployment llama31_70bOn4xH100() {
         return new Deployment(ModelShape.llama31_70b(), Accelerator.h100Sxm80(), 4, 0.9, 2 * GIB, 0.003, 16, 256,
-                8192, 131_072);
+                8192, 131_072, FITTED_DECODE_TOKEN_SHARE);
     }
 
     /** The KV cache this deployment gets. */
@@ -96,10 +119,11 @@ public record Deployment(ModelShape model, Accelerator gpu, int gpus, double gpu
         MemoryPlan m = memory();
         double bandwidth = gpu.bandwidthBytesPerSecond() * gpus;
         double fixed = m.weightBytes() / bandwidth + stepOverheadSeconds;
-        double perBatched = 2 * model.parameters() / (gpu.flopsPerSecond() * gpus);
+        double perPrefill = 2 * model.parameters() / (gpu.flopsPerSecond() * gpus);
         double perContext = m.kvBytesPerToken() / bandwidth;
         int maxLen = (int) Math.min(maxModelLen, m.kvTokens());
         return new EngineConfig(model.name(), blockSize, m.kvBlocks(), maxNumSeqs, maxNumBatchedTokens, maxLen,
-                fixed, perBatched, perContext, gpuMemoryUtilization, gpu.memoryBytes() * (long) gpus);
+                fixed, decodeTokenShare * perPrefill, perPrefill, perContext, gpuMemoryUtilization,
+                gpu.memoryBytes() * (long) gpus);
     }
 }

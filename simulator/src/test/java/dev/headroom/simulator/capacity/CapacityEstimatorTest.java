@@ -30,6 +30,8 @@ class CapacityEstimatorTest {
         assertThat(derived.stepFixedSeconds()).isCloseTo(preset.stepFixedSeconds(), within(preset.stepFixedSeconds() * 0.01));
         assertThat(derived.perBatchedTokenSeconds()).isCloseTo(preset.perBatchedTokenSeconds(),
                 within(preset.perBatchedTokenSeconds() * 0.01));
+        assertThat(derived.perPrefillTokenSeconds()).isCloseTo(preset.perPrefillTokenSeconds(),
+                within(preset.perPrefillTokenSeconds() * 0.01));
         assertThat(derived.perContextTokenSeconds()).isCloseTo(preset.perContextTokenSeconds(),
                 within(preset.perContextTokenSeconds() * 0.01));
     }
@@ -56,7 +58,7 @@ class CapacityEstimatorTest {
         assertThat(est.kvConcurrency()).isCloseTo(448_000 / 1208.0, within(1e-9));
         assertThat(est.limitedBy()).isEqualTo(CapacityEstimate.Limit.MAX_NUM_SEQS);
         assertThat(est.concurrency()).isEqualTo(256);
-        double perRequest = o * 0.0070 / 256 + 26.8e-6 * (p + o - 1) + 49e-9 * (p + (o - 1) * (p + o / 2));
+        double perRequest = o * 0.0080 / 256 + 34e-6 * p + 5e-6 * (o - 1) + 49e-9 * (p + (o - 1) * (p + o / 2));
         assertThat(est.requestsPerSecond()).isCloseTo(1 / perRequest, within(1e-9));
         assertThat(est.stepSeconds()).isCloseTo(256 / (est.requestsPerSecond() * o), within(1e-12));
 
