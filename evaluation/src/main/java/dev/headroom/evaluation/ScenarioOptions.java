@@ -130,7 +130,7 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
     public static final int DEFAULT_PEAK_REPLICAS = 4;
 
     public static ScenarioOptions defaults() {
-        return new ScenarioOptions(Optional.empty(), EngineConfig.llama31_8bH100(), 70, 60, 0,
+        return new ScenarioOptions(Optional.empty(), EngineConfig.llama31_8bH100Arithmetic(), 70, 60, 0,
                 Double.POSITIVE_INFINITY, 0, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 Balancer.LEAST_REQUESTS, 16, Slo.defaults(), 1, 2,
                 RateScaling.SUPERPOSE, 30, DEFAULT_PEAK_REPLICAS, TimestampUnit.AUTO);

@@ -80,6 +80,19 @@ public record EngineConfig(
     }
 
     /**
+     * The same engine with step costs from datasheet arithmetic alone, before they were fitted to published tables:
+     * 7.0 ms per step (16.06 GB of weights at 2.68 TB/s plus ~1 ms), 26.8 µs per batched token, decode and prefill
+     * alike (16.06 GFLOP at ~600 TFLOP/s), 49 ns per context token. ~15 % too fast per token at low concurrency
+     * and ~23 % too fast when prefill-bound ({@code src/docs/simulator.md}). The evaluation's default scenario still
+     * runs on it: its recorded figures and {@code DefaultScenarioVerdictTest} were measured here, and the policy
+     * does not yet hold on {@link #llama31_8bH100()} ({@code src/docs/evaluation.md}).
+     */
+    public static EngineConfig llama31_8bH100Arithmetic() {
+        return new EngineConfig("meta-llama/Llama-3.1-8B-Instruct", 16, 28_000, 256, 8192, 131_072,
+                0.0070, 26.8e-6, 49e-9, 0.9, 85_520_809_984L);
+    }
+
+    /**
      * Llama-3.1-8B-Instruct in BF16 on one H100 80GB SXM, vLLM with {@code gpu_memory_utilization=0.9}: KV geometry
      * from arithmetic, step costs fitted to vLLM's published tables ({@code src/docs/simulator.md}, "Checked
      * against published tables"; {@code calibration.Calibration} replays them).

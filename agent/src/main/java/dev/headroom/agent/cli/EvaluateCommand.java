@@ -58,7 +58,8 @@ public class EvaluateCommand implements Callable<Integer> {
     Path trace;
 
     @Option(names = "--preset",
-            description = "Engine per replica: llama-3.1-8b-h100 or demo. Default: ${DEFAULT-VALUE}")
+            description = "Engine per replica: llama-3.1-8b-h100 (step costs fitted to published tables),"
+                    + " llama-3.1-8b-h100-arithmetic (from datasheet arithmetic) or demo. Default: ${DEFAULT-VALUE}")
     String preset;
 
     @Option(names = "--peak-rate",
@@ -320,7 +321,7 @@ public class EvaluateCommand implements Callable<Integer> {
         EngineConfig e = SimulateCommand.preset(preset);
         if (e == null) {
             throw new ParameterException(spec.commandLine(), "unknown --preset '" + preset
-                    + "': expected llama-3.1-8b-h100 or demo");
+                    + "': expected llama-3.1-8b-h100, llama-3.1-8b-h100-arithmetic or demo");
         }
         return e;
     }
@@ -373,7 +374,7 @@ public class EvaluateCommand implements Callable<Integer> {
             };
         }
 
-        private static final List<String> PRESETS = List.of("llama-3.1-8b-h100", "demo");
+        private static final List<String> PRESETS = List.of("llama-3.1-8b-h100-arithmetic", "llama-3.1-8b-h100", "demo");
 
         /** {@code 70}, {@code 0.1}, {@code Infinity}: as a person would type it. */
         private static String number(double v) {

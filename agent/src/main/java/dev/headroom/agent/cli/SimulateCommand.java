@@ -62,6 +62,7 @@ public class SimulateCommand implements Callable<Integer> {
         return switch (name) {
             case "demo" -> EngineConfig.demo();
             case "llama-3.1-8b-h100" -> EngineConfig.llama31_8bH100();
+            case "llama-3.1-8b-h100-arithmetic" -> EngineConfig.llama31_8bH100Arithmetic();
             default -> null;
         };
     }
