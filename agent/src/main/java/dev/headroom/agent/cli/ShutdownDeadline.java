@@ -1,6 +1,9 @@
 package dev.headroom.agent.cli;
 
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,22 +35,20 @@ public final class ShutdownDeadline {
         if (!INSTALLED.compareAndSet(false, true)) {
             return;
         }
-        // The hook itself returns at once (the JVM waits for every hook, so a hook that slept would make every
-        // shutdown last the whole deadline); it starts a daemon timer, which dies with the JVM when the shutdown
-        // ends in time and halts it when it does not.
+        // The hook itself returns at once (the JVM waits for every hook, so a hook that waited would make every
+        // shutdown last the whole deadline); it schedules the halt on a daemon thread, which dies with the JVM when
+        // the shutdown ends in time and halts it when it does not.
         Thread hook = new Thread(() -> {
-            Thread timer = new Thread(() -> {
-                try {
-                    Thread.sleep(deadline.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "headroom-shutdown-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.schedule(() -> {
                 System.err.println("headroom: shutdown still running after " + deadline.toSeconds()
                         + " s; halting the JVM");
                 Runtime.getRuntime().halt(HALT_STATUS);
-            }, "headroom-shutdown-deadline");
-            timer.setDaemon(true);
-            timer.start();
+            }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         }, "headroom-shutdown-deadline-start");
         Runtime.getRuntime().addShutdownHook(hook);
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,9 +29,10 @@ class ShutdownDeadlineTest {
     public static void main(String[] args) throws Exception {
         ShutdownDeadline.install(Duration.ofMillis(Long.parseLong(args[0])));
         if (args[1].equals("stuck")) {
+            // A shutdown step that never finishes: it waits on a latch nobody counts down.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    Thread.sleep(600_000); // a shutdown step that never finishes
+                    new CountDownLatch(1).await();
                 } catch (InterruptedException ignored) {
                     // ends only with the JVM
                 }
@@ -38,7 +40,7 @@ class ShutdownDeadlineTest {
         }
         System.out.println("ready");
         System.out.flush();
-        Thread.sleep(600_000);
+        new CountDownLatch(1).await(); // until SIGTERM
     }
 
     @Test
