@@ -1,5 +1,6 @@
 package dev.headroom.evaluation;
 
+import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.SimRequest;
 import dev.headroom.simulator.cluster.Balancer;
 import dev.headroom.simulator.trace.ArrivalProcess;
@@ -61,7 +62,12 @@ public final class Suite {
      * sidecars every 5 s, 1–16 replicas.
      */
     public static List<SuiteScenario> standard() {
-        ScenarioOptions base = ScenarioOptions.defaults().withThreads(1);
+        return standard(ScenarioOptions.defaults().engine());
+    }
+
+    /** The five scenarios with {@code engine} per replica (the suite's default is the default scenario's). */
+    public static List<SuiteScenario> standard(EngineConfig engine) {
+        ScenarioOptions base = ScenarioOptions.defaults().withEngine(engine).withThreads(1);
         Slo chat = Slo.defaults();
         Slo longContext = new Slo(5.0, 0.1, 0.99);
         return List.of(

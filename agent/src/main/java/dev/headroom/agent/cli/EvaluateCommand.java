@@ -235,7 +235,7 @@ public class EvaluateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         List<Long> seeds = java.util.stream.LongStream.rangeClosed(1, suiteSeeds).boxed().toList();
-        List<SuiteScenario> scenarios = Suite.standard();
+        List<SuiteScenario> scenarios = Suite.standard(engine());
         out.printf(Locale.ROOT, "suite: %d scenarios × %d seeds on %d threads%n", scenarios.size(), seeds.size(),
                 threads);
         out.flush();
