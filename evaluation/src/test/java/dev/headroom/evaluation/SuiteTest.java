@@ -1,5 +1,6 @@
 package dev.headroom.evaluation;
 
+import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.SimRequest;
 import dev.headroom.simulator.cluster.Balancer;
 import dev.headroom.simulator.trace.ArrivalProcess;
@@ -111,5 +112,14 @@ class SuiteTest {
         SyntheticTrace code = suite.get(1).synthetic().orElseThrow();
         assertThat(code.generate(1).meanPromptTokens()).isCloseTo(2000, within(100.0));
         assertThat(code.generate(1).meanOutputTokens()).isCloseTo(30, within(3.0));
+    }
+
+    @Test
+    void everyScenarioRunsTheEngineItIsGivenAndTheDefaultScenariosOtherwise() {
+        assertThat(Suite.standard()).extracting(sc -> sc.options().engine())
+                .containsOnly(ScenarioOptions.defaults().engine());
+        EngineConfig calibrated = EngineConfig.llama31_8bH100();
+        assertThat(calibrated).isNotEqualTo(ScenarioOptions.defaults().engine());
+        assertThat(Suite.standard(calibrated)).extracting(sc -> sc.options().engine()).containsOnly(calibrated);
     }
 }
