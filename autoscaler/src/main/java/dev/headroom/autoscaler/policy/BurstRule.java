@@ -42,7 +42,7 @@ import java.util.Map;
 final class BurstRule implements PolicyRule<BurstRule.History> {
 
     /** The cold start assumed before one has been seen and when the spec has no forecast lead. */
-    static final Duration DEFAULT_COLD_START = Duration.ofSeconds(120);
+    static final Duration DEFAULT_COLD_START = ReactionTime.DEFAULT_COLD_START;
     /** How much of the load's history is kept and searched for a cycle. */
     static final Duration LOOKBACK = Duration.ofMinutes(30);
     /** A cycle at most this many cold starts (plus an interval) long counts as a burst no reaction can follow. */
@@ -60,18 +60,11 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
     /** One workload's load history and what it has taught. */
     static final class History {
         private final Map<Signal, ArrayDeque<Point>> series = new EnumMap<>(Signal.class);
-        private final ArrayDeque<Double> coldStarts = new ArrayDeque<>();
-        private final ArrayDeque<Double> intervals = new ArrayDeque<>();
-        private Instant lastDecision;
-        private Instant startingSince;
+        private final ReactionTime reaction = new ReactionTime();
 
         /** Cold start plus one decision interval, seconds. */
         double horizonSeconds(PolicySpec spec) {
-            double cold = coldStarts.isEmpty()
-                    ? (spec.forecast().enabled() ? spec.forecast().leadTime() : DEFAULT_COLD_START).toNanos() / 1e9
-                    : median(coldStarts);
-            double interval = intervals.isEmpty() ? 0 : median(intervals);
-            return cold + interval;
+            return reaction.seconds(spec);
         }
 
         /** The readings kept for {@code signal} (for tests and diagnostics). */
@@ -93,7 +86,7 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
         }
         Instant now = context.now();
         WorkloadSnapshot snapshot = context.snapshot();
-        learnTimes(history, context);
+        history.reaction.observe(context);
         double horizon = history.horizonSeconds(spec);
         for (int i = 0; i < inputs.size(); i++) {
             SignalInput input = inputs.get(i);
@@ -124,29 +117,6 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
             if (needed > input.proposedReplicas().getAsInt()) {
                 inputs.set(i, input.proposing(needed, SignalOutcome.HELD_FOR_BURST));
             }
-        }
-    }
-
-    /** The decision interval and, from not-ready episodes after a scale-up, the cold start. */
-    private static void learnTimes(History h, RuleContext context) {
-        Instant now = context.now();
-        if (h.lastDecision != null && now.isAfter(h.lastDecision)) {
-            add(h.intervals, Duration.between(h.lastDecision, now).toNanos() / 1e9);
-        }
-        h.lastDecision = now;
-        int notReady = context.snapshot().notReady();
-        if (h.startingSince == null && notReady > 0) {
-            h.startingSince = now;
-        } else if (h.startingSince != null && notReady == 0) {
-            add(h.coldStarts, Duration.between(h.startingSince, now).toNanos() / 1e9);
-            h.startingSince = null;
-        }
-    }
-
-    private static void add(ArrayDeque<Double> q, double v) {
-        q.addLast(v);
-        while (q.size() > 7) {
-            q.removeFirst();
         }
     }
 

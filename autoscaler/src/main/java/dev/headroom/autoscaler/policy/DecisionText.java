@@ -93,6 +93,8 @@ final class DecisionText {
             case HELD_STARTING -> reading + "; replicas still starting are the step it asked for";
             case HELD_FOR_BURST -> reading + "; the load's recent peak needs this many, and a replica released now"
                     + " could not be back before a recurring burst returns";
+            case RESERVED_FOR_RISE -> reading + "; the load has risen this much within a cold start before, and"
+                    + " replicas asked for when it does would come too late";
             case MEASURED_DEMAND -> reading + "; the full replicas finish less than arrives: their share of the"
                     + " arrivals asks for this many";
             default -> reading;
@@ -108,6 +110,8 @@ final class DecisionText {
             case ITL -> "the ITL objective binds";
             case TTFT -> "the TTFT objective binds";
             case SATURATION -> "the replica's own limit binds: requests queued at this rate";
+            case KV_CACHE -> String.format(Locale.ROOT, "the KV cache binds: the batch would fill %.0f %% of it",
+                    100 * SloCapacityModel.KV_SHARE);
             case EVIDENCE -> String.format(Locale.ROOT, "capped at %.1f × the highest load seen",
                     SloCapacityModel.EXPLORE);
         };

@@ -33,6 +33,11 @@ public record LearnedCapacity(double perReplica, SloTerm binding, Confidence con
          * (its batch or KV cache is full).
          */
         SATURATION,
+        /**
+         * The KV cache: at this rate the batch would fill more than {@link SloCapacityModel#KV_SHARE} of it, as
+         * its use per running request shows (the cache's limit, read before requests queue on it).
+         */
+        KV_CACHE,
         /** Not proven beyond what was seen: capped at a bounded step above the highest load observed. */
         EVIDENCE
     }

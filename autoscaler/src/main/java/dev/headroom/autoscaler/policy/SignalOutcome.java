@@ -33,6 +33,11 @@ public enum SignalOutcome {
      * that peak needs, never more than the current count.
      */
     HELD_FOR_BURST,
+    /**
+     * A summed load signal raised to keep ready the rise its load has shown within one cold start
+     * ({@link RiseReserveRule}): it proposes the replicas that the load now plus that rise needs.
+     */
+    RESERVED_FOR_RISE,
     /** Its usage ratio is within the tolerance (or the change would flip direction): it proposes the current count. */
     WITHIN_TOLERANCE,
     /** It would scale down but some ready pod's data is missing or stale: it proposes the current count. */

@@ -45,6 +45,11 @@ final class SloCapacityModel {
     static final int MAX_SAMPLES = 240;
     /** Saturation samples kept. */
     static final int MAX_SATURATION = 16;
+    /**
+     * Saturation samples needed before their batch size caps the estimate: one queue behind one very long prompt
+     * is a blip, not the replica's limit.
+     */
+    static final int MIN_SATURATION = 3;
     /** Samples older than this leave the fit. */
     static final Duration HORIZON = Duration.ofMinutes(30);
     /** A sample's weight halves every this long. */
@@ -64,12 +69,22 @@ final class SloCapacityModel {
     static final int RECENT = 8;
     /** Readings the settled mix is read from (ten minutes at a 15 s interval). */
     static final int SETTLED = 40;
+    /**
+     * KV use below which a reading says little of the cache's size (a handful of requests; the ratio's rounding
+     * dominates).
+     */
+    static final double KV_READABLE = 0.2;
+    /**
+     * The share of the KV cache the batch may fill at the learned capacity: beyond it a burst of long prompts has
+     * no room, and the engine queues or preempts (vLLM preempts when a step finds no free block).
+     */
+    static final double KV_SHARE = 0.85;
     /** A value more than this many times both its neighbours is a spike. */
     static final double SPIKE_FACTOR = 4.0;
 
     /** One decision's per-replica reading. */
     record Sample(Instant at, double arrivals, double finished, double running, double queue, double promptTps,
-                  double generationTps, double itl, double stepTime, double ttft) {
+                  double generationTps, double itl, double stepTime, double ttft, double kv) {
 
         double promptTokens() {
             return promptTps / finished;
@@ -89,6 +104,11 @@ final class SloCapacityModel {
 
         boolean saturated() {
             return queue >= SATURATED_QUEUE;
+        }
+
+        /** The batch a full KV cache holds at this reading's mix ({@code running ÷ KV use}), NaN when unknown. */
+        double batchAtFullCache() {
+            return kv >= KV_READABLE && running >= 1 ? running / kv : Double.NaN;
         }
 
         double[] values() {
@@ -212,7 +232,7 @@ final class SloCapacityModel {
             lambda = Math.max(lo, 1e-3);
             binding = LearnedCapacity.SloTerm.TTFT;
         }
-        if (!saturation.isEmpty()) {
+        if (saturation.size() >= MIN_SATURATION) {
             // While requests wait, the batch is as large as the replica lets it be (max_num_seqs, or what the KV
             // cache holds): the median of those batch sizes is the replica's limit, and Little's law turns it into
             // the rate that fills it for the current mix.
@@ -223,9 +243,22 @@ final class SloCapacityModel {
                 binding = LearnedCapacity.SloTerm.SATURATION;
             }
         }
+        // The KV cache: its use shows the batch a full cache holds for the current mix long before it fills (the
+        // batch limit that SATURATION only learns once requests queue). The median over the recent readings.
+        double fullCache = finiteMedian(all, Sample::batchAtFullCache, SETTLED);
+        if (Double.isFinite(fullCache)) {
+            double kvBound = rateFilling(KV_SHARE * fullCache, itlFit, t0, o, p);
+            if (kvBound < lambda) {
+                lambda = kvBound;
+                binding = LearnedCapacity.SloTerm.KV_CACHE;
+            }
+        }
         // Evidence: no further than a bounded step beyond the highest load and the largest batch seen. The batch
         // is where an engine's hard limits are (max_num_seqs, the KV cache), and they show only once reached.
-        double evidence = Math.min(EXPLORE * loadSeen, rateFilling(EXPLORE_BATCH * batchSeen, itlFit, t0, o, p));
+        // While provisional, not even that: a fit of a few readings at one load says little beyond it.
+        boolean provisional = n < MIN_SAMPLES;
+        double evidence = provisional ? loadSeen
+                : Math.min(EXPLORE * loadSeen, rateFilling(EXPLORE_BATCH * batchSeen, itlFit, t0, o, p));
         if (evidence < lambda) {
             lambda = evidence;
             binding = LearnedCapacity.SloTerm.EVIDENCE;
@@ -403,6 +436,19 @@ final class SloCapacityModel {
         }
         double m = median(v);
         return Double.isFinite(m) ? m : fallback;
+    }
+
+    /** The median of the finite values of the last {@code last} readings; NaN with none. */
+    private static double finiteMedian(Sample[] all, Field f, int last) {
+        double[] v = new double[Math.min(last, all.length)];
+        int k = 0;
+        for (int i = all.length - v.length; i < all.length; i++) {
+            double x = f.of(all[i]);
+            if (Double.isFinite(x)) {
+                v[k++] = x;
+            }
+        }
+        return median(Arrays.copyOf(v, k));
     }
 
     private static double medianOf(Sample[] all, Field f) {

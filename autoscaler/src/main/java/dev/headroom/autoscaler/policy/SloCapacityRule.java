@@ -73,6 +73,7 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
         OptionalDouble itl = mean(snapshot, slo.itlSignal());
         OptionalDouble step = mean(snapshot, Signal.ITL_MEAN);
         OptionalDouble ttft = mean(snapshot, slo.ttftSignal());
+        OptionalDouble kv = mean(snapshot, Signal.KV_UTILIZATION);
         if (pods == 0 || arrivals.isEmpty() || finished.isEmpty() || running.isEmpty() || queue.isEmpty()
                 || prompt.isEmpty() || generation.isEmpty() || itl.isEmpty() || ttft.isEmpty()
                 || !(finished.getAsDouble() > 0)) {
@@ -81,7 +82,7 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
         return Optional.of(new SloCapacityModel.Sample(context.now(), arrivals.getAsDouble() / pods,
                 finished.getAsDouble() / pods, running.getAsDouble() / pods, queue.getAsDouble() / pods,
                 prompt.getAsDouble() / pods, generation.getAsDouble() / pods, itl.getAsDouble(),
-                step.orElse(itl.getAsDouble()), ttft.getAsDouble()));
+                step.orElse(itl.getAsDouble()), ttft.getAsDouble(), kv.orElse(Double.NaN)));
     }
 
     /** The mean of a latency over the ready pods, when every one of them reported it fresh. */

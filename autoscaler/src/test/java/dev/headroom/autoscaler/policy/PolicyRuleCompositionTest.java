@@ -136,7 +136,8 @@ class PolicyRuleCompositionTest {
     @Test
     void theOneArgumentConstructorIsTheCoreWithHeadroomsRulesInTheirOrder() {
         assertThat(HeadroomRules.defaults()).extracting(r -> r.getClass().getSimpleName())
-                .containsExactly("AlarmRule", "LearnedRateRule", "SloCapacityRule", "ForecastRule", "BurstRule");
+                .containsExactly("AlarmRule", "LearnedRateRule", "SloCapacityRule", "ForecastRule", "RiseReserveRule",
+                        "BurstRule");
 
         PolicySpec queueOnly = PolicySpec.of(1, 20).withTargets(new SaturationTargets(Map.of(Signal.QUEUE, 4.0)))
                 .withForecast(LoadForecast.ahead(Duration.ofSeconds(105)));

@@ -34,7 +34,8 @@ public class HeadroomPolicyStatus {
         @JsonPropertyDescription("The arrivals_ps target it sets (a share of the capacity).")
         public Double target;
         @JsonPropertyDescription("The SLO term that binds: ITL, TTFT, SATURATION (the replica's own batch or KV "
-                + "limit) or EVIDENCE (capped a bounded step beyond the load seen).")
+                + "limit, reached), KV_CACHE (the KV cache would fill, read from its use) or EVIDENCE (capped a "
+                + "bounded step beyond the load seen).")
         public String binding;
         @JsonPropertyDescription("CONFIDENT (votes both ways) or PROVISIONAL (may only ask for more replicas).")
         public String confidence;

@@ -1,0 +1,154 @@
+package dev.headroom.autoscaler.policy;
+
+import dev.headroom.signals.Signal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * Keeps ready, above the load now, the rise the load has shown it can make within one {@link ReactionTime} (cold
+ * start plus a decision interval): capacity asked for when the rise comes serves no sooner than that, so it must
+ * be there before. Learned from the load's own history, not set per trace:
+ *
+ * <ul>
+ *   <li>Over the last {@link #LOOKBACK}, each reading's <em>rise</em> is how far the load went above it, as a share
+ *       of it, within one reaction time after it. Readings below {@value #FLOOR_SHARE} of the lookback's peak are
+ *       left out (a rise from nearly nothing is a share without meaning; the burst hold covers troughs).</li>
+ *   <li>The reserve is the second-largest rise (one absurd reading holds nothing), at most {@value #MAX_RISE}×.</li>
+ *   <li>The summed load signal then proposes at least the replicas that {@code load × (1 + reserve)} needs at its
+ *       target, but never for more load than the lookback's second-highest reading: the reserve anticipates a
+ *       rise the workload has made before, not one it never has.</li>
+ * </ul>
+ *
+ * <p>A load that changes slowly shows small rises within a cold start, and the reserve costs little; steps and
+ * bursts show large ones, and the reserve is what lets a causal policy meet them at all. The first rise of a kind
+ * is not foreseen: there is nothing yet to learn it from. The rule only raises a proposal
+ * ({@link SignalOutcome#RESERVED_FOR_RISE}), so the HPA's scale-down window and Headroom's burst hold still apply.
+ *
+ * <p>Runs after {@link ForecastRule} and before {@link BurstRule}, on the summed load signals (not the alarms).
+ * State: per signal the readings of the last {@link #LOOKBACK} (at most {@link Normalization#MAX_HISTORY}) and a
+ * {@link ReactionTime}. Cost per decision: one pass over the readings with a sliding maximum.
+ */
+final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
+
+    /** How much of the load's history the rises are learned from. */
+    static final Duration LOOKBACK = Duration.ofMinutes(60);
+    /** Readings below this share of the lookback's peak do not count a rise. */
+    static final double FLOOR_SHARE = 0.2;
+    /** Readings the load is averaged over before rises are read from it. */
+    static final int SMOOTHING = 4;
+    /** The largest reserve, as a share of the load now. */
+    static final double MAX_RISE = 1.5;
+
+    record Point(Instant at, double total) {
+    }
+
+    /** One workload's load history and reaction time. */
+    static final class History {
+        private final ReactionTime reaction = new ReactionTime();
+        private final java.util.EnumMap<Signal, ArrayDeque<Point>> series = new java.util.EnumMap<>(Signal.class);
+    }
+
+    @Override
+    public History newState() {
+        return new History();
+    }
+
+    @Override
+    public void apply(RuleContext context, History history, List<SignalInput> inputs) {
+        PolicySpec spec = context.spec();
+        if (spec.scaleDownVoting() != ScaleDownVoting.LOAD_SIGNALS) {
+            return;
+        }
+        history.reaction.observe(context);
+        double horizon = history.reaction.seconds(spec);
+        Instant now = context.now();
+        WorkloadSnapshot snapshot = context.snapshot();
+        for (int i = 0; i < inputs.size(); i++) {
+            SignalInput input = inputs.get(i);
+            if (ScaleDownVoting.isAlarm(input.signal()) || input.aggregation() != Aggregation.SUM
+                    || input.workloadValue().isEmpty()) {
+                continue;
+            }
+            ArrayDeque<Point> points = history.series.computeIfAbsent(input.signal(), s -> new ArrayDeque<>());
+            double load = input.workloadValue().getAsDouble();
+            if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0
+                    && (points.isEmpty() || now.isAfter(points.peekLast().at()))) {
+                points.addLast(new Point(now, load));
+                Instant cutoff = now.minus(LOOKBACK);
+                while (points.size() > Normalization.MAX_HISTORY || points.peekFirst().at().isBefore(cutoff)) {
+                    points.removeFirst();
+                }
+            }
+            if (!input.voted()) {
+                continue;
+            }
+            Point[] p = points.toArray(new Point[0]);
+            double ceiling = secondHighest(p);
+            double reserved = Math.min(load * (1 + rise(p, horizon)), Math.max(load, ceiling));
+            int needed = ReplicaCalculator.ceilReplicas(reserved / input.target());
+            if (needed > input.proposedReplicas().getAsInt()) {
+                inputs.set(i, input.proposing(Math.min(needed, spec.maxReplicas()), SignalOutcome.RESERVED_FOR_RISE));
+            }
+        }
+    }
+
+    /**
+     * The second-largest rise of the load within {@code horizonSeconds} after a reading, as a share of that
+     * reading, over readings at or above {@link #FLOOR_SHARE} of the peak; at most {@link #MAX_RISE}.
+     */
+    static double rise(Point[] p, double horizonSeconds) {
+        if (p.length < 3) {
+            return 0;
+        }
+        // Smoothed over SMOOTHING readings: a rate read over a short window carries counting noise, and the
+        // largest of many noisy differences is noise, not a rise.
+        double[] s = new double[p.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            sum += p[i].total();
+            if (i >= SMOOTHING) {
+                sum -= p[i - SMOOTHING].total();
+            }
+            s[i] = sum / Math.min(i + 1, SMOOTHING);
+        }
+        double floor = FLOOR_SHARE * secondHighest(p);
+        double[] rises = new double[p.length];
+        int n = 0;
+        long horizon = (long) (horizonSeconds * 1e9);
+        for (int i = 0; i < p.length; i++) {
+            if (!(s[i] >= floor) || s[i] <= 0) {
+                continue;
+            }
+            double highest = s[i];
+            Instant until = p[i].at().plusNanos(horizon);
+            for (int j = i + 1; j < p.length && !p[j].at().isAfter(until); j++) {
+                highest = Math.max(highest, s[j]);
+            }
+            rises[n++] = (highest - s[i]) / s[i];
+        }
+        if (n < 3) {
+            return 0;
+        }
+        double[] sorted = java.util.Arrays.copyOf(rises, n);
+        java.util.Arrays.sort(sorted);
+        // The second largest, less the median (what a load that does not move shows within a horizon).
+        return Math.min(Math.max(0, sorted[n - 2] - sorted[n / 2]), MAX_RISE);
+    }
+
+    private static double secondHighest(Point[] p) {
+        double first = 0;
+        double second = 0;
+        for (Point x : p) {
+            if (x.total() > first) {
+                second = first;
+                first = x.total();
+            } else if (x.total() > second) {
+                second = x.total();
+            }
+        }
+        return second;
+    }
+}

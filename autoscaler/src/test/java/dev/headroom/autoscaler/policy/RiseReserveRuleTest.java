@@ -1,0 +1,86 @@
+package dev.headroom.autoscaler.policy;
+
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signal;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static dev.headroom.autoscaler.policy.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link RiseReserveRule} on its own: the rise a load has made within a cold start is kept ready. */
+class RiseReserveRuleTest {
+
+    /** 10 requests/s per replica; no forecast, so a 120 s cold start is assumed until one is seen. */
+    private static final PolicySpec RATE = PolicySpec.of(1, 20).withTargets(new SaturationTargets(Map.of(
+            Signal.ARRIVALS_PS, 10.0)));
+
+    private final RiseReserveRule rule = new RiseReserveRule();
+    private final RiseReserveRule.History state = rule.newState();
+    private Instant now = T0;
+
+    private SignalInput decide(int current, double arrivalsTotal) {
+        double[] perPod = new double[current];
+        Arrays.fill(perPod, arrivalsTotal / current);
+        WorkloadSnapshot snapshot = Fixtures.snapshot(now, Signal.ARRIVALS_PS, 0, 0, perPod);
+        RuleContext context = new RuleContext(RATE, snapshot, current, now);
+        List<SignalInput> inputs = new ArrayList<>();
+        RATE.targets().targets().forEach((signal, target) -> inputs.add(context.evaluate(signal, target)));
+        rule.apply(context, state, inputs);
+        now = now.plusSeconds(15);
+        return inputs.get(0);
+    }
+
+    @Test
+    void aLoadThatHasSteppedUpWithinAColdStartBeforeKeepsThatStepReady() {
+        // 20 req/s for 5 min, a step to 50 for 5 min, back to 20 for 5 min: the step rose 150 % in one interval.
+        SignalInput last = null;
+        for (int t = 0; t < 60; t++) {
+            last = decide(5, t >= 20 && t < 40 ? 50 : 20);
+        }
+        // At 20 req/s the reading alone asks for 2; the reserve keeps what the step needed, never beyond it.
+        assertThat(last.outcome()).isEqualTo(SignalOutcome.RESERVED_FOR_RISE);
+        assertThat(last.proposedReplicas().getAsInt()).isBetween(4, 5);
+    }
+
+    @Test
+    void aSteadyLoadKeepsNoReserveAndNothingIsReservedBeyondTheHighestLoadSeen() {
+        SignalInput last = null;
+        for (int t = 0; t < 60; t++) {
+            last = decide(3, 30 + (t % 2 == 0 ? 0.5 : -0.5));
+        }
+        assertThat(last.outcome()).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
+        assertThat(last.proposedReplicas()).hasValue(3);
+    }
+
+    @Test
+    void oneSpikeReservesNothing() {
+        for (int t = 0; t < 30; t++) {
+            decide(3, 20);
+        }
+        decide(3, 1e5);
+        SignalInput after = null;
+        for (int t = 0; t < 3; t++) {
+            after = decide(3, 20);
+        }
+        assertThat(after.outcome()).as("%s", after).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
+        assertThat(after.proposedReplicas().getAsInt()).as("%s", after).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void theRiseIsReadFromTheSmoothedLoadAndCapped() {
+        RiseReserveRule.Point[] flat = new RiseReserveRule.Point[40];
+        RiseReserveRule.Point[] stepped = new RiseReserveRule.Point[40];
+        for (int i = 0; i < 40; i++) {
+            flat[i] = new RiseReserveRule.Point(T0.plusSeconds(15L * i), 10 + (i % 2));
+            stepped[i] = new RiseReserveRule.Point(T0.plusSeconds(15L * i), (i / 10) % 2 == 0 ? 2 : 20);
+        }
+        assertThat(RiseReserveRule.rise(flat, 105)).isLessThan(0.1);
+        assertThat(RiseReserveRule.rise(stepped, 105)).isEqualTo(RiseReserveRule.MAX_RISE);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.headroom.autoscaler.policy;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static dev.headroom.autoscaler.policy.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** {@link SloCapacityModel}'s limits read from the engine's own state: the KV cache, and saturation blips. */
+class SloCapacityModelTest {
+
+    private static final SloSpec SLO = SloSpec.perRequest(5.0, 0.1, 0.99);
+    /** Long prompts, a flat 20 ms step: the latencies alone set no limit within reach. */
+    private static final double PROMPT = 13_000;
+    private static final double OUTPUT = 340;
+    private static final double STEP = 0.02;
+    private static final double BEFORE_DECODE = 0.5;
+
+    private final SloCapacityModel model = new SloCapacityModel();
+    private Instant now = T0;
+
+    /** One reading at {@code rate} req/s per replica on an engine whose cache holds {@code cacheRequests}. */
+    private void offer(double rate, double cacheRequests, double queue) {
+        double running = rate * (BEFORE_DECODE + OUTPUT * STEP);
+        model.offer(new SloCapacityModel.Sample(now, rate, rate, running, queue, rate * PROMPT, rate * OUTPUT, STEP,
+                STEP, 1.0, Math.min(1, running / cacheRequests)));
+        now = now.plusSeconds(15);
+    }
+
+    @Test
+    void theKvCacheBindsBeforeItFillsReadFromItsUsePerRunningRequest() {
+        // A cache of 8 such requests; the load stays at 0.4–1.0 req/s, so KV use stays at 0.37–0.91 and nothing
+        // queues: the cache's size shows in its use, before it fills.
+        for (int t = 0; t < 40; t++) {
+            offer(0.4 + 0.6 * (t % 10) / 9.0, 8, 0);
+        }
+        LearnedCapacity c = model.estimate(SLO, now);
+        assertThat(c.binding()).isEqualTo(LearnedCapacity.SloTerm.KV_CACHE);
+        // The batch at 85 % of the cache, 6.8, is reached at 6.8 / (0.5 + 340 × 0.02) ≈ 0.93 req/s.
+        assertThat(c.perReplica()).isCloseTo(SloCapacityModel.KV_SHARE * 8 / (BEFORE_DECODE + OUTPUT * STEP),
+                within(0.02));
+    }
+
+    @Test
+    void oneQueuedReadingIsABlipNotTheReplicasLimit() {
+        for (int t = 0; t < 30; t++) {
+            offer(0.4 + 0.6 * (t % 10) / 9.0, 100, 0);
+        }
+        double before = model.estimate(SLO, now).perReplica();
+        offer(0.3, 100, 20); // one long prompt held the queue up for a moment, with a small batch
+        offer(0.7, 100, 0);
+        offer(0.7, 100, 0);
+        LearnedCapacity after = model.estimate(SLO, now);
+        assertThat(after.binding()).isNotEqualTo(LearnedCapacity.SloTerm.SATURATION);
+        assertThat(after.perReplica()).isGreaterThanOrEqualTo(0.95 * before);
+    }
+}
