@@ -46,10 +46,13 @@ public final class ControllerMeters implements DecisionListener {
     public static final String SATURATION = MetricFamily.POLICY_SATURATION.meterName();
     public static final String SATURATION_COMPOSITE = MetricFamily.POLICY_SATURATION_COMPOSITE.meterName();
     public static final String TARGET = MetricFamily.POLICY_TARGET.meterName();
+    public static final String LEARNED_CAPACITY = MetricFamily.POLICY_LEARNED_CAPACITY.meterName();
+    public static final String LEARNED_SAMPLES = MetricFamily.POLICY_LEARNED_SAMPLES.meterName();
     /** The table's rows this class renders. */
     public static final List<MetricFamily> FAMILIES = List.of(MetricFamily.DESIRED_REPLICAS,
             MetricFamily.CURRENT_REPLICAS, MetricFamily.CONTROLLER_ACTING, MetricFamily.SCALING_DECISIONS,
-            MetricFamily.POLICY_SATURATION, MetricFamily.POLICY_SATURATION_COMPOSITE, MetricFamily.POLICY_TARGET);
+            MetricFamily.POLICY_SATURATION, MetricFamily.POLICY_SATURATION_COMPOSITE, MetricFamily.POLICY_TARGET,
+            MetricFamily.POLICY_LEARNED_CAPACITY, MetricFamily.POLICY_LEARNED_SAMPLES);
     /** Every meter this class registers, by name. */
     public static final List<String> NAMES = FAMILIES.stream().map(MetricFamily::meterName).toList();
 
@@ -82,6 +85,10 @@ public final class ControllerMeters implements DecisionListener {
         final Value composite = new Value();
         final Map<Signal, SignalGauges> signals = new EnumMap<>(Signal.class);
         final List<Meter> meters = new ArrayList<>();
+        final Value learned = new Value();
+        final Value learnedSamples = new Value();
+        /** The learned-capacity gauges, registered at the first estimate (a policy without an SLO has none). */
+        List<Meter> learnedMeters = List.of();
         /** Set once forgotten: a decision that raced the forgetting registers nothing again. */
         boolean removed;
 
@@ -123,6 +130,17 @@ public final class ControllerMeters implements DecisionListener {
                 }
             }
             composite.value = highest;
+            d.decision().signals().stream().flatMap(i -> i.learned().stream()).findFirst().ifPresent(c -> {
+                if (learnedMeters.isEmpty()) {
+                    learnedMeters = List.of(
+                            MicrometerFamilies.gauge(MetricFamily.POLICY_LEARNED_CAPACITY, learned, Value::get)
+                                    .tags(tags).register(registry),
+                            MicrometerFamilies.gauge(MetricFamily.POLICY_LEARNED_SAMPLES, learnedSamples, Value::get)
+                                    .tags(tags).register(registry));
+                }
+                learned.value = c.perReplica();
+                learnedSamples.value = c.samples();
+            });
         }
 
         private SignalGauges register(Signal signal) {
@@ -140,6 +158,8 @@ public final class ControllerMeters implements DecisionListener {
             removed = true;
             meters.forEach(registry::remove);
             signals.values().forEach(g -> g.meters().forEach(registry::remove));
+            learnedMeters.forEach(registry::remove);
+            learnedMeters = List.of();
             meters.clear();
             signals.clear();
         }

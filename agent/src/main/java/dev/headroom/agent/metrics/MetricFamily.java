@@ -141,7 +141,14 @@ public enum MetricFamily {
     POLICY_TARGET("headroom_policy_target", null, "", Type.GAUGE, Unknown.NEVER,
             "The target the latest decision held each signal to, in the signal's own unit: the HeadroomPolicy's,"
                     + " or one learned from the workload",
-            List.of(Labels.NAMESPACE, Labels.WORKLOAD_NAME, Labels.SIGNAL), Why.CONTROLLER);
+            List.of(Labels.NAMESPACE, Labels.WORKLOAD_NAME, Labels.SIGNAL), Why.CONTROLLER),
+    POLICY_LEARNED_CAPACITY("headroom_policy_learned_capacity", null, "{request}/s", Type.GAUGE, Unknown.NEVER,
+            "With spec.slo: the per-replica arrival rate at which the HeadroomPolicy's SLO is just met, as last"
+                    + " learned from its engines (the arrivals_ps target is a share of it); absent before the first"
+                    + " estimate", Labels.WORKLOAD, Why.CONTROLLER),
+    POLICY_LEARNED_SAMPLES("headroom_policy_learned_capacity_samples", null, "{sample}", Type.GAUGE, Unknown.NEVER,
+            "The readings the learned capacity rests on; below 8 it is provisional and only asks for more"
+                    + " replicas", Labels.WORKLOAD, Why.CONTROLLER);
 
     /** The kind of instrument: a Micrometer gauge or counter, an OTLP gauge, monotonic sum or histogram. */
     public enum Type { GAUGE, COUNTER, HISTOGRAM }

@@ -6,6 +6,7 @@ import dev.headroom.autoscaler.kubernetes.WorkloadKey;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.policy.Aggregation;
 import dev.headroom.autoscaler.policy.DecisionReason;
+import dev.headroom.autoscaler.policy.LearnedCapacity;
 import dev.headroom.autoscaler.policy.ScalingDecision;
 import dev.headroom.autoscaler.policy.SignalInput;
 import dev.headroom.autoscaler.policy.SignalOutcome;
@@ -139,6 +140,16 @@ class ControllerMetersTest {
                 SignalOutcome.PROPOSED);
     }
 
+    /** An arrivals_ps target learned as 0.9 × {@code capacity} from {@code samples} readings. */
+    private static SignalInput learned(double capacity, int samples, double perReplica) {
+        double target = 0.9 * capacity;
+        return new SignalInput(Signal.ARRIVALS_PS, Aggregation.SUM, target, OptionalDouble.of(2 * perReplica),
+                OptionalDouble.of(perReplica), OptionalDouble.of(perReplica / target), OptionalInt.of(3), 2,
+                SignalOutcome.PROPOSED, OptionalDouble.empty(), Optional.of(new LearnedCapacity(capacity,
+                        LearnedCapacity.SloTerm.ITL, LearnedCapacity.Confidence.CONFIDENT, samples, perReplica, 1000,
+                        200, 0.1, 1.5)));
+    }
+
     /** {@code signal} targeted at {@code target}, with no ready pod reporting it fresh. */
     private static SignalInput noData(Signal signal, double target) {
         return new SignalInput(signal, Aggregation.of(signal), target, OptionalDouble.empty(), OptionalDouble.empty(),
@@ -180,6 +191,24 @@ class ControllerMetersTest {
         assertThat(signalGauge(ControllerMeters.TARGET, "chat", Signal.ARRIVALS_PS)).isEqualTo(2.7);
         assertThat(signalGauge(ControllerMeters.SATURATION, "chat", Signal.ARRIVALS_PS)).isEqualTo(2.0);
         assertThat(gauge(ControllerMeters.SATURATION_COMPOSITE, "chat")).as("the learned target dominates").isEqualTo(2.0);
+    }
+
+    @Test
+    void theLearnedCapacityIsExportedOnlyWhereOneWasLearnedAndGoesWithItsWorkload() {
+        meters.onDecision(decidedOn("slo", learned(9.5, 40, 6)));
+        meters.onDecision(decidedOn("hand", reading(Signal.QUEUE, 4, 2)));
+
+        assertThat(gauge(ControllerMeters.LEARNED_CAPACITY, "slo")).isEqualTo(9.5);
+        assertThat(gauge(ControllerMeters.LEARNED_SAMPLES, "slo")).isEqualTo(40);
+        assertThat(registry.find(ControllerMeters.LEARNED_CAPACITY).tag("workload", "hand").gauges())
+                .as("no series, not NaN, for a policy without an SLO").isEmpty();
+
+        meters.onDecision(decidedOn("slo", learned(8.0, 41, 6)));
+        assertThat(gauge(ControllerMeters.LEARNED_CAPACITY, "slo")).isEqualTo(8.0);
+
+        meters.onForget(new WorkloadKey("llm", "slo"));
+        assertThat(registry.find(ControllerMeters.LEARNED_CAPACITY).gauges()).isEmpty();
+        assertThat(registry.find(ControllerMeters.LEARNED_SAMPLES).gauges()).isEmpty();
     }
 
     @Test
@@ -233,7 +262,7 @@ class ControllerMetersTest {
 
     @Test
     void everyMeterIsARowOfTheTable() {
-        meters.onDecision(decidedOn("chat", reading(Signal.QUEUE, 4, 6)));
+        meters.onDecision(decidedOn("chat", reading(Signal.QUEUE, 4, 6), learned(9.5, 40, 6)));
 
         assertThat(registry.getMeters()).extracting(m -> m.getId().getName()).containsOnlyElementsOf(ControllerMeters.NAMES)
                 .containsAll(ControllerMeters.NAMES);

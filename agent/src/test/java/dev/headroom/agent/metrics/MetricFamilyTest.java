@@ -223,8 +223,15 @@ class MetricFamilyTest {
         ScalingDecision s = d.decision();
         SignalInput queue = new SignalInput(Signal.QUEUE, Aggregation.of(Signal.QUEUE), 4, OptionalDouble.of(12),
                 OptionalDouble.of(6), OptionalDouble.of(1.5), OptionalInt.of(3), 2, SignalOutcome.PROPOSED);
+        // An arrivals_ps target learned from an SLO: the learned-capacity rows have series too.
+        SignalInput learned = new SignalInput(Signal.ARRIVALS_PS, Aggregation.SUM, 9, OptionalDouble.of(20),
+                OptionalDouble.of(10), OptionalDouble.of(10 / 9.0), OptionalInt.of(3), 2, SignalOutcome.PROPOSED,
+                OptionalDouble.empty(), Optional.of(new dev.headroom.autoscaler.policy.LearnedCapacity(10,
+                        dev.headroom.autoscaler.policy.LearnedCapacity.SloTerm.ITL,
+                        dev.headroom.autoscaler.policy.LearnedCapacity.Confidence.CONFIDENT, 40, 10, 1000, 200, 0.1,
+                        1.5)));
         return new WorkloadDecision(d.key(), d.target(), d.mode(), d.spec(), 2, new ScalingDecision(s.workload(),
-                s.at(), 2, 3, 3, 3, DecisionReason.SCALE_UP, Optional.of(Signal.QUEUE), List.of(queue), 2, 0, 0,
+                s.at(), 2, 3, 3, 3, DecisionReason.SCALE_UP, Optional.of(Signal.QUEUE), List.of(queue, learned), 2, 0, 0,
                 "scale up 2 → 3"), true, Optional.empty());
     }
 
