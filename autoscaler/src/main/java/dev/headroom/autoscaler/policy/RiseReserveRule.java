@@ -22,6 +22,9 @@ import java.util.List;
  *       rise the workload has made before, not one it never has.</li>
  * </ul>
  *
+ * <p>Only a workload whose latency exceeded its objective (a latency signal above its target) within the
+ * {@link #LOOKBACK} keeps a reserve: where the target's margin and the forecast held the SLO, it would only cost.
+ *
  * <p>A load that changes slowly shows small rises within a cold start, and the reserve costs little; steps and
  * bursts show large ones, and the reserve is what lets a causal policy meet them at all. The first rise of a kind
  * is not foreseen: there is nothing yet to learn it from. The rule only raises a proposal
@@ -48,6 +51,8 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
     /** One workload's load history and reaction time. */
     static final class History {
         private final ReactionTime reaction = new ReactionTime();
+        /** When a latency objective was last exceeded; null if never in this workload's history. */
+        private Instant lastMiss;
         private final java.util.EnumMap<Signal, ArrayDeque<Point>> series = new java.util.EnumMap<>(Signal.class);
     }
 
@@ -65,6 +70,14 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
         history.reaction.observe(context);
         double horizon = history.reaction.seconds(spec);
         Instant now = context.now();
+        for (SignalInput input : inputs) {
+            if (input.signal().latency().isPresent() && input.ratio().isPresent() && input.ratio().getAsDouble() > 1) {
+                history.lastMiss = now;
+            }
+        }
+        // Only a workload whose latency has exceeded its objective within the lookback keeps a reserve: where the
+        // target's own margin has held, a reserve would only cost.
+        boolean missedLately = history.lastMiss != null && !history.lastMiss.isBefore(now.minus(LOOKBACK));
         WorkloadSnapshot snapshot = context.snapshot();
         for (int i = 0; i < inputs.size(); i++) {
             SignalInput input = inputs.get(i);
@@ -82,7 +95,7 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
                     points.removeFirst();
                 }
             }
-            if (!input.voted()) {
+            if (!input.voted() || !missedLately) {
                 continue;
             }
             Point[] p = points.toArray(new Point[0]);

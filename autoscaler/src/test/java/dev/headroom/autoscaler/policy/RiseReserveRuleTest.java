@@ -25,12 +25,22 @@ class RiseReserveRuleTest {
     private Instant now = T0;
 
     private SignalInput decide(int current, double arrivalsTotal) {
+        return decide(current, arrivalsTotal, false);
+    }
+
+    /** One decision; {@code latencyMissed}: the TTFT objective was exceeded (p95 at 1.5 × its target). */
+    private SignalInput decide(int current, double arrivalsTotal, boolean latencyMissed) {
         double[] perPod = new double[current];
         Arrays.fill(perPod, arrivalsTotal / current);
         WorkloadSnapshot snapshot = Fixtures.snapshot(now, Signal.ARRIVALS_PS, 0, 0, perPod);
         RuleContext context = new RuleContext(RATE, snapshot, current, now);
         List<SignalInput> inputs = new ArrayList<>();
         RATE.targets().targets().forEach((signal, target) -> inputs.add(context.evaluate(signal, target)));
+        if (latencyMissed) {
+            inputs.add(new SignalInput(Signal.TTFT_P95, Aggregation.MAX, 2.0, java.util.OptionalDouble.of(3.0),
+                    java.util.OptionalDouble.of(3.0), java.util.OptionalDouble.of(1.5),
+                    java.util.OptionalInt.of(current + 1), current, SignalOutcome.STEPPED));
+        }
         rule.apply(context, state, inputs);
         now = now.plusSeconds(15);
         return inputs.get(0);
@@ -38,10 +48,11 @@ class RiseReserveRuleTest {
 
     @Test
     void aLoadThatHasSteppedUpWithinAColdStartBeforeKeepsThatStepReady() {
-        // 20 req/s for 5 min, a step to 50 for 5 min, back to 20 for 5 min: the step rose 150 % in one interval.
+        // 20 req/s for 5 min, a step to 50 for 5 min, back to 20 for 5 min: the step rose 150 % in one interval,
+        // and TTFT missed its objective as it did.
         SignalInput last = null;
         for (int t = 0; t < 60; t++) {
-            last = decide(5, t >= 20 && t < 40 ? 50 : 20);
+            last = decide(5, t >= 20 && t < 40 ? 50 : 20, t == 21);
         }
         // At 20 req/s the reading alone asks for 2; the reserve keeps what the step needed, never beyond it.
         assertThat(last.outcome()).isEqualTo(SignalOutcome.RESERVED_FOR_RISE);
@@ -49,10 +60,20 @@ class RiseReserveRuleTest {
     }
 
     @Test
+    void whereTheLatencyObjectivesHeldTheSameStepKeepsNoReserve() {
+        SignalInput last = null;
+        for (int t = 0; t < 60; t++) {
+            last = decide(5, t >= 20 && t < 40 ? 50 : 20);
+        }
+        assertThat(last.outcome()).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
+        assertThat(last.proposedReplicas().getAsInt()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void aSteadyLoadKeepsNoReserveAndNothingIsReservedBeyondTheHighestLoadSeen() {
         SignalInput last = null;
         for (int t = 0; t < 60; t++) {
-            last = decide(3, 30 + (t % 2 == 0 ? 0.5 : -0.5));
+            last = decide(3, 30 + (t % 2 == 0 ? 0.5 : -0.5), t == 10);
         }
         assertThat(last.outcome()).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
         assertThat(last.proposedReplicas()).hasValue(3);
@@ -61,7 +82,7 @@ class RiseReserveRuleTest {
     @Test
     void oneSpikeReservesNothing() {
         for (int t = 0; t < 30; t++) {
-            decide(3, 20);
+            decide(3, 20, t == 5);
         }
         decide(3, 1e5);
         SignalInput after = null;
