@@ -37,7 +37,7 @@ class RiseReserveRuleTest {
         List<SignalInput> inputs = new ArrayList<>();
         RATE.targets().targets().forEach((signal, target) -> inputs.add(context.evaluate(signal, target)));
         if (latencyMissed) {
-            inputs.add(new SignalInput(Signal.TTFT_P95, Aggregation.MAX, 2.0, java.util.OptionalDouble.of(3.0),
+            inputs.add(new SignalInput(Signal.TTFT_P95, Aggregation.of(Signal.TTFT_P95), 2.0, java.util.OptionalDouble.of(3.0),
                     java.util.OptionalDouble.of(3.0), java.util.OptionalDouble.of(1.5),
                     java.util.OptionalInt.of(current + 1), current, SignalOutcome.STEPPED));
         }
