@@ -81,7 +81,7 @@ final class DecisionText {
                 input.signal().key(), number(input.perReplicaValue().orElseThrow()), number(input.target()),
                 input.ratio().orElseThrow(), input.reporting());
         if (input.learned().isPresent()) {
-            reading += " (" + learned(input.learned().get(), spec) + ")";
+            reading += " (" + learned(input.learned().get(), input.target(), spec) + ")";
         } else if (spec.targets().get(input.signal()).isEmpty()) {
             reading += String.format(Locale.ROOT, " (target learned: %.2f × what a replica finished when an alarm"
                     + " fired)", SaturationTargets.RATE_TARGET_SHARE);
@@ -105,7 +105,7 @@ final class DecisionText {
      * The learned SLO capacity behind a target: {@code target learned: 0.90 × 9.812 req/s per replica within the
      * SLO (ITL mean ≤ 0.1 s binds; 2000 prompt / 30 output tokens; 64 samples up to 8.1 req/s; confident)}.
      */
-    static String learned(LearnedCapacity c, PolicySpec spec) {
+    static String learned(LearnedCapacity c, double target, PolicySpec spec) {
         String term = switch (c.binding()) {
             case ITL -> "the ITL objective binds";
             case TTFT -> "the TTFT objective binds";
@@ -117,7 +117,7 @@ final class DecisionText {
         };
         return String.format(Locale.ROOT, "target learned: %.2f × %s req/s per replica within the SLO (%s); %s;"
                         + " mix %.0f prompt / %.0f output tokens; %d samples up to %s req/s per replica; %s",
-                SaturationTargets.RATE_TARGET_SHARE, number(c.perReplica()),
+                target / c.perReplica(), number(c.perReplica()),
                 spec.slo().map(SloSpec::describe).orElse("no SLO"), term, c.promptTokens(), c.outputTokens(),
                 c.samples(), number(c.loadSeen()), c.confidence() == LearnedCapacity.Confidence.CONFIDENT
                         ? "confident" : "provisional: it may ask for more replicas, never for fewer");

@@ -17,10 +17,19 @@ import java.util.Objects;
  * @param outputTokens  the current mix's mean output length (generation tokens/s ÷ requests/s)
  * @param itlAtCapacity the ITL quantity the fit predicts at {@code perReplica}, seconds
  * @param ttftAtCapacity the TTFT quantity the fit predicts at {@code perReplica}, seconds
+ * @param batchAtCapacity requests in flight per replica at {@code perReplica} (Little's law along the fit); NaN
+ *                        when not known
  */
 public record LearnedCapacity(double perReplica, SloTerm binding, Confidence confidence, int samples,
                               double loadSeen, double promptTokens, double outputTokens, double itlAtCapacity,
-                              double ttftAtCapacity) {
+                              double ttftAtCapacity, double batchAtCapacity) {
+
+    /** A capacity whose batch at capacity is not known. */
+    public LearnedCapacity(double perReplica, SloTerm binding, Confidence confidence, int samples, double loadSeen,
+                           double promptTokens, double outputTokens, double itlAtCapacity, double ttftAtCapacity) {
+        this(perReplica, binding, confidence, samples, loadSeen, promptTokens, outputTokens, itlAtCapacity,
+                ttftAtCapacity, Double.NaN);
+    }
 
     /** The SLO term that limits a replica. */
     public enum SloTerm {

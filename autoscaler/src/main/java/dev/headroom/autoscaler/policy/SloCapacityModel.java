@@ -266,8 +266,10 @@ final class SloCapacityModel {
         lambda = Math.max(lambda, 1e-3);
         LearnedCapacity.Confidence confidence = n >= MIN_SAMPLES ? LearnedCapacity.Confidence.CONFIDENT
                 : LearnedCapacity.Confidence.PROVISIONAL;
-        return new LearnedCapacity(lambda, binding, confidence, n, loadSeen, p, o, itl(itlFit, lambda, t0, o, p),
-                ttftFit == null ? Double.NaN : ttft(ttftFit, itlFit, lambda, t0, o, p));
+        double step = itl(itlFit, lambda, t0, o, p);
+        return new LearnedCapacity(lambda, binding, confidence, n, loadSeen, p, o, step,
+                ttftFit == null ? Double.NaN : ttft(ttftFit, itlFit, lambda, t0, o, p),
+                Double.isFinite(step) ? lambda * (t0 + o * step) : Double.NaN);
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.OptionalDouble;
  *
  * <p>Each decision with complete data (every ready pod fresh and reporting arrivals, finished requests, running,
  * waiting, prompt and generation rates and the SLO's latencies, and something finished) offers one per-replica
- * sample. The estimate for the current mix times {@link SaturationTargets#RATE_TARGET_SHARE} becomes the target
+ * sample. The estimate for the current mix times {@link #share} (at most {@link SaturationTargets#RATE_TARGET_SHARE},
+ * less where few requests are in flight) becomes the target
  * of an {@code arrivals_ps} input added at the end, carrying the {@link LearnedCapacity} (estimate, binding SLO
  * term, evidence, confidence) for {@link DecisionText}, {@code /v1/decisions} and the policy's status. With no
  * sample yet there is no input: the alarm signals (which the SLO also sets) step up on their own. A
@@ -52,13 +53,63 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
         if (capacity == null) {
             return;
         }
-        SignalInput input = context.evaluate(Signal.ARRIVALS_PS, SaturationTargets.RATE_TARGET_SHARE
-                * capacity.perReplica()).withLearned(capacity);
+        double share = share(capacity, snapshot.completeTotal(Signal.ARRIVALS_PS), slo.attainment());
+        SignalInput input = context.evaluate(Signal.ARRIVALS_PS, share * capacity.perReplica()).withLearned(capacity);
         if (capacity.confidence() == LearnedCapacity.Confidence.PROVISIONAL && input.voted()
                 && input.proposedReplicas().getAsInt() < context.currentReplicas()) {
             input = input.quiet();
         }
         inputs.add(input);
+    }
+
+    /**
+     * The share of the capacity the target holds the load to: {@link SaturationTargets#RATE_TARGET_SHARE}, or less
+     * where few requests are in flight. A replica at its capacity holds {@code B} requests in flight; the workload
+     * at its total rate {@code Λ} needs {@code R = Λ/λ·B} such slots on average, and arrivals at random fill them
+     * beyond that: square-root staffing (Halfin and Whitt, 1981) keeps {@code R + z·√R} slots, with {@code z} the
+     * standard normal quantile of the SLO's attainment (2.33 at 99 %), so that waiting stays as rare as the SLO
+     * allows. Per replica that is {@code λ / (1 + z/√R)}: a few long requests per replica (√R small) need a wide
+     * margin, hundreds of short ones almost none. Learned from the workload's own batch and rate, not set. Not
+     * where the estimate is bounded by the evidence ({@link LearnedCapacity.SloTerm#EVIDENCE}): it is then below
+     * what the replica can do, which is margin already, and a further one would keep the load from ever proving
+     * more.
+     */
+    static double share(LearnedCapacity capacity, OptionalDouble workloadRate, double attainment) {
+        double share = SaturationTargets.RATE_TARGET_SHARE;
+        double batch = capacity.batchAtCapacity();
+        if (capacity.binding() == LearnedCapacity.SloTerm.EVIDENCE || workloadRate.isEmpty()
+                || !(workloadRate.getAsDouble() > 0) || !(batch > 0) || !Double.isFinite(batch) || attainment >= 1) {
+            return share;
+        }
+        double slots = workloadRate.getAsDouble() / capacity.perReplica() * batch;
+        double z = normalQuantile(attainment);
+        return z > 0 ? Math.min(share, 1 / (1 + z / Math.sqrt(Math.max(slots, 1)))) : share;
+    }
+
+    /** The standard normal quantile at {@code p} in (0, 1) (Acklam's rational approximation, |error| < 1.2e-9). */
+    static double normalQuantile(double p) {
+        double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+                -3.066479806614716e+01, 2.506628277459239e+00};
+        double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+                -1.328068155288572e+01};
+        double[] c = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+                4.374664141464968e+00, 2.938163982698783e+00};
+        double[] d = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00};
+        double low = 0.02425;
+        if (p < low) {
+            double q = Math.sqrt(-2 * Math.log(p));
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                    / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+        }
+        if (p <= 1 - low) {
+            double q = p - 0.5;
+            double r = q * q;
+            return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+                    / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+        }
+        double q = Math.sqrt(-2 * Math.log(1 - p));
+        return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
     }
 
     private static Optional<SloCapacityModel.Sample> sample(WorkloadSnapshot snapshot, SloSpec slo,

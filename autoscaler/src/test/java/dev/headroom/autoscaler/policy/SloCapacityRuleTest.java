@@ -173,8 +173,38 @@ class SloCapacityRuleTest {
     void theLearnedTargetIsTheShareOfTheCapacityAndItsInputCarriesTheEvidence() {
         SignalInput input = run(PREFILL_HEAVY, 60, 0.4, 1.0);
         LearnedCapacity c = learned(input);
-        assertThat(input.target()).isCloseTo(SaturationTargets.RATE_TARGET_SHARE * c.perReplica(), within(1e-9));
+        double rate = input.workloadValue().orElseThrow();
+        assertThat(input.target()).isCloseTo(SloCapacityRule.share(c, java.util.OptionalDouble.of(rate), 0.99)
+                * c.perReplica(), within(1e-9)).isLessThanOrEqualTo(SaturationTargets.RATE_TARGET_SHARE * c.perReplica());
         assertThat(c.samples()).isGreaterThanOrEqualTo(SloCapacityModel.MIN_SAMPLES);
         assertThat(c.loadSeen()).isPositive();
+    }
+
+    @Test
+    void theTargetsMarginWidensWhereFewRequestsAreInFlightAsSquareRootStaffingSays() {
+        assertThat(SloCapacityRule.normalQuantile(0.99)).isCloseTo(2.3263, within(1e-4));
+        assertThat(SloCapacityRule.normalQuantile(0.5)).isCloseTo(0, within(1e-9));
+        // Conversation-like: 15 req/s per replica with 80 in flight, 40 req/s in all: R = 213 slots, 0.86.
+        LearnedCapacity many = new LearnedCapacity(15, LearnedCapacity.SloTerm.ITL,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 14, 1000, 200, 0.05, 1.0, 80);
+        assertThat(SloCapacityRule.share(many, java.util.OptionalDouble.of(40), 0.99)).isCloseTo(
+                Math.min(SaturationTargets.RATE_TARGET_SHARE, 1 / (1 + 2.3263 / Math.sqrt(40 / 15.0 * 80))),
+                within(1e-3)).isGreaterThan(0.85);
+        // Long context: 1 req/s per replica with 8 in flight, 5 req/s in all: R = 40 slots, 1 / (1 + 2.33/√40).
+        LearnedCapacity few = new LearnedCapacity(1, LearnedCapacity.SloTerm.KV_CACHE,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 1, 13_000, 340, 0.05, 3.0, 8);
+        assertThat(SloCapacityRule.share(few, java.util.OptionalDouble.of(5), 0.99)).isCloseTo(0.731, within(1e-3));
+        // Without the batch or the workload's rate: the plain share.
+        LearnedCapacity unknown = new LearnedCapacity(1, LearnedCapacity.SloTerm.ITL,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 1, 13_000, 340, 0.05, 3.0);
+        assertThat(SloCapacityRule.share(unknown, java.util.OptionalDouble.of(5), 0.99))
+                .isEqualTo(SaturationTargets.RATE_TARGET_SHARE);
+        assertThat(SloCapacityRule.share(few, java.util.OptionalDouble.empty(), 0.99))
+                .isEqualTo(SaturationTargets.RATE_TARGET_SHARE);
+        // Bounded by the evidence: the estimate is below the replica's capacity already.
+        LearnedCapacity proven = new LearnedCapacity(1, LearnedCapacity.SloTerm.EVIDENCE,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 1, 13_000, 340, 0.05, 3.0, 8);
+        assertThat(SloCapacityRule.share(proven, java.util.OptionalDouble.of(5), 0.99))
+                .isEqualTo(SaturationTargets.RATE_TARGET_SHARE);
     }
 }
