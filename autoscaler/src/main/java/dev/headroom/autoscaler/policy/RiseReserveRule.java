@@ -22,8 +22,9 @@ import java.util.List;
  *       rise the workload has made before, not one it never has.</li>
  * </ul>
  *
- * <p>Only a workload whose latency exceeded its objective (a latency signal above its target) within the
- * {@link #LOOKBACK} keeps a reserve: where the target's margin and the forecast held the SLO, it would only cost.
+ * <p>Only a workload whose decisions over the {@link #LOOKBACK} found a latency objective exceeded (a latency
+ * signal above its target) more often than the SLO's error budget allows (1 − attainment; 1 % by default) keeps
+ * a reserve: where the target's margin and the forecast held the SLO, it would only cost.
  *
  * <p>A load that changes slowly shows small rises within a cold start, and the reserve costs little; steps and
  * bursts show large ones, and the reserve is what lets a causal policy meet them at all. The first rise of a kind
@@ -51,8 +52,9 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
     /** One workload's load history and reaction time. */
     static final class History {
         private final ReactionTime reaction = new ReactionTime();
-        /** When a latency objective was last exceeded; null if never in this workload's history. */
-        private Instant lastMiss;
+        /** Decisions within the lookback, and whether a latency objective was exceeded at each. */
+        private final ArrayDeque<Instant> decisions = new ArrayDeque<>();
+        private final ArrayDeque<Instant> misses = new ArrayDeque<>();
         private final java.util.EnumMap<Signal, ArrayDeque<Point>> series = new java.util.EnumMap<>(Signal.class);
     }
 
@@ -70,14 +72,22 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
         history.reaction.observe(context);
         double horizon = history.reaction.seconds(spec);
         Instant now = context.now();
+        boolean missed = false;
         for (SignalInput input : inputs) {
-            if (input.signal().latency().isPresent() && input.ratio().isPresent() && input.ratio().getAsDouble() > 1) {
-                history.lastMiss = now;
-            }
+            missed |= input.signal().latency().isPresent() && input.ratio().isPresent()
+                    && input.ratio().getAsDouble() > 1;
         }
-        // Only a workload whose latency has exceeded its objective within the lookback keeps a reserve: where the
-        // target's own margin has held, a reserve would only cost.
-        boolean missedLately = history.lastMiss != null && !history.lastMiss.isBefore(now.minus(LOOKBACK));
+        Instant since = now.minus(LOOKBACK);
+        record(history.decisions, now, since);
+        if (missed) {
+            record(history.misses, now, since);
+        } else {
+            record(history.misses, null, since);
+        }
+        // Only a workload that spent more of the lookback's decisions beyond a latency objective than the SLO's
+        // error budget allows keeps a reserve: where the target's own margin has held, a reserve would only cost.
+        double budget = 1 - spec.slo().map(SloSpec::attainment).orElse(SloSpec.DEFAULT_ATTAINMENT);
+        boolean missedLately = history.misses.size() > budget * history.decisions.size();
         WorkloadSnapshot snapshot = context.snapshot();
         for (int i = 0; i < inputs.size(); i++) {
             SignalInput input = inputs.get(i);
@@ -105,6 +115,16 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
             if (needed > input.proposedReplicas().getAsInt()) {
                 inputs.set(i, input.proposing(Math.min(needed, spec.maxReplicas()), SignalOutcome.RESERVED_FOR_RISE));
             }
+        }
+    }
+
+    /** Appends {@code at} (unless null) and drops what is older than {@code since}, bounded. */
+    private static void record(ArrayDeque<Instant> q, Instant at, Instant since) {
+        if (at != null) {
+            q.addLast(at);
+        }
+        while (!q.isEmpty() && (q.size() > Normalization.MAX_HISTORY || q.peekFirst().isBefore(since))) {
+            q.removeFirst();
         }
     }
 

@@ -52,7 +52,7 @@ class RiseReserveRuleTest {
         // and TTFT missed its objective as it did.
         SignalInput last = null;
         for (int t = 0; t < 60; t++) {
-            last = decide(5, t >= 20 && t < 40 ? 50 : 20, t == 21);
+            last = decide(5, t >= 20 && t < 40 ? 50 : 20, t == 21 || t == 22);
         }
         // At 20 req/s the reading alone asks for 2; the reserve keeps what the step needed, never beyond it.
         assertThat(last.outcome()).isEqualTo(SignalOutcome.RESERVED_FOR_RISE);
@@ -67,6 +67,16 @@ class RiseReserveRuleTest {
         }
         assertThat(last.outcome()).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
         assertThat(last.proposedReplicas().getAsInt()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void latencyMissedWithinTheSlosErrorBudgetKeepsNoReserve() {
+        // The same step, once an hour's decisions (240) are in and only one of them missed: within 1 %.
+        SignalInput last = null;
+        for (int t = 0; t < 240; t++) {
+            last = decide(5, t % 60 >= 20 && t % 60 < 40 ? 50 : 20, t == 201);
+        }
+        assertThat(last.outcome()).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
     }
 
     @Test
