@@ -54,7 +54,8 @@ app.kubernetes.io/component: controller
   verbs: ["get", "update", "patch"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  # patch: pod-deletion-cost on the pods of a workload about to scale in (src/docs/controller.md).
+  verbs: ["get", "list", "watch", "patch"]
 {{- range .Values.controller.scaleTargets }}
 - apiGroups: [{{ .apiGroup | quote }}]
   resources: [{{ range $i, $r := .resources }}{{ if $i }}, {{ end }}{{ printf "%s/scale" $r | quote }}{{ end }}]

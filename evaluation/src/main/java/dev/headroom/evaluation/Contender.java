@@ -72,6 +72,16 @@ public record Contender(String name, String description, int initialReplicas, Su
      */
     public static List<Contender> standard(ClusterConfig cluster, OraclePlan plan, List<SimRequest> requests,
                                            Slo slo, HeadroomOverrides overrides) {
+        return standard(cluster, plan, requests, slo, overrides, ScaleInSetup.VictimOrder.DRAIN_AWARE);
+    }
+
+    /**
+     * The standard field with {@code overrides} applied to the {@code headroom} row, Headroom's rows marking the
+     * emptiest replicas to go first on a scale-in when {@code victims} is {@code DRAIN_AWARE}.
+     */
+    public static List<Contender> standard(ClusterConfig cluster, OraclePlan plan, List<SimRequest> requests,
+                                           Slo slo, HeadroomOverrides overrides, ScaleInSetup.VictimOrder victims) {
+        boolean drain = victims == ScaleInSetup.VictimOrder.DRAIN_AWARE;
         PolicySpec bounds = PolicySpec.of(cluster.minReplicas(), cluster.maxReplicas());
         PolicySpec hpa = bounds.withScaleDownVoting(ScaleDownVoting.EVERY_SIGNAL);
         Duration scrape = Duration.ofNanos(Math.round(cluster.scrapeIntervalSeconds() * 1e9));
@@ -99,7 +109,7 @@ public record Contender(String name, String description, int initialReplicas, Su
                                 new SaturationTargets(Map.of(Signal.KV_UTILIZATION, 0.80))), window)),
                 new Contender("headroom-defaults", "Headroom's default targets alone: KV 0.80, queue 4, TTFT p95 2 s,"
                         + " ITL p95 0.1 s, and the arrivals target it learns when an alarm fires; the HPA's 300 s"
-                        + " window, no forecast", start, () -> new SignalPolicyController(bounds, window)),
+                        + " window, no forecast", start, () -> new SignalPolicyController(bounds, window, drain)),
                 new Contender("headroom", String.format(Locale.ROOT, "Headroom as policy.md configures it:"
                         + " arrivals_ps %.2f per replica (%.2f × the %.2f req/s `headroom capacity` estimates for this"
                         + " engine and the trace's mean lengths), latency alarms in the SLO's terms (ttft_p95 %s s,"
@@ -107,12 +117,12 @@ public record Contender(String name, String description, int initialReplicas, Su
                         + " (cold start + one decision interval), scale-down window %d s%s", rounded,
                         RATE_TARGET_SHARE, rounded / RATE_TARGET_SHARE, number(slo.ttftSeconds()),
                         number(slo.itlSeconds()), lead, lead, changed),
-                        start, () -> new SignalPolicyController(configured, window)),
+                        start, () -> new SignalPolicyController(configured, window, drain)),
                 new Contender("headroom-slo", String.format(Locale.ROOT, "Headroom given only the SLO as its spec"
                         + " (%s): latency alarms from it, the arrivals_ps target learned online as the load at which"
                         + " the SLO is just met (no capacity estimate given), forecast %d s ahead, scale-down window"
                         + " %d s%s", sloOnlySpec.slo().orElseThrow().describe(), lead, lead, changed), start,
-                        () -> new SignalPolicyController(sloOnlyConfigured, window)),
+                        () -> new SignalPolicyController(sloOnlyConfigured, window, drain)),
                 new Contender("oracle", "knows every future request; per interval the fewest replicas with which"
                         + " its requests meet the SLO, found by simulating them, each asked for one cold start ahead"
                         + (plan.feasible() ? "" : "; INFEASIBLE here: " + String.join("; ",

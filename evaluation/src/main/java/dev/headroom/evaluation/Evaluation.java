@@ -4,6 +4,7 @@ import dev.headroom.simulator.cluster.ClusterConfig;
 import dev.headroom.simulator.cluster.ClusterRun;
 import dev.headroom.simulator.cluster.ClusterSample;
 import dev.headroom.simulator.cluster.ClusterSimulator;
+import dev.headroom.simulator.cluster.ReplicaController;
 import dev.headroom.simulator.cluster.ServedRequest;
 
 import java.util.ArrayList;
@@ -33,10 +34,22 @@ public final class Evaluation {
     /** As {@link #run(Scenario, Consumer)}, with {@code overrides} applied to the {@code headroom} row. */
     public static EvaluationResult run(Scenario scenario, HeadroomOverrides overrides,
                                        Consumer<PolicyResult> onFinished) {
+        return run(scenario, overrides, ScaleInSetup.DEFAULTS, onFinished);
+    }
+
+    /**
+     * As {@link #run(Scenario, HeadroomOverrides, Consumer)}, replicas leaving as {@code scaleIn} says: the oracle is
+     * planned as before (its search drains every replica), then every policy, the oracle included, runs with the
+     * grace period, Headroom's policies in the victim order given.
+     */
+    public static EvaluationResult run(Scenario scenario, HeadroomOverrides overrides, ScaleInSetup scaleIn,
+                                       Consumer<PolicyResult> onFinished) {
         long start = System.nanoTime();
         OraclePlan plan = OraclePlan.compute(scenario);
-        return run(scenario, plan, Contender.standard(scenario.cluster(), plan, scenario.requests(),
-                scenario.slo(), overrides), onFinished, start);
+        Scenario graced = new Scenario(scenario.options(), scenario.source(), scenario.replay(),
+                scenario.cluster().withTerminationGraceSeconds(scaleIn.terminationGraceSeconds()), scenario.notes());
+        return run(graced, plan, Contender.standard(graced.cluster(), plan, graced.requests(),
+                graced.slo(), overrides, scaleIn.victimOrder()), onFinished, start);
     }
 
     /**
@@ -91,12 +104,18 @@ public final class Evaluation {
         int initial = Math.max(base.minReplicas(), Math.min(base.maxReplicas(), contender.initialReplicas()));
         ClusterConfig config = base.withReplicas(initial, base.minReplicas(), base.maxReplicas());
         long t0 = System.nanoTime();
-        ClusterRun run = new ClusterSimulator(config).run(scenario.requests(), contender.controller().get());
+        ReplicaController controller = contender.controller().get();
+        ClusterRun run = new ClusterSimulator(config).run(scenario.requests(), controller);
         double wall = (System.nanoTime() - t0) / 1e9;
-        return reduce(contender, run, scenario.slo(), wall);
+        return reduce(contender, run, scenario.slo(), wall,
+                controller instanceof SignalPolicyController s && s.drainAware());
     }
 
     static PolicyResult reduce(Contender contender, ClusterRun run, Slo slo, double wall) {
+        return reduce(contender, run, slo, wall, false);
+    }
+
+    static PolicyResult reduce(Contender contender, ClusterRun run, Slo slo, double wall, boolean drainAware) {
         PolicyResult.Quantiles ttft = new PolicyResult.Quantiles(run.quantile(ServedRequest::ttftSeconds, 0.50),
                 run.quantile(ServedRequest::ttftSeconds, 0.95), run.quantile(ServedRequest::ttftSeconds, 0.99));
         PolicyResult.Quantiles itl = new PolicyResult.Quantiles(run.quantile(ServedRequest::meanItlSeconds, 0.50),
@@ -120,9 +139,10 @@ public final class Evaluation {
             most = Math.max(most, s.desired());
             sum += s.desired();
         }
-        return new PolicyResult(contender.name(), contender.description(), run.requests().size(), ttft, itl,
+        return new PolicyResult(contender.name(), contender.description(), run.offered(), ttft, itl,
                 run.sloAttainment(slo.ttftSeconds(), slo.itlSeconds()), run.gpuHours(), run.scaleEvents().size(), most,
                 n == 0 ? Double.NaN : sum / n, wall,
-                new PolicyResult.Timeline(seconds, rate, desired, ready, starting));
+                new PolicyResult.Timeline(seconds, rate, desired, ready, starting),
+                new PolicyResult.ScaleInLoss(run.lost().size(), run.cutOff(), drainAware));
     }
 }

@@ -17,12 +17,44 @@ import java.util.Objects;
  * @param meanReplicas replicas asked for, averaged over the control ticks
  * @param wallSeconds  how long the simulation took
  * @param timeline     load and replicas at each control tick
+ * @param scaleIn      requests lost to scale-in, and the victim order the policy ran with
  */
 public record PolicyResult(String name, String description, int requests, Quantiles ttft, Quantiles itl,
         double sloAttainment, double gpuHours, int scaleEvents, int maxReplicas, double meanReplicas,
-        double wallSeconds, Timeline timeline) {
+        double wallSeconds, Timeline timeline, ScaleInLoss scaleIn) {
+
+    /** A run in which no request was lost to scale-in, victims in Kubernetes' default order. */
+    public PolicyResult(String name, String description, int requests, Quantiles ttft, Quantiles itl,
+                        double sloAttainment, double gpuHours, int scaleEvents, int maxReplicas, double meanReplicas,
+                        double wallSeconds, Timeline timeline) {
+        this(name, description, requests, ttft, itl, sloAttainment, gpuHours, scaleEvents, maxReplicas, meanReplicas,
+                wallSeconds, timeline, new ScaleInLoss(0, 0, false));
+    }
+
+    /**
+     * What scale-in cost a policy's run.
+     *
+     * @param lost       requests failed because their replica's grace period ended (counted against the SLO)
+     * @param cutOff     of those, the ones whose stream was cut mid-generation (the others never got a token)
+     * @param drainAware whether the policy marked the emptiest replicas to go first
+     */
+    public record ScaleInLoss(int lost, long cutOff, boolean drainAware) {
+        public ScaleInLoss {
+            if (lost < 0 || cutOff < 0 || cutOff > lost) {
+                throw new IllegalArgumentException("scale-in losses must satisfy 0 <= cut off <= lost, were " + cutOff
+                        + " and " + lost);
+            }
+        }
+
+        /** {@code drain-aware} or {@code default}. */
+        public String victimOrder() {
+            return drainAware ? ScaleInSetup.VictimOrder.DRAIN_AWARE.label()
+                    : ScaleInSetup.VictimOrder.KUBERNETES_DEFAULT.label();
+        }
+    }
 
     public PolicyResult {
+        Objects.requireNonNull(scaleIn, "scaleIn");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(ttft, "ttft");

@@ -79,6 +79,11 @@ public final class ReportWriter {
                 o.engine().modelName(), s.cluster().gpusPerReplica(), o.balancer().name().toLowerCase(Locale.ROOT),
                 s.cluster().coldStartSeconds(), s.cluster().controlIntervalSeconds(), s.cluster().scrapeIntervalSeconds(),
                 o.maxReplicas()));
+        b.append("- Scale-in: termination grace period ").append(Double.isInfinite(s.cluster().terminationGraceSeconds())
+                ? "unbounded (a replica scaled away finishes what it holds)"
+                : num(s.cluster().terminationGraceSeconds()) + " s (what a replica scaled away still holds then fails,"
+                + " counted against the SLO)").append("; victims per policy in the table (drain-aware: the emptiest"
+                + " first, by pod-deletion-cost from live load; default: Kubernetes' order).\n");
         b.append(String.format(Locale.ROOT,
                 "- SLO: TTFT ≤ %s s and mean ITL ≤ %s s per request, target %s %% of requests. Seed %d.%n",
                 num(slo.ttftSeconds()), num(slo.itlSeconds()), num(slo.attainmentTarget() * 100), o.seed()));
@@ -89,14 +94,15 @@ public final class ReportWriter {
 
         Optional<PolicyResult> oracle = result.result("oracle");
         b.append("| policy | SLO attained | GPU-hours | × oracle | scale events | replicas mean / max |"
+                + " lost to scale-in (cut off) | victims |"
                 + " TTFT p50 / p95 / p99 (s) | ITL p50 / p95 / p99 (ms) | wall (s) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (PolicyResult r : result.results()) {
             String ratio = oracle.map(or -> String.format(Locale.ROOT, "%.2f", r.gpuHours() / or.gpuHours())).orElse("–");
             b.append(String.format(Locale.ROOT,
-                    "| %s | %.2f %% | %.2f | %s | %d | %.1f / %d | %s / %s / %s | %s / %s / %s | %.1f |%n",
+                    "| %s | %.2f %% | %.2f | %s | %d | %.1f / %d | %,d (%,d) | %s | %s / %s / %s | %s / %s / %s | %.1f |%n",
                     r.name(), r.sloAttainment() * 100, r.gpuHours(), ratio, r.scaleEvents(), r.meanReplicas(),
-                    r.maxReplicas(), sec(r.ttft().p50()), sec(r.ttft().p95()), sec(r.ttft().p99()),
+                    r.maxReplicas(), r.scaleIn().lost(), r.scaleIn().cutOff(), r.scaleIn().victimOrder(), sec(r.ttft().p50()), sec(r.ttft().p95()), sec(r.ttft().p99()),
                     ms(r.itl().p50()), ms(r.itl().p95()), ms(r.itl().p99()), r.wallSeconds()));
         }
         b.append('\n');

@@ -56,6 +56,9 @@ public final class ResultsJson {
             g.writeBooleanField("meets_slo_target", r.sloAttainment() >= target);
             g.writeNumberField("requests", r.requests());
             g.writeNumberField("scale_events", r.scaleEvents());
+            g.writeNumberField("lost_to_scale_in", r.scaleIn().lost());
+            g.writeNumberField("cut_off_by_scale_in", r.scaleIn().cutOff());
+            g.writeStringField("victim_order", r.scaleIn().victimOrder());
             number(g, "replicas_mean", r.meanReplicas());
             g.writeNumberField("replicas_max", r.maxReplicas());
             quantiles(g, "ttft_seconds", r.ttft());
@@ -130,6 +133,8 @@ public final class ResultsJson {
         g.writeNumberField("min_replicas", s.cluster().minReplicas());
         g.writeNumberField("max_replicas", s.cluster().maxReplicas());
         number(g, "cold_start_seconds", s.cluster().coldStartSeconds());
+        // null: unbounded (a replica scaled away finishes what it holds).
+        number(g, "termination_grace_seconds", s.cluster().terminationGraceSeconds());
         number(g, "control_interval_seconds", s.cluster().controlIntervalSeconds());
         number(g, "scrape_interval_seconds", s.cluster().scrapeIntervalSeconds());
         g.writeStringField("balancer", o.balancer().name().toLowerCase(java.util.Locale.ROOT));

@@ -266,7 +266,29 @@ public final class EngineModel {
      * Returns how many were dropped.
      */
     public int abortAll() {
-        int dropped = running.size() + waiting.size();
+        return abortUnfinished().size();
+    }
+
+    /**
+     * A request dropped unfinished: its id and the output tokens it had produced (0: it never got its first token;
+     * more: its stream was cut off mid-generation).
+     */
+    public record Aborted(long id, int generated) {
+    }
+
+    /**
+     * As {@link #abortAll()}, saying which requests were dropped: the running ones in admission order, then the
+     * waiting ones in queue order.
+     */
+    public java.util.List<Aborted> abortUnfinished() {
+        java.util.List<Aborted> aborted = new ArrayList<>(running.size() + waiting.size());
+        for (Seq s : running) {
+            aborted.add(new Aborted(s.request.id(), s.generated));
+        }
+        for (Seq s : waiting) {
+            aborted.add(new Aborted(s.request.id(), s.generated));
+        }
+        int dropped = aborted.size();
         for (Seq s : running) {
             freeBlocks += s.blocks;
             s.blocks = 0;
@@ -277,7 +299,7 @@ public final class EngineModel {
         metrics.finishedAbort += dropped;
         stepInFlight = false;
         scheduledCount = 0;
-        return dropped;
+        return aborted;
     }
 
     private void finish(Seq s, double end) {

@@ -11,7 +11,9 @@ import dev.headroom.evaluation.ReportWriter;
 import dev.headroom.evaluation.HeadroomOverrides;
 import dev.headroom.evaluation.InfeasibleSloException;
 import dev.headroom.evaluation.Scenario;
+import dev.headroom.evaluation.ScaleInSetup;
 import dev.headroom.evaluation.ScenarioOptions;
+import dev.headroom.simulator.cluster.ClusterConfig;
 import dev.headroom.evaluation.Slo;
 import dev.headroom.evaluation.Suite;
 import dev.headroom.evaluation.SuiteReport;
@@ -156,6 +158,26 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "The headroom policy's scale-down stabilisation window. Default: its forecast lead time")
     Duration headroomScaleDownWindow;
 
+    @Option(names = "--termination-grace", paramLabel = "DURATION|unbounded|longest-generation",
+            defaultValue = "unbounded",
+            description = "How long a replica scaled away keeps serving what it holds (its pod's"
+                    + " terminationGracePeriodSeconds, with a preStop that waits for the engine to drain); what is"
+                    + " unfinished then fails and counts against the SLO. longest-generation: the SLO's TTFT plus the"
+                    + " trace's longest output at the SLO's ITL. Default: ${DEFAULT-VALUE}")
+    String terminationGrace;
+
+    @Option(names = "--victim-order", paramLabel = "drain-aware|default", defaultValue = "drain-aware",
+            description = "drain-aware: Headroom's policies mark the emptiest replicas to go first on a scale-in"
+                    + " (pod-deletion-cost from live load); default: Kubernetes' order for every policy."
+                    + " Default: ${DEFAULT-VALUE}")
+    String victimOrder;
+
+    @Option(names = "--suite-scenario", paramLabel = "NAME",
+            description = "Run one scenario of the suite (conversation, code-completions, long-context-conversation,"
+                    + " long-context-synthetic, diurnal-day) with --seed, reported as a single run; the other"
+                    + " scenario options do not apply to it")
+    String suiteScenario;
+
     @Option(names = "--suite",
             description = "Run the suite instead of one trace: five loads of different shapes (conversation, code"
                     + " completions in bursts, long-context conversation, long-context synthetic, a diurnal day),"
@@ -179,13 +201,19 @@ public class EvaluateCommand implements Callable<Integer> {
         if (suite) {
             return runSuite();
         }
-        ScenarioOptions options = scenarioOptions();
+        ScenarioOptions options = suiteScenario == null ? scenarioOptions() : null;
         HeadroomOverrides overrides = overrides();
+        ScaleInSetup scaleIn = scaleIn(null);
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         Scenario scenario;
         try {
-            scenario = Scenario.prepare(options);
+            scenario = suiteScenario == null ? Scenario.prepare(options) : Suite.standard(engine()).stream()
+                    .filter(s -> s.name().equals(suiteScenario)).findFirst()
+                    .orElseThrow(() -> new ParameterException(spec.commandLine(), "--suite-scenario: no scenario '"
+                            + suiteScenario + "'; one of " + Suite.standard(engine()).stream()
+                            .map(SuiteScenario::name).toList()))
+                    .prepare(seed);
         } catch (InfeasibleSloException e) {
             throw new ParameterException(spec.commandLine(), "--slo-*: " + e.getMessage());
         } catch (NoSuchFileException e) {
@@ -206,7 +234,12 @@ public class EvaluateCommand implements Callable<Integer> {
         out.flush();
         EvaluationResult result;
         try {
-            result = Evaluation.run(scenario, overrides, r -> {
+            if (terminationGrace.trim().equalsIgnoreCase("longest-generation")) {
+                scaleIn = scaleIn(scenario);
+                out.printf(Locale.ROOT, "termination grace: %.1f s (the longest generation within the SLO)%n",
+                        scaleIn.terminationGraceSeconds());
+            }
+            result = Evaluation.run(scenario, overrides, scaleIn, r -> {
                 out.printf(Locale.ROOT, "  [%5.1f s] %-12s SLO %6.2f %%  GPU-hours %6.2f  scale events %3d  (%.1f s)%n",
                         (System.nanoTime() - start) / 1e9, r.name(), r.sloAttainment() * 100, r.gpuHours(),
                         r.scaleEvents(), r.wallSeconds());
@@ -258,6 +291,29 @@ public class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The scenario the options describe; a usage error naming what is wrong. */
+    /** {@code --termination-grace} and {@code --victim-order}; a usage error naming the option. */
+    ScaleInSetup scaleIn(Scenario scenario) {
+        double grace;
+        if (terminationGrace.trim().equalsIgnoreCase("unbounded")) {
+            grace = ClusterConfig.UNBOUNDED_GRACE;
+        } else if (terminationGrace.trim().equalsIgnoreCase("longest-generation")) {
+            // Known once the scenario is prepared; checked here for the rest of the options.
+            grace = scenario == null ? ClusterConfig.UNBOUNDED_GRACE : ScaleInSetup.longestGenerationSeconds(scenario);
+        } else {
+            try {
+                grace = Durations.parse(terminationGrace, true).toNanos() / 1e9;
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--termination-grace: " + e.getMessage()
+                        + " (or unbounded)");
+            }
+        }
+        try {
+            return new ScaleInSetup(grace, ScaleInSetup.VictimOrder.parse(victimOrder));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--victim-order: " + e.getMessage());
+        }
+    }
+
     ScenarioOptions scenarioOptions() {
         try {
             boolean byRate = spec.commandLine().getParseResult().hasMatchedOption("--peak-rate");

@@ -8,6 +8,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.headroom.autoscaler.loop.ScaleInMarks;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,24 @@ public class DecisionsResource {
         m.put("pods", Map.of("readyFresh", d.readyFresh(), "readyMissing", d.readyMissing(),
                 "notReady", d.notReady()));
         m.put("signals", signals(d.signals()));
+        m.put("scaleIn", w.scaleIn().map(DecisionsResource::scaleIn).orElse(null));
+        return m;
+    }
+
+    /** Which pods a scale-in marks to go first, and why; null in the view when there was no scale-in. */
+    private static Map<String, Object> scaleIn(ScaleInMarks marks) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("removing", marks.removing());
+        m.put("applied", marks.applied());
+        m.put("victims", marks.victims());
+        m.put("note", marks.note());
+        m.put("ranking", marks.ranking().replicas().stream().map(r -> {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("pod", r.pod());
+            p.put("cost", r.cost());
+            p.put("why", r.why());
+            return p;
+        }).toList());
         return m;
     }
 

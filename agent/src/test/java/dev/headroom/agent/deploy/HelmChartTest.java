@@ -142,7 +142,7 @@ class HelmChartTest {
             assertThat(rules(role.getRules())).containsExactlyInAnyOrder(
                     "headroom.dev/headroompolicies: get,list,watch",
                     "headroom.dev/headroompolicies/status: get,patch,update",
-                    "/pods: get,list,watch",
+                    "/pods: get,list,patch,watch",
                     "apps/deployments/scale: get,update",
                     "apps/statefulsets/scale: get,update",
                     "/events: create");
@@ -207,7 +207,7 @@ class HelmChartTest {
                     .filter(r -> r.getMetadata().getName().equals("headroom-controller")).toList();
             assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactly("llm-serving");
             assertThat(roles).allSatisfy(r -> {
-                assertThat(rules(r.getRules())).contains("/pods: get,list,watch",
+                assertThat(rules(r.getRules())).contains("/pods: get,list,patch,watch",
                         "leaderworkerset.x-k8s.io/leaderworkersets/scale: get,update");
                 assertNoWildcards(r.getRules());
             });
@@ -350,7 +350,7 @@ class HelmChartTest {
                     .filter(r -> r.getMetadata().getName().equals("headroom-controller")).toList();
             assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactly("team-a", "team-b");
             assertThat(roles).allSatisfy(r -> {
-                assertThat(rules(r.getRules())).contains("/pods: get,list,watch", "apps/deployments/scale: get,update",
+                assertThat(rules(r.getRules())).contains("/pods: get,list,patch,watch", "apps/deployments/scale: get,update",
                         "/events: create");
                 assertNoWildcards(r.getRules());
             });

@@ -62,11 +62,17 @@ final class DecisionExplainer {
     void explain(HeadroomPolicy resource, Memory memory, WorkloadDecision made) {
         ScalingDecision d = made.decision();
         ControllerEventReason reason = eventReason(made);
-        String eventKey = reason + "/" + d.reason() + "/" + d.desired() + "/" + made.actionError().isPresent();
+        // A scale made is told once per scale, also when the same count is written again later.
+        String eventKey = reason + "/" + d.reason() + "/" + d.desired() + "/" + made.actionError().isPresent()
+                + (made.acted() ? "/from " + made.currentReplicas() : "");
         if (!eventKey.equals(memory.lastEventKey)) {
             String message = made.actionError().map(err -> "could not scale " + made.target() + " to "
                     + d.desired() + ": " + err + " (decision: " + d.message() + ")")
                     .orElseGet(() -> "[" + made.mode().value() + ", " + d.reason() + "] " + d.message());
+            if (made.scaleIn().isPresent()) {
+                // The pods named first: a message over the Event's limit is cut at its end.
+                message = "Scale-in " + made.scaleIn().get().describe() + ". " + message;
+            }
             if (events.record(resource, reason, message) != null) {
                 memory.lastEventKey = eventKey;
             }

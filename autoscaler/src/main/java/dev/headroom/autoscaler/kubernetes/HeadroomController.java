@@ -6,6 +6,9 @@ import dev.headroom.autoscaler.loop.DecisionLoop;
 import dev.headroom.autoscaler.loop.LoopOutcome;
 import dev.headroom.autoscaler.loop.ScaleActuator;
 import dev.headroom.autoscaler.loop.ScaleException;
+import dev.headroom.autoscaler.loop.ScaleInMarks;
+import dev.headroom.autoscaler.loop.ScaleInRanking;
+import dev.headroom.autoscaler.loop.VictimMarker;
 import dev.headroom.autoscaler.policy.ReplicaReport;
 import dev.headroom.autoscaler.policy.ScalingPolicy;
 import dev.headroom.autoscaler.policy.WorkloadSnapshot;
@@ -100,6 +103,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final ScaleActuator actuator;
     private final DecisionLoop loop;
     private final PodReports pods;
+    private final PodDeletionCosts deletionCosts;
     private final LeadershipCheck leadership;
     private final DecisionExplainer explainer;
     private final DecisionListener listener;
@@ -127,6 +131,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         this.actuator = Objects.requireNonNull(actuator, "actuator");
         this.loop = new DecisionLoop(policy, actuator);
         this.pods = new PodReports(Objects.requireNonNull(poller, "poller"), settings.readinessDelay());
+        this.deletionCosts = new PodDeletionCosts(client, clock);
         this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.explainer = new DecisionExplainer(client, clock, Objects.requireNonNull(events, "events"),
                 settings.interval());
@@ -269,19 +274,45 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        List<ReplicaReport> reports = pods.poll(w.pods.getStore().list(), r.port(), r.path(), now);
+        List<Pod> podList = w.pods.getStore().list();
+        List<ReplicaReport> reports = pods.poll(podList, r.port(), r.path(), now);
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(now, settings.maxDataAge(), reports);
         boolean leader = leadership.isLeader();
+        ScaleInRanking ranking = ScaleInRanking.of(snapshot, reports);
+        VictimMarker marker = (target, from, to) -> deletionCosts.mark(target, podList, ranking, from, to);
         LoopOutcome outcome = loop.run(key.toString(), r.target(), r.spec(), current, snapshot,
-                r.mode() == ScalingMode.DIRECT && leader);
+                r.mode() == ScalingMode.DIRECT && leader, marker);
+        Optional<ScaleInMarks> marks = leader ? outcome.scaleIn().or(() -> markOrClear(r, key, podList, ranking,
+                outcome)) : Optional.empty();
         WorkloadDecision made = new WorkloadDecision(key, r.target(), r.mode(), r.spec(), current,
-                outcome.decision(), outcome.acted(), outcome.actionError());
+                outcome.decision(), outcome.acted(), outcome.actionError(), marks);
         book.put(key, made);
         listener.onDecision(made);
         if (leader) {
             explainer.explain(resource, w.explained, made);
         }
         return Optional.of(made);
+    }
+
+    /**
+     * The pod-deletion-cost around a scale-in that this round did not make (the loop marks those it makes). In the
+     * {@code external-metrics} and {@code keda} modes an HPA scales, at a moment of its own choosing: while the
+     * count served is below the current one, the ranking is kept on the pods (a pod is patched only when its rank
+     * changed). Once no scale-in is wanted and the pods that count are no more than the replicas (the last
+     * scale-in has settled), the marks are removed, so that no stale cost steers a later scale-in by anyone else.
+     */
+    private Optional<ScaleInMarks> markOrClear(PolicySpecs.Resolved r, WorkloadKey key, List<Pod> podList,
+                                               ScaleInRanking ranking, LoopOutcome outcome) {
+        int desired = outcome.decision().desired();
+        boolean servedToAnHpa = r.mode() == ScalingMode.EXTERNAL_METRICS || r.mode() == ScalingMode.KEDA;
+        if (servedToAnHpa && desired < outcome.to()) {
+            return Optional.of(deletionCosts.mark(r.target(), podList, ranking, outcome.to(), desired));
+        }
+        if (desired >= outcome.to() && PodDeletionCosts.anyMarked(podList)
+                && podList.stream().filter(PodReports::counts).count() <= outcome.to()) {
+            deletionCosts.clear(key.namespace(), podList);
+        }
+        return Optional.empty();
     }
 
     private void ensurePodWatch(WorkloadKey key, Workload w, LabelSelector selector) {
@@ -306,6 +337,10 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private void forget(WorkloadKey key) {
         Workload w = workloads.remove(key);
         if (w != null && w.pods != null) {
+            if (leadership.isLeader()) {
+                // The policy is gone: so are the costs it set, lest they steer a later scale-in.
+                deletionCosts.clear(key.namespace(), w.pods.getStore().list());
+            }
             w.pods.close();
         }
         book.remove(key);

@@ -52,19 +52,34 @@ public final class DecisionLoop {
      */
     public LoopOutcome run(String workload, ScaleTarget target, PolicySpec spec, int current,
                            WorkloadSnapshot snapshot, boolean act) {
+        return run(workload, target, spec, current, snapshot, act, VictimMarker.NONE);
+    }
+
+    /**
+     * As {@link #run(String, ScaleTarget, PolicySpec, int, WorkloadSnapshot, boolean)}, and before a scale-in has
+     * {@code marker} mark which replicas go first (the emptiest), so that the target removes those; the marks are
+     * in the outcome, applied or not.
+     */
+    public LoopOutcome run(String workload, ScaleTarget target, PolicySpec spec, int current,
+                           WorkloadSnapshot snapshot, boolean act, VictimMarker marker) {
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(marker, "marker");
         ScalingDecision decision = policy.decide(workload, spec, current, snapshot);
         if (!act || !decision.changes()) {
             return LoopOutcome.unchanged(decision, current);
         }
+        // Marked before the write: the target's controller picks its victims as soon as it sees the lower count.
+        Optional<ScaleInMarks> marks = decision.desired() < current
+                ? Optional.of(marker.mark(target, current, decision.desired())) : Optional.empty();
         ScaleActuator.Scaled scaled;
         try {
             scaled = actuator.scale(target, decision.desired());
         } catch (ScaleException e) {
-            return new LoopOutcome(decision, false, current, current, Optional.of(e.getMessage()));
+            return new LoopOutcome(decision, false, current, current, Optional.of(e.getMessage()), marks);
         }
         policy.recordScale(workload, spec, scaled.from(), scaled.to());
-        return new LoopOutcome(decision, scaled.from() != scaled.to(), scaled.from(), scaled.to(), Optional.empty());
+        return new LoopOutcome(decision, scaled.from() != scaled.to(), scaled.from(), scaled.to(), Optional.empty(),
+                marks);
     }
 
     /** Drops what the policy remembers of {@code workload} (it was deleted). */

@@ -32,12 +32,17 @@ public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
     public record ScaleWrite(String parent, int replicas, long arrivedNanos) {
     }
 
+    /** One patch of a pod, as received: the pod's name and when it arrived (the body is left for the server). */
+    public record PodPatch(String pod, long arrivedNanos) {
+    }
+
     private final AtomicInteger concurrentWritesToCause = new AtomicInteger();
     private final AtomicInteger serverErrorsToCause = new AtomicInteger();
     private final AtomicInteger scaleWrites = new AtomicInteger();
     private final AtomicInteger conflictsAnswered = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private final List<ScaleWrite> applied = new CopyOnWriteArrayList<>();
+    private final List<PodPatch> podPatches = new CopyOnWriteArrayList<>();
     private volatile boolean forbidWrites;
     private final java.util.Set<String> podsForbiddenIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -86,6 +91,11 @@ public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
         return List.copyOf(applied);
     }
 
+    /** The pod patches received, in arrival order. */
+    public List<PodPatch> podPatches() {
+        return List.copyOf(podPatches);
+    }
+
     @Override
     public synchronized MockResponse dispatch(RecordedRequest request) {
         long arrived = System.nanoTime();
@@ -98,6 +108,9 @@ public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
                         + "\"system:serviceaccount:headroom:headroom-controller\" cannot list resource \"pods\" in "
                         + "API group \"\" in the namespace \"" + ns + "\"");
             }
+        }
+        if (request.method() == HttpMethod.PATCH && bare.matches("/api/v1/namespaces/[^/]+/pods/[^/]+")) {
+            podPatches.add(new PodPatch(bare.substring(bare.lastIndexOf('/') + 1), arrived));
         }
         if (bare.endsWith("/scale")) {
             String parent = bare.substring(0, bare.length() - "/scale".length());

@@ -192,4 +192,29 @@ class DecisionLoopTest {
         assertThatThrownBy(() -> new LoopOutcome(d, true, 2, 6, Optional.of("HTTP 403")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("did not act");
     }
+
+    @Test
+    void aScaleInIsMarkedBeforeTheWriteAndAScaleUpOrAHeldRoundIsNot() {
+        List<String> order = new ArrayList<>();
+        ScriptedActuator actuator = new ScriptedActuator();
+        actuator.found = 4;
+        VictimMarker marker = (target, from, to) -> {
+            order.add("mark " + from + "→" + to + " after writes " + actuator.writes);
+            return ScaleInMarks.notMarked(ScaleInRanking.EMPTY, from - to, "test");
+        };
+
+        LoopOutcome in = new DecisionLoop(new FixedPolicy(2), actuator).run(WORKLOAD, TARGET, SPEC, 4, SNAPSHOT, true,
+                marker);
+        assertThat(order).containsExactly("mark 4→2 after writes []");
+        assertThat(actuator.writes).containsExactly(2);
+        assertThat(in.scaleIn()).hasValueSatisfying(m -> assertThat(m.removing()).isEqualTo(2));
+
+        order.clear();
+        assertThat(new DecisionLoop(new FixedPolicy(6), actuator).run(WORKLOAD, TARGET, SPEC, 4, SNAPSHOT, true,
+                marker).scaleIn()).isEmpty();
+        assertThat(new DecisionLoop(new FixedPolicy(2), actuator).run(WORKLOAD, TARGET, SPEC, 4, SNAPSHOT, false,
+                marker).scaleIn()).as("a round that does not act marks nothing").isEmpty();
+        assertThat(order).as("no marking after the first scale-in").isEmpty();
+        assertThat(actuator.writes).containsExactly(2, 6);
+    }
 }

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param controlIntervalSeconds the controller decides at each multiple of this (the HPA's sync period is 15 s)
  * @param scrapeIntervalSeconds  the controller observes at each multiple of this (a sidecar scrapes at 1 Hz)
  * @param balancer               how requests are spread over ready replicas
+ * @param terminationGraceSeconds how long a replica scaled away keeps serving what it holds (its pod's
+ *                               {@code terminationGracePeriodSeconds} with a preStop that waits for the engine to
+ *                               drain); what is unfinished then fails. {@code +Infinity}: it finishes everything
  */
 public record ClusterConfig(
         EngineConfig engine,
@@ -28,7 +31,19 @@ public record ClusterConfig(
         double coldStartSeconds,
         double controlIntervalSeconds,
         double scrapeIntervalSeconds,
-        Balancer balancer) {
+        Balancer balancer,
+        double terminationGraceSeconds) {
+
+    /** Replicas scaled away finish everything they hold (no grace period limit). */
+    public static final double UNBOUNDED_GRACE = Double.POSITIVE_INFINITY;
+
+    /** As the canonical constructor, replicas scaled away finishing everything they hold. */
+    public ClusterConfig(EngineConfig engine, int gpusPerReplica, int initialReplicas, int minReplicas,
+                         int maxReplicas, double coldStartSeconds, double controlIntervalSeconds,
+                         double scrapeIntervalSeconds, Balancer balancer) {
+        this(engine, gpusPerReplica, initialReplicas, minReplicas, maxReplicas, coldStartSeconds,
+                controlIntervalSeconds, scrapeIntervalSeconds, balancer, UNBOUNDED_GRACE);
+    }
 
     public ClusterConfig {
         Objects.requireNonNull(engine, "engine");
@@ -52,6 +67,10 @@ public record ClusterConfig(
             throw new IllegalArgumentException("ClusterConfig.controlIntervalSeconds must be finite and > 0, was "
                     + controlIntervalSeconds);
         }
+        if (!(terminationGraceSeconds >= 0)) {
+            throw new IllegalArgumentException("ClusterConfig.terminationGraceSeconds must be >= 0 (Infinity: "
+                    + "unbounded), was " + terminationGraceSeconds);
+        }
         if (!(scrapeIntervalSeconds > 0) || !Double.isFinite(scrapeIntervalSeconds)) {
             throw new IllegalArgumentException("ClusterConfig.scrapeIntervalSeconds must be finite and > 0, was "
                     + scrapeIntervalSeconds);
@@ -68,32 +87,38 @@ public record ClusterConfig(
 
     public ClusterConfig withGpusPerReplica(int gpus) {
         return new ClusterConfig(engine, gpus, initialReplicas, minReplicas, maxReplicas, coldStartSeconds,
-                controlIntervalSeconds, scrapeIntervalSeconds, balancer);
+                controlIntervalSeconds, scrapeIntervalSeconds, balancer, terminationGraceSeconds);
     }
 
     /** Sets initial, min and max replicas together; initial must lie within [min, max]. */
     public ClusterConfig withReplicas(int initial, int min, int max) {
         return new ClusterConfig(engine, gpusPerReplica, initial, min, max, coldStartSeconds,
-                controlIntervalSeconds, scrapeIntervalSeconds, balancer);
+                controlIntervalSeconds, scrapeIntervalSeconds, balancer, terminationGraceSeconds);
     }
 
     public ClusterConfig withColdStartSeconds(double seconds) {
         return new ClusterConfig(engine, gpusPerReplica, initialReplicas, minReplicas, maxReplicas, seconds,
-                controlIntervalSeconds, scrapeIntervalSeconds, balancer);
+                controlIntervalSeconds, scrapeIntervalSeconds, balancer, terminationGraceSeconds);
     }
 
     public ClusterConfig withControlIntervalSeconds(double seconds) {
         return new ClusterConfig(engine, gpusPerReplica, initialReplicas, minReplicas, maxReplicas, coldStartSeconds,
-                seconds, scrapeIntervalSeconds, balancer);
+                seconds, scrapeIntervalSeconds, balancer, terminationGraceSeconds);
     }
 
     public ClusterConfig withScrapeIntervalSeconds(double seconds) {
         return new ClusterConfig(engine, gpusPerReplica, initialReplicas, minReplicas, maxReplicas, coldStartSeconds,
-                controlIntervalSeconds, seconds, balancer);
+                controlIntervalSeconds, seconds, balancer, terminationGraceSeconds);
     }
 
     public ClusterConfig withBalancer(Balancer b) {
         return new ClusterConfig(engine, gpusPerReplica, initialReplicas, minReplicas, maxReplicas, coldStartSeconds,
-                controlIntervalSeconds, scrapeIntervalSeconds, b);
+                controlIntervalSeconds, scrapeIntervalSeconds, b, terminationGraceSeconds);
+    }
+
+    /** Sets how long a replica scaled away may keep serving ({@link #UNBOUNDED_GRACE}: until it is done). */
+    public ClusterConfig withTerminationGraceSeconds(double seconds) {
+        return new ClusterConfig(engine, gpusPerReplica, initialReplicas, minReplicas, maxReplicas, coldStartSeconds,
+                controlIntervalSeconds, scrapeIntervalSeconds, balancer, seconds);
     }
 }

@@ -7,7 +7,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The outcome of one cluster run.
  *
- * @param requests       every request, in input order
+ * @param requests       every request that finished, in input order
+ * @param lost           every request a scale-in failed (its replica's grace period ended first), in the order they
+ *                       were cut
  * @param series         one sample per control tick
  * @param scaleEvents    every change of the replica count
  * @param replicas       every replica that ever existed, by id
@@ -17,6 +19,7 @@ import java.util.function.ToDoubleFunction;
  */
 public record ClusterRun(
         List<ServedRequest> requests,
+        List<LostRequest> lost,
         List<ClusterSample> series,
         List<ScaleEvent> scaleEvents,
         List<ReplicaLifetime> replicas,
@@ -24,8 +27,15 @@ public record ClusterRun(
         int gpusPerReplica,
         long steps) {
 
+    /** A run in which no request was lost. */
+    public ClusterRun(List<ServedRequest> requests, List<ClusterSample> series, List<ScaleEvent> scaleEvents,
+                      List<ReplicaLifetime> replicas, double endSeconds, int gpusPerReplica, long steps) {
+        this(requests, List.of(), series, scaleEvents, replicas, endSeconds, gpusPerReplica, steps);
+    }
+
     public ClusterRun {
         requests = List.copyOf(requests);
+        lost = List.copyOf(lost);
         series = List.copyOf(series);
         scaleEvents = List.copyOf(scaleEvents);
         replicas = List.copyOf(replicas);
@@ -45,9 +55,22 @@ public record ClusterRun(
         return replicaSeconds() * gpusPerReplica / 3600.0;
     }
 
-    /** Share of requests with TTFT ≤ {@code ttftSeconds} and mean ITL ≤ {@code itlSeconds} (a one-token output meets any ITL). */
+    /** Requests offered: finished and lost. */
+    public int offered() {
+        return requests.size() + lost.size();
+    }
+
+    /** Lost requests whose stream was cut off mid-generation ({@link LostRequest#cutOff()}). */
+    public long cutOff() {
+        return lost.stream().filter(LostRequest::cutOff).count();
+    }
+
+    /**
+     * Share of requests offered with TTFT ≤ {@code ttftSeconds} and mean ITL ≤ {@code itlSeconds} (a one-token output
+     * meets any ITL); a request lost to a scale-in meets nothing.
+     */
     public double sloAttainment(double ttftSeconds, double itlSeconds) {
-        if (requests.isEmpty()) {
+        if (offered() == 0) {
             return Double.NaN;
         }
         long ok = 0;
@@ -57,7 +80,7 @@ public record ClusterRun(
                 ok++;
             }
         }
-        return (double) ok / requests.size();
+        return (double) ok / offered();
     }
 
     /**

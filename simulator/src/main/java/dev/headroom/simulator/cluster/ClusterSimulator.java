@@ -25,12 +25,16 @@ import java.util.function.Consumer;
  * <ul>
  *   <li><b>Up</b>: a new replica is billed from the moment it is requested and serves {@code coldStartSeconds}
  *       later. Requests that arrive while no replica is ready wait at the balancer.</li>
- *   <li><b>Down</b>: replicas still starting go first (newest first), then ready ones, the most recently
- *       ready first (the ReplicaSet's deletion order). A replica scaled away <em>drains</em>: the balancer
- *       stops sending to it at once and it finishes what it holds, then stops; it is billed until then.
- *       This is the setup serving stacks recommend (a termination grace period long enough for in-flight
- *       requests); dropping the requests would turn every scale-down into failed requests that no policy
- *       comparison should reward.</li>
+ *   <li><b>Down</b>, in the order of Kubernetes' {@code ActivePodsWithRanks} ({@code pkg/controller/
+ *       controller_utils.go}) for one pod per node and no restarts: replicas still starting (not ready) go
+ *       first, newest first; then the lowest {@code pod-deletion-cost} ({@link ReplicaController#deletionCosts},
+ *       0 when unset); then the most recently ready; then the newest. (With {@code LogarithmicScaleDown} Kubernetes
+ *       compares ready times in powers of two and breaks ties by pod UID, a pseudo-random order; exact times and
+ *       the replica id keep a run deterministic.) A replica scaled away <em>drains</em>: the balancer stops
+ *       sending to it at once (readiness off) and it keeps serving what it holds for up to
+ *       {@code terminationGraceSeconds}, then stops; whatever is unfinished then is lost
+ *       ({@link ClusterRun#lost()}). It is billed until it stops. With an unbounded grace period it finishes
+ *       everything.</li>
  * </ul>
  * Engines are rendered as {@code /metrics} text only when a controller asks ({@link ReplicaView#exposition()}),
  * so a controller that reads nothing costs nothing. Each {@link #run} is independent: one simulator may
@@ -91,6 +95,10 @@ public final class ClusterSimulator {
         double drainedFrom = Double.NaN;
         double stoppedAt = Double.NaN;
         double stepEnd = Double.POSITIVE_INFINITY;
+        /** When a draining replica's grace period ends. */
+        double drainDeadline = Double.POSITIVE_INFINITY;
+        /** Its {@code pod-deletion-cost}, as the controller last set it (0: unset). */
+        int deletionCost;
         long served;
 
         Replica(int id, EngineModel model, double requestedAt, double readyAt, ReplicaPhase phase) {
@@ -125,6 +133,7 @@ public final class ClusterSimulator {
         private final ArrayDeque<Integer> pending = new ArrayDeque<>();
         private final List<ClusterSample> series = new ArrayList<>();
         private final List<ScaleEvent> scaleEvents = new ArrayList<>();
+        private final List<LostRequest> lost = new ArrayList<>();
         private long roundRobin;
         private long steps;
         private int arrivalsSinceControl;
@@ -160,6 +169,9 @@ public final class ClusterSimulator {
                     if (r.phase == ReplicaPhase.STARTING && r.readyAt < t) {
                         t = r.readyAt;
                     }
+                    if (r.phase == ReplicaPhase.DRAINING && r.drainDeadline < t) {
+                        t = r.drainDeadline;
+                    }
                 }
                 now = Math.min(t, Math.min(nextScrape, nextControl));
 
@@ -171,6 +183,13 @@ public final class ClusterSimulator {
                         if (r.phase == ReplicaPhase.DRAINING && !r.model.hasWork()) {
                             stop(r, now);
                         }
+                    }
+                }
+                // After the step ends: a request whose last token came at the deadline made it.
+                for (int i = 0; i < active.size(); i++) {
+                    Replica r = active.get(i);
+                    if (r.phase == ReplicaPhase.DRAINING && r.drainDeadline <= now) {
+                        cut(r, now);
                     }
                 }
                 boolean becameReady = false;
@@ -218,8 +237,14 @@ public final class ClusterSimulator {
                 lifetimes.add(new ReplicaLifetime(r.id, r.requestedAt, r.becameReady, r.drainedFrom, stopped,
                         r.served));
             }
-            return new ClusterRun(java.util.Arrays.asList(served), series, scaleEvents, lifetimes, now,
-                    config.gpusPerReplica(), steps);
+            List<ServedRequest> finished = new ArrayList<>(served.length);
+            for (ServedRequest r : served) {
+                if (r != null) {
+                    finished.add(r);
+                }
+            }
+            return new ClusterRun(finished, lost, series, scaleEvents, lifetimes, now, config.gpusPerReplica(),
+                    steps);
         }
 
         private boolean busy() {
@@ -313,6 +338,10 @@ public final class ClusterSimulator {
             } finally {
                 view.closed = true;
             }
+            java.util.Map<String, Integer> costs = controller.deletionCosts();
+            for (Replica r : active) {
+                r.deletionCost = costs.getOrDefault(r.name, 0);
+            }
             int desired = Math.max(config.minReplicas(), Math.min(config.maxReplicas(), wanted));
             int starting = 0;
             int readyCount = 0;
@@ -362,21 +391,46 @@ public final class ClusterSimulator {
                 }
             }
             while (remove > 0) {
-                Replica newest = null;
+                Replica victim = null;
                 for (Replica r : active) {
-                    if (r.phase == ReplicaPhase.READY && (newest == null || r.readyAt >= newest.readyAt)) {
-                        newest = r;
+                    if (r.phase == ReplicaPhase.READY && (victim == null || goesBefore(r, victim))) {
+                        victim = r;
                     }
                 }
-                newest.phase = ReplicaPhase.DRAINING;
-                newest.drainedFrom = now;
-                if (!newest.model.hasWork()) {
-                    stop(newest, now);
+                victim.phase = ReplicaPhase.DRAINING;
+                victim.drainedFrom = now;
+                victim.drainDeadline = now + config.terminationGraceSeconds();
+                if (!victim.model.hasWork()) {
+                    stop(victim, now);
+                } else if (victim.drainDeadline <= now) {
+                    cut(victim, now);
                 }
                 remove--;
             }
             rebuildReady();
             purgeStopped();
+        }
+
+        /** Among ready replicas: the lower deletion cost, then the more recently ready, then the newer goes first. */
+        private static boolean goesBefore(Replica a, Replica b) {
+            if (a.deletionCost != b.deletionCost) {
+                return a.deletionCost < b.deletionCost;
+            }
+            if (a.readyAt != b.readyAt) {
+                return a.readyAt > b.readyAt;
+            }
+            return a.id > b.id;
+        }
+
+        /** The grace period is over: what the replica still holds fails, and it stops. */
+        private void cut(Replica r, double now) {
+            for (EngineModel.Aborted a : r.model.abortUnfinished()) {
+                SimRequest original = requests.get((int) a.id());
+                lost.add(new LostRequest(original.id(), r.id, original.arrivalSeconds(), now, a.generated(),
+                        original.outputTokens()));
+            }
+            r.stepEnd = Double.POSITIVE_INFINITY;
+            stop(r, now);
         }
 
         private void stop(Replica r, double now) {

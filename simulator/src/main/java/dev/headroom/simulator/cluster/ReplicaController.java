@@ -17,6 +17,16 @@ public interface ReplicaController {
     /** The replica count wanted now (the scale subresource's {@code spec.replicas}). */
     int desiredReplicas(ClusterView view);
 
+    /**
+     * The {@code pod-deletion-cost} the controller has put on replicas, by replica name, read by the cluster right
+     * after each {@link #desiredReplicas} (a controller marks before it scales in). A scale-in removes replicas not
+     * ready first, then the lowest cost, then Kubernetes' default order; a replica not named costs 0, as a pod
+     * without the annotation. The default sets none: Kubernetes' order alone.
+     */
+    default java.util.Map<String, Integer> deletionCosts() {
+        return java.util.Map.of();
+    }
+
     /** One scrape tick's view; the default ignores it. */
     default void observe(ClusterView view) {
     }

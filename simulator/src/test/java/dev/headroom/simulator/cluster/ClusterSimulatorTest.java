@@ -104,6 +104,75 @@ class ClusterSimulatorTest {
         assertThat(run.gpuHours()).isEqualTo((run.endSeconds() + 285) * 4 / 3600.0);
     }
 
+    /** Scales 2 → 1 at 15 s; sets {@code costs} on the replicas when it does. */
+    private static ReplicaController downAt15(java.util.Map<String, Integer> costs) {
+        return new ReplicaController() {
+            boolean marked;
+
+            @Override
+            public int desiredReplicas(ClusterView view) {
+                marked = view.nowSeconds() >= 15;
+                return marked ? 1 : 2;
+            }
+
+            @Override
+            public java.util.Map<String, Integer> deletionCosts() {
+                return marked ? costs : java.util.Map.of();
+            }
+        };
+    }
+
+    /** Replica 0 gets short requests, replica 1 (the newer) long ones, alternately, all before 15 s. */
+    private static List<SimRequest> shortAndLong() {
+        List<SimRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            requests.add(new SimRequest(i, i * 0.5, 500, i % 2 == 0 ? 20 : 3000));
+        }
+        return requests;
+    }
+
+    @Test
+    void withoutCostsTheNewestGoesAndWhatItHoldsPastTheGracePeriodIsLost() {
+        ClusterConfig config = ClusterConfig.of(H100).withReplicas(2, 1, 2).withBalancer(Balancer.ROUND_ROBIN)
+                .withTerminationGraceSeconds(5);
+        ClusterRun run = new ClusterSimulator(config).run(shortAndLong(), downAt15(java.util.Map.of()));
+
+        assertThat(run.replicas().get(1).drainedFromSeconds()).isEqualTo(15.0);
+        assertThat(run.replicas().get(1).stoppedAtSeconds()).as("cut at the end of its grace period").isEqualTo(20.0);
+        // 3,000 tokens at ~8 ms each take ~24 s: none of the ten long requests is done 5 s after the scale-in.
+        assertThat(run.lost()).hasSize(10).allSatisfy(l -> {
+            assertThat(l.replica()).isEqualTo(1);
+            assertThat(l.cutSeconds()).isEqualTo(20.0);
+            assertThat(l.cutOff()).as("streams cut mid-generation").isTrue();
+        });
+        assertThat(run.cutOff()).isEqualTo(10);
+        assertThat(run.requests()).hasSize(10).doesNotContainNull();
+        assertThat(run.offered()).isEqualTo(20);
+        assertThat(run.sloAttainment(100, 100)).as("a lost request meets no SLO").isEqualTo(0.5);
+    }
+
+    @Test
+    void theLowestDeletionCostGoesFirstAndAnUnboundedGracePeriodLosesNothing() {
+        ClusterConfig config = ClusterConfig.of(H100).withReplicas(2, 1, 2).withBalancer(Balancer.ROUND_ROBIN)
+                .withTerminationGraceSeconds(5);
+        // Replica 0 holds the short requests, long done by 15 s: marked lowest, it goes instead of the newest.
+        ClusterRun run = new ClusterSimulator(config).run(shortAndLong(),
+                downAt15(java.util.Map.of("replica-0", 0, "replica-1", 1)));
+
+        assertThat(run.replicas().get(0).drainedFromSeconds()).isEqualTo(15.0);
+        assertThat(run.replicas().get(0).stoppedAtSeconds()).as("empty, it stops at once").isEqualTo(15.0);
+        assertThat(run.replicas().get(1).drainedFromSeconds()).isNaN();
+        assertThat(run.lost()).isEmpty();
+        assertThat(run.requests()).hasSize(20);
+
+        ClusterRun unbounded = new ClusterSimulator(config.withTerminationGraceSeconds(ClusterConfig.UNBOUNDED_GRACE))
+                .run(shortAndLong(), downAt15(java.util.Map.of()));
+        assertThat(unbounded.lost()).isEmpty();
+        assertThat(unbounded.replicas().get(1).stoppedAtSeconds()).isGreaterThan(30.0);
+        assertThatThrownBy(() -> config.withTerminationGraceSeconds(-1))
+                .hasMessageContaining("terminationGraceSeconds must be >= 0");
+    }
+
     @Test
     void aReplicaScaledAwayDrainsWhatItHoldsAndTakesNothingNew() {
         List<SimRequest> requests = new ArrayList<>();
