@@ -43,8 +43,12 @@ final class ReactionTime {
         double cold = coldStarts.isEmpty()
                 ? (spec.forecast().enabled() ? spec.forecast().leadTime() : DEFAULT_COLD_START).toNanos() / 1e9
                 : median(coldStarts);
-        double interval = intervals.isEmpty() ? 0 : median(intervals);
-        return cold + interval;
+        return cold + intervalSeconds();
+    }
+
+    /** The median gap between decisions, seconds; 0 before two decisions. */
+    double intervalSeconds() {
+        return intervals.isEmpty() ? 0 : median(intervals);
     }
 
     private static void add(ArrayDeque<Double> q, double v) {

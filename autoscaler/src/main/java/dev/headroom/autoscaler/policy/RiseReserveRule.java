@@ -22,9 +22,14 @@ import java.util.List;
  *       rise the workload has made before, not one it never has.</li>
  * </ul>
  *
- * <p>Only a workload whose decisions over the {@link #LOOKBACK} found a latency objective exceeded (a latency
- * signal above its target) more often than the SLO's error budget allows (1 − attainment; 1 % by default) keeps
- * a reserve: where the target's margin and the forecast held the SLO, it would only cost.
+ * <p>Only a load signal whose target is learned from the SLO ({@link SloCapacityRule}) gets a reserve; a target set
+ * by hand carries the margin its author chose. Only a workload whose decisions over the {@link #LOOKBACK} found a latency objective exceeded (a latency
+ * signal above its target) more often than the SLO's error budget allows keeps a reserve: where the target's
+ * margin and the forecast held the SLO, it would only cost. The budget is 1 − attainment (1 % by default) of a
+ * whole lookback's decisions, not of those seen so far: misses early in the hour spend the hour's budget. A miss
+ * counts only where the load one reaction time before it was read and was at least {@value #FLOOR_SHARE} of the
+ * peak: a rise from nothing (a start, a workload woken from idle) is not one a reserve on the load could have met,
+ * and is what the burst hold is for.
  *
  * <p>A load that changes slowly shows small rises within a cold start, and the reserve costs little; steps and
  * bursts show large ones, and the reserve is what lets a causal policy meet them at all. The first rise of a kind
@@ -72,6 +77,23 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
         history.reaction.observe(context);
         double horizon = history.reaction.seconds(spec);
         Instant now = context.now();
+        WorkloadSnapshot snapshot = context.snapshot();
+        boolean foreseeable = false;
+        for (SignalInput input : inputs) {
+            if (!isLoad(input)) {
+                continue;
+            }
+            ArrayDeque<Point> points = history.series.computeIfAbsent(input.signal(), s -> new ArrayDeque<>());
+            if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0
+                    && (points.isEmpty() || now.isAfter(points.peekLast().at()))) {
+                points.addLast(new Point(now, input.workloadValue().getAsDouble()));
+                Instant cutoff = now.minus(LOOKBACK);
+                while (points.size() > Normalization.MAX_HISTORY || points.peekFirst().at().isBefore(cutoff)) {
+                    points.removeFirst();
+                }
+            }
+            foreseeable |= foreseeable(points.toArray(new Point[0]), now, horizon);
+        }
         boolean missed = false;
         for (SignalInput input : inputs) {
             missed |= input.signal().latency().isPresent() && input.ratio().isPresent()
@@ -79,36 +101,25 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
         }
         Instant since = now.minus(LOOKBACK);
         record(history.decisions, now, since);
-        if (missed) {
-            record(history.misses, now, since);
-        } else {
-            record(history.misses, null, since);
-        }
+        record(history.misses, missed && foreseeable ? now : null, since);
         // Only a workload that spent more of the lookback's decisions beyond a latency objective than the SLO's
         // error budget allows keeps a reserve: where the target's own margin has held, a reserve would only cost.
         double budget = 1 - spec.slo().map(SloSpec::attainment).orElse(SloSpec.DEFAULT_ATTAINMENT);
-        boolean missedLately = history.misses.size() > budget * history.decisions.size();
-        WorkloadSnapshot snapshot = context.snapshot();
+        double interval = history.reaction.intervalSeconds();
+        double lookbackDecisions = Math.max(history.decisions.size(),
+                interval > 0 ? LOOKBACK.toNanos() / 1e9 / interval : 0);
+        if (history.misses.size() <= budget * lookbackDecisions) {
+            return;
+        }
         for (int i = 0; i < inputs.size(); i++) {
             SignalInput input = inputs.get(i);
-            if (ScaleDownVoting.isAlarm(input.signal()) || input.aggregation() != Aggregation.SUM
-                    || input.workloadValue().isEmpty()) {
+            // A target set by hand carries the margin its author chose for the workload's rises; the reserve is
+            // for the target learned from the SLO, which carries none beyond the SLO's own.
+            if (!isLoad(input) || !input.voted() || spec.targets().targets().containsKey(input.signal())) {
                 continue;
             }
-            ArrayDeque<Point> points = history.series.computeIfAbsent(input.signal(), s -> new ArrayDeque<>());
+            Point[] p = history.series.get(input.signal()).toArray(new Point[0]);
             double load = input.workloadValue().getAsDouble();
-            if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0
-                    && (points.isEmpty() || now.isAfter(points.peekLast().at()))) {
-                points.addLast(new Point(now, load));
-                Instant cutoff = now.minus(LOOKBACK);
-                while (points.size() > Normalization.MAX_HISTORY || points.peekFirst().at().isBefore(cutoff)) {
-                    points.removeFirst();
-                }
-            }
-            if (!input.voted() || !missedLately) {
-                continue;
-            }
-            Point[] p = points.toArray(new Point[0]);
             double ceiling = secondHighest(p);
             double reserved = Math.min(load * (1 + rise(p, horizon)), Math.max(load, ceiling));
             int needed = ReplicaCalculator.ceilReplicas(reserved / input.target());
@@ -116,6 +127,27 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
                 inputs.set(i, input.proposing(Math.min(needed, spec.maxReplicas()), SignalOutcome.RESERVED_FOR_RISE));
             }
         }
+    }
+
+    private static boolean isLoad(SignalInput input) {
+        return !ScaleDownVoting.isAlarm(input.signal()) && input.aggregation() == Aggregation.SUM
+                && input.workloadValue().isPresent();
+    }
+
+    /**
+     * Whether a miss now is one a reserve could have met: the load one reaction time ago was read, and was at
+     * least {@link #FLOOR_SHARE} of the lookback's peak, so the rise since is of the kind {@link #rise} learns.
+     */
+    static boolean foreseeable(Point[] p, Instant now, double horizonSeconds) {
+        Instant then = now.minusNanos((long) (horizonSeconds * 1e9));
+        Point before = null;
+        for (Point x : p) {
+            if (x.at().isAfter(then)) {
+                break;
+            }
+            before = x;
+        }
+        return before != null && before.total() > 0 && before.total() >= FLOOR_SHARE * secondHighest(p);
     }
 
     /** Appends {@code at} (unless null) and drops what is older than {@code since}, bounded. */
