@@ -400,7 +400,8 @@ public final class SampleWindow {
         }
         // One sample with the histogram leaves count at 0: no increase known, hence unknown too. An unknown
         // (NaN) sum anywhere makes the result NaN, which the caller leaves out.
-        return count > 0 ? sum / count : Double.NaN;
+        // A negative sum can only come from a histogram the sample's builder did not check: unknown, never a value.
+        return count > 0 && sum >= 0 ? sum / count : Double.NaN;
     }
 
     private static boolean isReset(Histogram previous, Histogram h) {

@@ -4,6 +4,8 @@ import dev.headroom.collectors.engine.CounterSignal;
 import dev.headroom.collectors.engine.EngineIdentity;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.GaugeSignal;
+import dev.headroom.collectors.engine.Histogram;
+import dev.headroom.collectors.engine.LatencySignal;
 import dev.headroom.collectors.engine.Rejection;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,40 @@ class SampleWindowRejectionsTest {
             assertThat(signals.rejected().get(Signal.ARRIVALS_PS).reason()).isEqualTo(reason);
         }
         assertThat(signals.get(Signal.REQUESTS_PS)).hasValue(4.0);
+    }
+
+    static Stream<Arguments> invalidHistograms() {
+        double[] b = Samples.BOUNDS;
+        return Stream.of(
+                // found by SampleWindowFuzzTest: a negative sum made a negative mean inter-token latency
+                arguments("negative sum", new Histogram(b, new double[] {1, 2, 3, 4}, 4, -0.4),
+                        Rejection.Reason.NEGATIVE, "sum read -0.4"),
+                arguments("+Inf sum", new Histogram(b, new double[] {1, 2, 3, 4}, 4, Double.POSITIVE_INFINITY),
+                        Rejection.Reason.NON_FINITE, "sum read Infinity"),
+                arguments("negative bucket", new Histogram(b, new double[] {-1, 2, 3, 4}, 4, 0.4),
+                        Rejection.Reason.NEGATIVE, "bucket le=0.1 read -1.0"),
+                arguments("NaN count", new Histogram(b, new double[] {1, 2, 3, 4}, Double.NaN, 0.4),
+                        Rejection.Reason.NON_FINITE, "count read NaN"),
+                arguments("buckets going down", new Histogram(b, new double[] {1, 5, 3, 5}, 5, 0.4),
+                        Rejection.Reason.INCOMPLETE_HISTOGRAM, "below the bucket before it"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidHistograms")
+    void anInvalidHistogramIsUnknownWithItsReasonNeverANegativeLatency(String name, Histogram bad,
+            Rejection.Reason reason, String detail) {
+        SampleWindow window = roomyWindow();
+        window.add(sample(0).latency(LatencySignal.ITL, Samples.histogram(1, 1, 2, 2)).build());
+        window.add(sample(1).latency(LatencySignal.ITL, Samples.histogram(1, 2, 3, 4)).build());
+        window.add(sample(2).latency(LatencySignal.ITL, bad).build());
+        Signals signals = window.signals(at(2));
+        for (Signal signal : new Signal[] {Signal.ITL_MEAN, Signal.ITL_P50, Signal.ITL_P95}) {
+            assertThat(signals.get(signal)).as("%s: unknown, not a value", signal).isEmpty();
+            assertThat(signals.rejected().get(signal)).as(signal.key()).satisfies(r -> {
+                assertThat(r.reason()).isEqualTo(reason);
+                assertThat(r.detail()).contains(detail);
+            });
+        }
     }
 
     @Test

@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
         description = {"Scale workloads on their engines' saturation, as HeadroomPolicy resources say.",
                 "Polls each target's sidecars (/v1/signals), decides as the HPA would, and acts by the policy's",
                 "mode: direct (scale subresource, leader only), dry-run, external-metrics or keda.",
-                "Serves GET /v1/decisions and /q/metrics. Configuration: headroom.controller.* or",
+                "Serves /q/metrics; GET /v1/decisions on the KEDA scaler's TLS port, per client certificate,",
+                "and on this port only with headroom.controller.decisions-on-http-port=true (no authentication).",
+                "Configuration: headroom.controller.* or",
                 "HEADROOM_CONTROLLER_* variables; the cluster from the in-cluster account or ~/.kube/config."})
 public class ControllerCommand implements Callable<Integer> {
 
@@ -54,8 +56,11 @@ public class ControllerCommand implements Callable<Integer> {
         ShutdownDeadline.install(ShutdownDeadline.DEFAULT);
         keda.startWithController();
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
-        System.out.printf("headroom controller watching %s; decisions on http://localhost:%d/v1/decisions%n",
-                config.namespace().map(ns -> "namespace " + ns).orElse("every namespace"), port);
+        System.out.printf("headroom controller watching %s; decisions %s%n",
+                config.namespace().map(ns -> "namespace " + ns).orElse("every namespace"),
+                config.decisionsOnHttpPort() ? "on http://localhost:" + port + "/v1/decisions"
+                        : "on the KEDA scaler's TLS port (headroom.controller.decisions-on-http-port=true serves them"
+                        + " on http://localhost:" + port + "/v1/decisions, unauthenticated)");
         Quarkus.waitForExit();
         return 0;
     }

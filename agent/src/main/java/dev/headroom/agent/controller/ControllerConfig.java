@@ -50,10 +50,11 @@ public interface ControllerConfig {
     Optional<String> identity();
 
     /**
-     * Serve every namespace's decisions on the plain HTTP port ({@code GET /v1/decisions}, no authentication). Off:
-     * 404 there, and each caller reads its own namespaces' decisions on the KEDA scaler's TLS port with its client
-     * certificate ({@code GET /v1/decisions} there). The chart turns it off with {@code keda.enabled}.
+     * Serve every namespace's decisions on the plain HTTP port ({@code GET /v1/decisions}, no TLS, no
+     * authentication): off by default, since any pod that reaches the port would read every namespace's decisions.
+     * Off: 404 there, and each caller reads its own namespaces' decisions on the KEDA scaler's TLS port with its
+     * client certificate ({@code GET /v1/decisions} there). On: for a trusted network, or a port-forward.
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean decisionsOnHttpPort();
 }

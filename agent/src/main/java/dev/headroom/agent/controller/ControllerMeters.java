@@ -1,5 +1,6 @@
 package dev.headroom.agent.controller;
 
+import dev.headroom.agent.metrics.LoopFailures;
 import dev.headroom.agent.metrics.MetricFamily;
 import dev.headroom.agent.metrics.MicrometerFamilies;
 import dev.headroom.autoscaler.kubernetes.DecisionListener;
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The controller's decisions as Micrometer meters, each with {@code namespace} and {@code workload} (the
  * HeadroomPolicy's name): {@code headroom_desired_replicas}, {@code headroom_current_replicas} and
  * {@code headroom_controller_acting} gauges, {@code headroom_scaling_decisions_total{reason}}, and the saturation
- * the decision scaled on.
+ * the decision scaled on; and, without workload labels, {@code headroom_controller_tick_failures_total{kind}}.
  *
  * <p>That saturation is the decision's own: for each signal the decision targeted ({@code signal} label), the
  * per-replica value over the target the policy held it to, the {@link SignalInput#ratio()} the replica count
@@ -53,14 +54,18 @@ public final class ControllerMeters implements DecisionListener {
             MetricFamily.CURRENT_REPLICAS, MetricFamily.CONTROLLER_ACTING, MetricFamily.SCALING_DECISIONS,
             MetricFamily.POLICY_SATURATION, MetricFamily.POLICY_SATURATION_COMPOSITE, MetricFamily.POLICY_TARGET,
             MetricFamily.POLICY_LEARNED_CAPACITY, MetricFamily.POLICY_LEARNED_SAMPLES);
+    /** The one row not per decision: a series appears with the first failure of its kind. */
+    public static final MetricFamily FAILURES = MetricFamily.CONTROLLER_TICK_FAILURES;
     /** Every meter this class registers, by name. */
     public static final List<String> NAMES = FAMILIES.stream().map(MetricFamily::meterName).toList();
 
     private final MeterRegistry registry;
+    private final LoopFailures failures;
     private final Map<WorkloadKey, Workload> workloads = new ConcurrentHashMap<>();
 
     public ControllerMeters(MeterRegistry registry) {
         this.registry = registry;
+        this.failures = new LoopFailures(registry, MetricFamily.CONTROLLER_TICK_FAILURES);
     }
 
     /** A gauge's value, held strongly here. */
@@ -192,6 +197,18 @@ public final class ControllerMeters implements DecisionListener {
         w.update(d);
         MicrometerFamilies.counter(MetricFamily.SCALING_DECISIONS).tags(w.tags.and(MetricFamily.Labels.REASON,
                 d.decision().reason().name().toLowerCase(Locale.ROOT))).register(registry).increment();
+    }
+
+    /** One policy's round failed: counted by kind (its status and log name the policy). */
+    @Override
+    public void onFailure(WorkloadKey key, Throwable failure) {
+        failures.count(failure);
+    }
+
+    /** The tick itself failed, outside any one policy's round: counted by kind as well. */
+    @Override
+    public void onTickFailure(Throwable failure) {
+        failures.count(failure);
     }
 
     @Override

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/decisions}: every workload's latest decision with the per-signal inputs behind it, on the plain HTTP
- * port, unauthenticated. {@code headroom.controller.decisions-on-http-port=false} turns it off (404); the KEDA
- * scaler's TLS port then serves each client its own namespaces' decisions ({@code KedaServer}).
+ * port, unauthenticated, only with {@code headroom.controller.decisions-on-http-port=true} (else 404); the KEDA
+ * scaler's TLS port serves each client its own namespaces' decisions ({@code KedaServer}).
  */
 @Path("/v1/decisions")
 public class DecisionsResource {
@@ -35,8 +35,9 @@ public class DecisionsResource {
     public Response decisions() {
         if (!config.decisionsOnHttpPort()) {
             return Response.status(404).entity(Map.of("error", "decisions are not served on this port"
-                    + " (headroom.controller.decisions-on-http-port=false): read them on the KEDA scaler's TLS port"
-                    + " with a client certificate, GET /v1/decisions")).build();
+                    + " (headroom.controller.decisions-on-http-port is false, the default): read them on the KEDA"
+                    + " scaler's TLS port with a client certificate, GET /v1/decisions, or set it to true where every"
+                    + " caller of this port may read every namespace's decisions")).build();
         }
         return Response.ok(body(runtime.isRunning(), runtime.isLeader(), runtime.all())).build();
     }

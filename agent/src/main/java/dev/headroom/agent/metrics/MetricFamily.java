@@ -49,6 +49,10 @@ public enum MetricFamily {
             "Scrapes in which a signal was unknown because a reading was rejected (negative, out_of_range, non_finite,"
                     + " duplicate_series, incomplete_histogram, several_models, counter_drop, engine_changed)",
             List.of(Labels.SIGNAL, Labels.REASON), Why.REJECTIONS),
+    SCRAPE_LOOP_FAILURES("headroom_scrape_loop_failures_total", null, "{failure}", Type.COUNTER, Unknown.NEVER,
+            "Rounds of the scrape loop that ended in an unexpected error, by its class (the loop goes on; a failed"
+                    + " scrape of the engine is headroom_scrapes_total's outcome, not this)", List.of(Labels.KIND),
+            Why.LOOPS),
 
     // The signals (Signal order; the two quantiles of a latency share a family).
     QUEUE("headroom_queue_requests", "headroom.queue.requests", "{request}", Type.GAUGE, Unknown.STALE,
@@ -148,7 +152,11 @@ public enum MetricFamily {
                     + " estimate", Labels.WORKLOAD, Why.CONTROLLER),
     POLICY_LEARNED_SAMPLES("headroom_policy_learned_capacity_samples", null, "{sample}", Type.GAUGE, Unknown.NEVER,
             "The readings the learned capacity rests on; below 8 it is provisional and only asks for more"
-                    + " replicas", Labels.WORKLOAD, Why.CONTROLLER);
+                    + " replicas", Labels.WORKLOAD, Why.CONTROLLER),
+    CONTROLLER_TICK_FAILURES("headroom_controller_tick_failures_total", null, "{failure}", Type.COUNTER,
+            Unknown.NEVER, "Controller rounds that ended in an unexpected error, by its class: one policy's round"
+                    + " (its status says ReconcileFailed; the other policies go on) or the whole tick's",
+            List.of(Labels.KIND), Why.CONTROLLER);
 
     /** The kind of instrument: a Micrometer gauge or counter, an OTLP gauge, monotonic sum or histogram. */
     public enum Type { GAUGE, COUNTER, HISTOGRAM }
@@ -189,6 +197,8 @@ public enum MetricFamily {
         public static final String NAMESPACE = "namespace";
         public static final String WORKLOAD_NAME = "workload";
         public static final String REASON = "reason";
+        /** An unexpected failure's class, its simple name ({@code NullPointerException}, {@code OutOfMemoryError}). */
+        public static final String KIND = "kind";
         static final List<String> GPU = List.of("gpu", "uuid", "model");
         static final List<String> WORKLOAD = List.of(NAMESPACE, WORKLOAD_NAME);
         /** OTLP only: the GenAI and server attributes (see {@code OtlpMetric}). */
@@ -208,6 +218,8 @@ public enum MetricFamily {
                 + " on Prometheus the engine exports them itself (e.g. vllm:time_to_first_token_seconds)";
         static final String REJECTIONS = "a diagnostic of the engine's payloads, read beside /v1/signals' rejected"
                 + " list; over OTLP a rejected signal is the point left out, as any unknown one";
+        static final String LOOPS = "a diagnostic of the sidecar itself, beside the scrape-loop health check;"
+                + " not a signal of the engine";
         static final String CONTROLLER = "the controller's, exported where it runs, on its /q/metrics;"
                 + " the controller has no OTLP export";
     }

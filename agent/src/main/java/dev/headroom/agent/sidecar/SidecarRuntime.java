@@ -2,9 +2,12 @@ package dev.headroom.agent.sidecar;
 
 import dev.headroom.signals.monitor.EngineState;
 import dev.headroom.signals.monitor.EngineMonitor;
+import dev.headroom.signals.monitor.FixedRateTicker;
 import dev.headroom.collectors.gpu.GpuProbe;
 import dev.headroom.collectors.gpu.GpuReading;
 import dev.headroom.collectors.gpu.ProbeState;
+import dev.headroom.agent.metrics.LoopFailures;
+import dev.headroom.agent.metrics.MetricFamily;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,14 +18,14 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one {@link EngineMonitor} at a fixed rate and publishes each snapshot to the meters. Wiring only: what a
  * scrape means lives in the monitor. A fixed rate, not a fixed delay: with a delay the period is the interval plus
  * the scrape (1.05 s measured at 1 s), and a consumer polling at the interval sees the same sample twice now and
- * then. A scrape slower than the interval delays the next one, which then starts at once; runs never overlap.
+ * then. A scrape slower than the interval delays the next one, which then starts at once; the beats it missed are
+ * dropped, not scraped back to back ({@link FixedRateTicker}); runs never overlap.
  *
  * <p>The sidecar stays live and ready whatever the engine does: an unreachable engine is a value
  * ({@code headroom_engine_up 0}, {@code "up": false}), not a failed probe that would restart the pod.
@@ -36,6 +39,7 @@ public class SidecarRuntime {
     private final InstantSource clock = InstantSource.system();
     private final AtomicLong lastTickNanos = new AtomicLong();
     private final AtomicLong loopFailures = new AtomicLong();
+    private final LoopFailures failureMeter;
     private volatile String lastFailure;
     private volatile EngineMonitor monitor;
     private volatile SignalMeters meters;
@@ -48,6 +52,7 @@ public class SidecarRuntime {
 
     public SidecarRuntime(MeterRegistry registry) {
         this.registry = registry;
+        this.failureMeter = new LoopFailures(registry, MetricFamily.SCRAPE_LOOP_FAILURES);
     }
 
     /** Starts scraping without a GPU probe. */
@@ -93,7 +98,7 @@ public class SidecarRuntime {
             return t;
         });
         lastTickNanos.set(System.nanoTime());
-        scheduler.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        FixedRateTicker.start(scheduler, interval, this::tick);
         LOG.infof("watching %s every %s (dialect %s)", settings.engineUrl(), interval, settings.dialect());
     }
 
@@ -116,6 +121,7 @@ public class SidecarRuntime {
             // restarts. Logging may itself fail on an exhausted heap, hence the inner guard.
             loopFailures.incrementAndGet();
             lastFailure = e.getClass().getName() + ": " + e.getMessage();
+            failureMeter.count(e);
             try {
                 LOG.errorf(e, "scrape of %s failed unexpectedly (%s); the loop goes on", monitor.engineUrl(),
                         e.getClass().getSimpleName());

@@ -261,6 +261,20 @@ class ControllerMetersTest {
     }
 
     @Test
+    void failedRoundsAreCountedByWhatFailedWithoutWorkloadLabels() {
+        meters.onFailure(new WorkloadKey("ns", "chat"), new IllegalStateException("pod watch"));
+        meters.onFailure(new WorkloadKey("ns", "other"), new IllegalStateException("pod watch"));
+        meters.onTickFailure(new OutOfMemoryError("Java heap space"));
+
+        String name = ControllerMeters.FAILURES.meterName();
+        assertThat(registry.find(name).tag("kind", "IllegalStateException").counter().count()).isEqualTo(2.0);
+        assertThat(registry.find(name).tag("kind", "OutOfMemoryError").counter().count()).isEqualTo(1.0);
+        assertThat(registry.find(name).counters()).allSatisfy(c -> assertThat(c.getId().getTags())
+                .extracting(t -> t.getKey()).containsExactlyElementsOf(ControllerMeters.FAILURES.labels()));
+        assertThat(registry.find(ControllerMeters.DESIRED).gauges()).as("a failure is no decision").isEmpty();
+    }
+
+    @Test
     void everyMeterIsARowOfTheTable() {
         meters.onDecision(decidedOn("chat", reading(Signal.QUEUE, 4, 6), learned(9.5, 40, 6)));
 

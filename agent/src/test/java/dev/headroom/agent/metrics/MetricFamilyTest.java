@@ -101,7 +101,11 @@ class MetricFamilyTest {
                 GpuDevice.builder(0, "GPU-00000000-0000-0000-0000-000000000000", "NVIDIA H100 80GB HBM3")
                         .memoryTotalBytes(80e9).memoryUsedBytes(70e9).memoryFreeBytes(10e9).gpuUtilization(1)
                         .memoryUtilization(0.4).powerWatts(500).temperatureCelsius(60).build())));
-        new ControllerMeters(registry).onDecision(decision());
+        ControllerMeters controller = new ControllerMeters(registry);
+        controller.onDecision(decision());
+        // Failed rounds, of a policy and of the sidecar's loop: their counters by kind have series too.
+        controller.onFailure(decision().key(), new IllegalStateException("a policy's pod watch threw"));
+        new LoopFailures(registry, MetricFamily.SCRAPE_LOOP_FAILURES).count(new StackOverflowError());
         prometheus = families(registry.scrape());
         signals.close();
         gpu.close();

@@ -71,7 +71,8 @@ class ScrapeLoopSurvivesErrorsTest {
                 .withScrapeInterval(Duration.ofMillis(50));
         ThrowingProbe probe = new ThrowingProbe(new OutOfMemoryError("Java heap space (thrown by a library)"),
                 new StackOverflowError(), new AssertionError("a bug"));
-        SidecarRuntime runtime = new SidecarRuntime(new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SidecarRuntime runtime = new SidecarRuntime(registry);
         ScrapeLoopHealthCheck health = new ScrapeLoopHealthCheck(runtime);
         try {
             runtime.start(settings, Optional.of(probe));
@@ -87,6 +88,11 @@ class ScrapeLoopSurvivesErrorsTest {
             assertThat(response.getStatus()).isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
             assertThat(response.getData()).hasValueSatisfying(d -> assertThat(d).containsEntry("loopFailures", 3L));
             assertThat(runtime.gpu()).as("the probe's readings arrive again").isPresent();
+            // Each reported as what it was, not as an unreachable engine.
+            for (String kind : new String[] {"OutOfMemoryError", "StackOverflowError", "AssertionError"}) {
+                assertThat(registry.find("headroom_scrape_loop_failures").tag("kind", kind).counter())
+                        .as(kind).isNotNull().extracting(c -> c.count()).isEqualTo(1.0);
+            }
         } finally {
             runtime.stop();
         }

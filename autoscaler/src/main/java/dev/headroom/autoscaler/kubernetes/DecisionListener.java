@@ -14,5 +14,9 @@ public interface DecisionListener {
     default void onFailure(WorkloadKey key, Throwable failure) {
     }
 
+    /** A tick failed with an unexpected {@link Throwable} outside any one workload's round (already logged). */
+    default void onTickFailure(Throwable failure) {
+    }
+
     DecisionListener NONE = d -> { };
 }

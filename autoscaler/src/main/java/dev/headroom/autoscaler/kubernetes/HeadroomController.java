@@ -29,8 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import dev.headroom.signals.monitor.FixedRateTicker;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -111,7 +110,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final Map<WorkloadKey, Workload> workloads = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<WorkloadKey, WorkloadDecision> book = new ConcurrentSkipListMap<>();
     private volatile SharedIndexInformer<HeadroomPolicy> policies;
-    private volatile ScheduledFuture<?> schedule;
+    private volatile FixedRateTicker schedule;
 
     /** What is kept per workload between ticks; read and written under its own lock. */
     private static final class Workload {
@@ -153,12 +152,14 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         }
     }
 
-    /** Watches and ticks every {@code interval} on {@code scheduler} until closed. */
+    /**
+     * Watches and ticks every {@code interval} on {@code scheduler} until closed; a tick slower than the interval is
+     * followed by one at once, and the ticks it missed are dropped rather than run back to back.
+     */
     public synchronized void start(ScheduledExecutorService scheduler) {
         watch();
         if (schedule == null) {
-            long period = settings.interval().toNanos();
-            schedule = scheduler.scheduleAtFixedRate(this::tickSafely, 0, period, TimeUnit.NANOSECONDS);
+            schedule = FixedRateTicker.start(scheduler, settings.interval(), this::tickSafely);
         }
     }
 
@@ -173,6 +174,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         } catch (Throwable e) {
             try {
                 LOG.log(Level.SEVERE, "controller tick failed; the next one runs as scheduled", e);
+                listener.onTickFailure(e);
             } catch (Throwable ignored) {
                 // nothing more can be said
             }
@@ -373,7 +375,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     @Override
     public synchronized void close() {
         if (schedule != null) {
-            schedule.cancel(false);
+            schedule.close();
             schedule = null;
         }
         if (policies != null) {

@@ -111,12 +111,18 @@ class ControllerLoopTest {
         saturatedWorkload(ERRING);
         saturatedWorkload(GOOD);
         dispatcher.forbidPodsIn(FORBIDDEN);
+        java.util.Queue<String> failed = new java.util.concurrent.ConcurrentLinkedQueue<>();
         DecisionListener erring = new DecisionListener() {
             @Override
             public void onDecision(WorkloadDecision d) {
                 if (d.key().namespace().equals(ERRING)) {
                     throw new StackOverflowError("a listener bug, as deep as it gets");
                 }
+            }
+
+            @Override
+            public void onFailure(WorkloadKey key, Throwable failure) {
+                failed.add(key.namespace() + " " + failure.getClass().getSimpleName());
             }
         };
         HeadroomController controller = controller(Optional.empty(), LeadershipCheck.ALWAYS, erring);
@@ -137,6 +143,9 @@ class ControllerLoopTest {
                 .isGreaterThanOrEqualTo(4);
         assertThat(controller.failures(ERRING, "engine")).isGreaterThanOrEqualTo(4);
         assertThat(controller.failures(GOOD, "engine")).isZero();
+        assertThat(failed).as("each failure told to the listener (the meters) as what it was")
+                .contains(FORBIDDEN + " KubernetesClientException", ERRING + " StackOverflowError")
+                .noneMatch(f -> f.startsWith(GOOD + " "));
         assertThat(controller.latest(ERRING, "engine")).as("a failed round serves no decision").isEmpty();
         assertThat(stored(FORBIDDEN).getStatus().conditions).singleElement().satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");

@@ -180,9 +180,55 @@ public record EngineSample(
             };
         }
 
+        /**
+         * Sets a latency histogram, or rejects it when it holds what no histogram of latencies can: a bucket or a
+         * count that is negative or not finite, cumulative counts that go down, or a sum below zero or infinite (a
+         * NaN sum is an unknown one, as a histogram exposed without its {@code _sum}). A negative sum would make a
+         * negative mean latency.
+         */
         public Builder latency(LatencySignal signal, Histogram histogram) {
-            latencies.put(signal, histogram);
+            Rejection why = invalidHistogram(signal, histogram);
+            if (why == null) {
+                latencies.put(signal, histogram);
+            } else {
+                reject(why);
+            }
             return this;
+        }
+
+        private static Rejection invalidHistogram(LatencySignal signal, Histogram h) {
+            String name = signal.name().toLowerCase(java.util.Locale.ROOT);
+            double previous = 0;
+            for (int i = 0, n = h.bucketCount(); i < n; i++) {
+                double c = h.cumulativeCount(i);
+                String where = name + " bucket le=" + h.upperBound(i) + " read " + c;
+                if (!Double.isFinite(c)) {
+                    return new Rejection(signal, Rejection.Reason.NON_FINITE, where);
+                }
+                if (c < 0) {
+                    return new Rejection(signal, Rejection.Reason.NEGATIVE, where + ", below zero");
+                }
+                if (c < previous) {
+                    return new Rejection(signal, Rejection.Reason.INCOMPLETE_HISTOGRAM, where
+                            + ", below the bucket before it (" + previous + "): cumulative counts never go down");
+                }
+                previous = c;
+            }
+            if (!Double.isFinite(h.count())) {
+                return new Rejection(signal, Rejection.Reason.NON_FINITE, name + " count read " + h.count());
+            }
+            if (h.count() < 0) {
+                return new Rejection(signal, Rejection.Reason.NEGATIVE, name + " count read " + h.count()
+                        + ", below zero");
+            }
+            if (Double.isInfinite(h.sum())) {
+                return new Rejection(signal, Rejection.Reason.NON_FINITE, name + " sum read " + h.sum());
+            }
+            if (h.sum() < 0) {
+                return new Rejection(signal, Rejection.Reason.NEGATIVE, name + " sum read " + h.sum()
+                        + ", below zero: no latency is");
+            }
+            return null;
         }
 
         public EngineSample build() {

@@ -813,6 +813,7 @@ public final class ExpositionParser {
             int valueStart = pos;
             int len = 0;
             int valueHash = 0;
+            int highBits = 0;
             while (true) {
                 if (pos >= end || buf[pos] == '\n') {
                     throw error(pos, "unterminated value of label '" + text(nameStart, nameLen) + "': expected '\"', found "
@@ -840,7 +841,12 @@ public final class ExpositionParser {
                 }
                 scratch[len++] = c;
                 valueHash = 31 * valueHash + c;
+                highBits |= c;
                 pos++;
+            }
+            // Only a value with a non-ASCII byte is walked again; Prometheus refuses one that is not UTF-8.
+            if ((highBits & 0x80) != 0 && !validUtf8(scratch, len)) {
+                throw error(valueStart, "the value of label '" + text(nameStart, nameLen) + "' is not valid UTF-8");
             }
             checkNumericLabel(nameStart, nameLen, valueStart, len);
             if (base == 0) {
@@ -1242,6 +1248,48 @@ public final class ExpositionParser {
         if (pos < end) {
             pos++;
         }
+    }
+
+    /** Whether the first {@code len} bytes are well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
+    static boolean validUtf8(byte[] b, int len) {
+        int i = 0;
+        while (i < len) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int n;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) {
+                n = 1;
+                min = 0x80;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                n = 2;
+                min = 0x800;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                n = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            if (i + n >= len) {
+                return false;
+            }
+            int cp = c & (0x3f >> n);
+            for (int k = 1; k <= n; k++) {
+                int d = b[i + k] & 0xff;
+                if ((d & 0xc0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (d & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+                return false;
+            }
+            i += n + 1;
+        }
+        return true;
     }
 
     private void ensureScratch(int size) {
