@@ -11,10 +11,20 @@ import com.networknt.schema.SpecificationVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +109,52 @@ class CrdValidationTest {
                 org.assertj.core.groups.Tuple.tuple("Ready", ".status.conditions[?(@.type==\"Ready\")].status"),
                 org.assertj.core.groups.Tuple.tuple("Targets", ".spec.targets"),
                 org.assertj.core.groups.Tuple.tuple("SLO-TTFT", ".spec.slo.ttftSeconds"));
+    }
+
+    @Test
+    void theCelRulesAcceptTheExampleAndRejectWhatTheControllerWould() throws Exception {
+        List<ValidationRule> rules = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec")
+                .getXKubernetesValidations();
+        Map<String, Object> spec = specOf(example);
+        assertThat(failing(rules, spec)).isEmpty();
+        Map<String, Object> inverted = new LinkedHashMap<>(spec);
+        inverted.put("minReplicas", 9L);
+        assertThat(failing(rules, inverted)).singleElement().asString()
+                .isEqualTo("spec.minReplicas must not exceed spec.maxReplicas");
+        Map<String, Object> zeroDirect = new LinkedHashMap<>(spec);
+        zeroDirect.put("minReplicas", 0L);
+        assertThat(failing(rules, zeroDirect)).singleElement().asString().contains("direct mode");
+        zeroDirect.put("mode", "keda");
+        assertThat(failing(rules, zeroDirect)).isEmpty();
+        Map<String, Object> noMin = new LinkedHashMap<>(spec);
+        noMin.remove("minReplicas");
+        assertThat(failing(rules, noMin)).isEmpty();
+    }
+
+    /** The messages of the rules that {@code spec} fails, each compiled and run with CEL as {@code self}. */
+    private static List<String> failing(List<ValidationRule> rules, Map<String, Object> spec) throws Exception {
+        CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("self", MapType.create(SimpleType.STRING, SimpleType.DYN)).build();
+        CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+        List<String> failed = new java.util.ArrayList<>();
+        for (ValidationRule rule : rules) {
+            CelAbstractSyntaxTree ast = compiler.compile(rule.getRule()).getAst();
+            Object result = runtime.createProgram(ast).eval(Map.of("self", spec));
+            if (!Boolean.TRUE.equals(result)) {
+                failed.add(rule.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    /** The spec's top-level fields as CEL sees JSON: integers as int64, strings, the rest as maps. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> specOf(ObjectNode policy) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        policy.get("spec").fields().forEachRemaining(e -> out.put(e.getKey(),
+                e.getValue().isIntegralNumber() ? (Object) e.getValue().asLong()
+                        : e.getValue().isTextual() ? e.getValue().asText() : JSON.convertValue(e.getValue(), Map.class)));
+        return out;
     }
 
     private static ObjectNode slo(ObjectNode spec) {
