@@ -74,3 +74,26 @@ app.kubernetes.io/component: controller
 {{- end }}
 {{- join "," $entries }}
 {{- end -}}
+
+{{/*
+A Prometheus Operator object's own labels: release (monitoring.release, what kube-prometheus-stack selects on),
+then the object's labels, which win.
+*/}}
+{{- define "headroom.monitoringLabels" -}}
+{{- $labels := dict -}}
+{{- with .root.Values.monitoring.release }}
+{{- $_ := set $labels "release" . -}}
+{{- end }}
+{{- $labels = merge (deepCopy (.labels | default dict)) $labels -}}
+{{- if $labels }}
+{{- toYaml $labels }}
+{{- end }}
+{{- end }}
+
+{{/*
+A Kubernetes label name as Prometheus's Kubernetes discovery spells it in __meta_kubernetes_pod_label_<name>:
+every character outside [a-zA-Z0-9_] becomes _.
+*/}}
+{{- define "headroom.promLabel" -}}
+{{- regexReplaceAll "[^a-zA-Z0-9_]" . "_" -}}
+{{- end }}

@@ -65,6 +65,12 @@ class ExamplesTest {
         Container engine = container(pod, "vllm");
         Container sidecar = container(pod, "headroom");
 
+        assertThat(engine.getEnv()).as("the gated model's token, from a Secret, never inline")
+                .filteredOn(e -> e.getName().equals("HF_TOKEN")).singleElement().satisfies(e -> {
+                    assertThat(e.getValue()).isNull();
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("hf-token");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+                });
         assertThat(sidecar.getArgs()).containsExactly("sidecar");
         assertThat(sidecar.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("headroom", PolicySpecs.DEFAULT_SIDECAR_PORT));

@@ -103,6 +103,22 @@ class DashboardSchemaTest {
     }
 
     @Test
+    void ratesHaveRateUnitsAndTheDashboardsLinkEachOther() throws Exception {
+        JsonNode engine = new ObjectMapper().readTree(PrometheusTools.DASHBOARDS.resolve("grafana/headroom-engine.json").toFile());
+        JsonNode autoscaling = new ObjectMapper().readTree(
+                PrometheusTools.DASHBOARDS.resolve("grafana/headroom-autoscaling.json").toFile());
+        Map<String, String> units = new HashMap<>();
+        engine.path("panels").forEach(p -> units.put(p.path("title").asText(),
+                p.path("fieldConfig").path("defaults").path("unit").asText()));
+        assertThat(units).containsEntry("Tokens per second", "tokens/s").containsEntry("Preemptions per second", "ops")
+                .containsEntry("Requests arriving and finished per second", "reqps");
+        assertThat(autoscaling.path("links").findValuesAsText("url")).singleElement().asString()
+                .startsWith("/d/" + engine.path("uid").asText() + "?").contains("${namespace:queryparam}");
+        assertThat(engine.path("links").findValuesAsText("url")).singleElement().asString()
+                .startsWith("/d/" + autoscaling.path("uid").asText() + "?").contains("${namespace:queryparam}");
+    }
+
+    @Test
     void panelsDoNotOverlapAndFitTheGrid() throws Exception {
         for (Path file : PrometheusTools.dashboards()) {
             JsonNode json = new ObjectMapper().readTree(file.toFile());

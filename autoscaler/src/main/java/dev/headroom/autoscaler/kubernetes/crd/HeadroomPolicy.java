@@ -1,5 +1,7 @@
 package dev.headroom.autoscaler.kubernetes.crd;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -21,6 +23,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("headroompolicies")
 @Singular("headroompolicy")
 @ShortNames("hrp")
+@AdditionalPrinterColumn(name = "Target", type = Type.STRING, jsonPath = ".spec.scaleTargetRef.name")
+@AdditionalPrinterColumn(name = "Min", type = Type.INTEGER, jsonPath = ".spec.minReplicas")
+@AdditionalPrinterColumn(name = "Max", type = Type.INTEGER, jsonPath = ".spec.maxReplicas")
+@AdditionalPrinterColumn(name = "Desired", type = Type.INTEGER, jsonPath = ".status.desiredReplicas")
+@AdditionalPrinterColumn(name = "Current", type = Type.INTEGER, jsonPath = ".status.currentReplicas")
+@AdditionalPrinterColumn(name = "Mode", type = Type.STRING, jsonPath = ".spec.mode")
+@AdditionalPrinterColumn(name = "Dominant", type = Type.STRING, jsonPath = ".status.lastDecision.dominantSignal")
+@AdditionalPrinterColumn(name = "Ready", type = Type.STRING, jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Targets", type = Type.STRING, jsonPath = ".spec.targets", priority = 1)
+@AdditionalPrinterColumn(name = "SLO-TTFT", type = Type.NUMBER, jsonPath = ".spec.slo.ttftSeconds", priority = 1)
+@AdditionalPrinterColumn(name = "SLO-ITL", type = Type.NUMBER, jsonPath = ".spec.slo.itlSeconds", priority = 1)
+@AdditionalPrinterColumn(name = "Age", type = Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class HeadroomPolicy extends CustomResource<HeadroomPolicySpec, HeadroomPolicyStatus> implements Namespaced {
 
     public static final String GROUP = "headroom.dev";

@@ -2,7 +2,11 @@ package dev.headroom.autoscaler.kubernetes.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 import java.util.LinkedHashMap;
@@ -10,6 +14,10 @@ import java.util.Map;
 
 /** The desired scaling of one workload. Validated into a {@code PolicySpec} by {@code PolicySpecs}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
+        message = "spec.minReplicas must not exceed spec.maxReplicas")
+@ValidationRule(value = "!has(self.mode) || self.mode != 'direct' || !has(self.minReplicas) || self.minReplicas >= 1",
+        message = "spec.minReplicas is 0 in direct mode; Headroom cannot scale from zero (use mode: keda)")
 public class HeadroomPolicySpec {
 
     @Required
@@ -25,10 +33,12 @@ public class HeadroomPolicySpec {
     public SidecarEndpoint sidecar;
 
     @JsonPropertyDescription("The fewest replicas (default 1).")
+    @Min(0)
     public Integer minReplicas;
 
     @Required
     @JsonPropertyDescription("The most replicas.")
+    @Min(1)
     public Integer maxReplicas;
 
     @JsonPropertyDescription("Per signal key (kv_utilization, queue, ttft_p95, itl_p95, ...), the value one "
@@ -62,16 +72,21 @@ public class HeadroomPolicySpec {
     public static class SloSpec {
         @Required
         @JsonPropertyDescription("Time to first token, seconds (> 0).")
+        @Min(value = 0, inclusive = false)
         public Double ttftSeconds;
         @JsonPropertyDescription("The quantile the TTFT objective is on, in (0, 1); default: attainment.")
+        @Min(value = 0, inclusive = false) @Max(value = 1, inclusive = false)
         public Double ttftQuantile;
         @Required
         @JsonPropertyDescription("Inter-token latency, seconds (> 0).")
+        @Min(value = 0, inclusive = false)
         public Double itlSeconds;
         @JsonPropertyDescription("The quantile the ITL objective is on, in (0, 1); absent: the mean time per output "
                 + "token (TPOT).")
+        @Min(value = 0, inclusive = false) @Max(value = 1, inclusive = false)
         public Double itlQuantile;
         @JsonPropertyDescription("The share of requests that must meet the objective, in (0, 1]; default 0.99.")
+        @Min(value = 0, inclusive = false) @Max(1)
         public Double attainment;
     }
 
@@ -92,8 +107,10 @@ public class HeadroomPolicySpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class SidecarEndpoint {
         @JsonPropertyDescription("The sidecar's HTTP port (default 8480).")
+        @Min(1) @Max(65535)
         public Integer port;
         @JsonPropertyDescription("The signals path (default /v1/signals).")
+        @Pattern("^/")
         public String path;
     }
 
@@ -103,8 +120,10 @@ public class HeadroomPolicySpec {
         @JsonPropertyDescription("Seconds ahead to carry the load trend (0 to 3600; 0 or absent: off, the default). "
                 + "The natural value is the engine's cold start (image pull, weight load, warm-up) plus the "
                 + "controller's decision interval, e.g. 105 for a 90 s cold start decided every 15 s.")
+        @Min(0) @Max(3600)
         public Integer leadTimeSeconds;
         @JsonPropertyDescription("Seconds of history the trend line is fitted to (30 to 3600, default 300).")
+        @Min(30) @Max(3600)
         public Integer trendWindowSeconds;
     }
 
@@ -119,11 +138,14 @@ public class HeadroomPolicySpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class RulesSpec {
         @JsonPropertyDescription("Seconds of recommendations to remember (0 to 3600).")
+        @Min(0) @Max(3600)
         public Integer stabilizationWindowSeconds;
         @JsonPropertyDescription("Max, Min or Disabled.")
+        @Pattern("^(Max|Min|Disabled)$")
         public String selectPolicy;
         public java.util.List<RatePolicySpec> policies;
         @JsonPropertyDescription("No change while the usage ratio is within this of 1 (default 0.1).")
+        @Min(0)
         public Double tolerance;
     }
 
@@ -132,10 +154,13 @@ public class HeadroomPolicySpec {
     public static class RatePolicySpec {
         @Required
         @JsonPropertyDescription("Pods or Percent.")
+        @Pattern("^(Pods|Percent)$")
         public String type;
         @Required
+        @Min(1)
         public Integer value;
         @Required
+        @Min(1) @Max(1800)
         public Integer periodSeconds;
     }
 }
