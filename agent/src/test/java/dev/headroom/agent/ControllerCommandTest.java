@@ -41,8 +41,9 @@ class ControllerCommandTest {
         System.setProperty("kubernetes.auth.tryServiceAccount", "false");
         try {
             LaunchResult result = launcher.launch("controller");
-            assertThat(result.exitCode()).isEqualTo(2);
-            assertThat(result.getErrorOutput())
+            assertThat(result.exitCode()).as("a failure to run, not a usage error").isEqualTo(1);
+            assertThat(result.getErrorOutput().strip()).as("one line").doesNotContain("\n", "Usage:")
+                    .startsWith("headroom controller: ")
                     .contains("127.0.0.1:" + closed, "cannot reach the Kubernetes API", "KUBECONFIG")
                     .doesNotContain("at io.fabric8").doesNotContain("at dev.headroom");
         } finally {

@@ -3,6 +3,9 @@ package dev.headroom.agent;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +22,9 @@ class EvaluateCommandTest {
     void helpNamesTheOptions(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("evaluate", "--help");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.getOutput()).contains("--trace", "--peak-rate", "--cold-start", "--slo-ttft", "--output");
+        assertThat(result.getOutput()).contains("--trace", "--peak-rate", "--cold-start", "--slo-ttft", "--report-dir",
+                "--output");
+        assertThat(result.getErrorOutput()).as("no picocli warning (an unescaped %)").isEmpty();
     }
 
     @Test
@@ -35,7 +40,7 @@ class EvaluateCommandTest {
     void aShortRunReportsEveryPolicyAndWritesTheReport(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");
         LaunchResult result = launcher.launch("evaluate", "--duration", "90", "--peak-rate", "30",
-                "--output", out.toString());
+                "--report-dir", out.toString());
         assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
         assertThat(result.getOutput()).contains("static-peak", "hpa-gpu-60", "hpa-gpu-70", "hpa-gpu-80", "queue-only",
                 "kv-only", "headroom", "oracle", "Verdict");
@@ -62,6 +67,10 @@ class EvaluateCommandTest {
         assertThat(badTarget.exitCode()).isEqualTo(2);
         assertThat(badTarget.getErrorOutput()).contains("--headroom-target", "gpu_util").doesNotContain("at dev.headroom");
 
+        LaunchResult oldOutput = launcher.launch("evaluate", "--output", dir.toString());
+        assertThat(oldOutput.exitCode()).isEqualTo(2);
+        assertThat(oldOutput.getErrorOutput()).contains("--output", "text or json", "--report-dir");
+
         LaunchResult badLead = launcher.launch("evaluate", "--headroom-lead", "-5");
         assertThat(badLead.exitCode()).isEqualTo(2);
         assertThat(badLead.getErrorOutput()).contains("--headroom-lead", "-5");
@@ -73,8 +82,17 @@ class EvaluateCommandTest {
         Path out = dir.resolve("report");
         LaunchResult result = launcher.launch("evaluate", "--duration", "90", "--peak-rate", "30",
                 "--headroom-target", "itl_p95=0.1", "--headroom-target", "itl_mean=none", "--headroom-lead", "0",
-                "--headroom-scale-down-window", "300", "--output", out.toString());
+                "--headroom-scale-down-window", "300", "--report-dir", out.toString(), "--output", "json");
         assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+        // --output json: stdout is one JSON document, the scenario and every policy's results; progress on stderr.
+        // (The test launcher hands Quarkus' own dated start-up log lines over with the output.)
+        String json = result.getOutput().lines()
+                .filter(line -> !line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* (INFO|WARN) .*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        JsonNode answer = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+        assertThat(answer.get("scenario").isObject()).isTrue();
+        assertThat(answer.get("results").findValuesAsText("policy")).contains("headroom", "oracle", "static-peak");
+        assertThat(result.getErrorOutput()).contains("Verdict");
         String report = Files.readString(out.resolve("evaluation.md"));
         assertThat(report).contains("changed for this run: itl_mean=none, itl_p95=0.1, forecast lead 0 s,"
                 + " scale-down window 300 s");

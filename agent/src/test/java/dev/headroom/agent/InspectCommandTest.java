@@ -3,6 +3,9 @@ package dev.headroom.agent;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.EngineServer;
 import dev.headroom.simulator.ServerOptions;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -36,6 +39,33 @@ class InspectCommandTest {
         assertThat(out).contains("\"queue\" : 0.0", "\"running\" : 0.0");
         assertThat(out).containsPattern("families read \\(\\d+\\): .*vllm:num_requests_waiting");
         assertThat(out).contains("families not used");
+    }
+
+    @Test
+    void jsonOutputIsOneDocumentWithTheSameReading(QuarkusMainLauncher launcher) throws Exception {
+        Path payload = dir.resolve("metrics.prom");
+        try (EngineServer engine = EngineServer.start(EngineConfig.demo(), ServerOptions.defaults())) {
+            Files.writeString(payload, engine.renderMetrics());
+        }
+        LaunchResult result = launcher.launch("inspect", payload.toString(), "--output", "json");
+
+        assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+        // The test launcher hands Quarkus' own start-up log lines (dated, on stderr in a launched program) over
+        // with the output; the rest is one document and nothing after it (what python3 -m json.tool asks).
+        String json = result.getOutput().lines()
+                .filter(line -> !line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* (INFO|WARN) .*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        JsonNode read = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+        assertThat(read.get("source").asText()).isEqualTo(payload.toString());
+        assertThat(read.get("dialect").asText()).startsWith("vllm");
+        assertThat(read.at("/sample/engine/model").asText()).isEqualTo(EngineConfig.demo().modelName());
+        assertThat(read.get("rejected").isArray()).isTrue();
+        assertThat(read.get("families_read").toString()).contains("vllm:num_requests_waiting");
+        assertThat(read.get("families_not_used").isArray()).isTrue();
+
+        LaunchResult yaml = launcher.launch("inspect", payload.toString(), "--output", "yaml");
+        assertThat(yaml.exitCode()).isEqualTo(2);
+        assertThat(yaml.getErrorOutput()).contains("--output", "yaml", "text or json");
     }
 
     @Test

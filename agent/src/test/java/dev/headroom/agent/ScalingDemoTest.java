@@ -37,7 +37,10 @@ class ScalingDemoTest {
         assertThat(view).contains("least-loaded balancer", "replicas (ready+)", "decision", "Report: ");
         assertThat(view).contains("SCALE_UP: ");
         assertThat(view).as("a new replica shows while it starts").contains("starting)");
-        assertThat(view.lines().filter(l -> l.matches("\\s*\\d+s .*")).count()).isBetween(11L, 16L);
+        // 12 s up, 2 s down, then the low load held for the sidecars' 30 s window, the 5 s scale-down window and
+        // 5 decisions more.
+        assertThat(options.hold()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(view.lines().filter(l -> l.matches("\\s*\\d+s .*")).count()).isBetween(51L, 57L);
 
         List<String> csv = Files.readAllLines(reports.resolve("headroom-demo-scaling.csv"));
         assertThat(csv.get(0)).isEqualTo("elapsed_s,offered_rps,desired,ready,starting,running,queue,kv_utilization,"
@@ -51,6 +54,10 @@ class ScalingDemoTest {
         assertThat(rows).anySatisfy(r -> assertThat(r[9]).isEqualTo("SCALE_UP"));
         assertThat(rows).as("served traffic").anySatisfy(r -> assertThat(Long.parseLong(r[10])).isPositive());
         assertThat(rows.get(0)[2]).as("starts from one warm replica").isEqualTo("1");
+        int lastDesired = Integer.parseInt(rows.get(rows.size() - 1)[2]);
+        assertThat(lastDesired).as("back down once the low load outlasted the scale-down window: %s", view)
+                .isLessThan(peakDesired);
+        assertThat(rows).anySatisfy(r -> assertThat(r[9]).isEqualTo("SCALE_DOWN"));
 
         String md = Files.readString(summary);
         assertThat(md).contains("act 2", "first scale-up", "peak replicas", "`SCALE_UP`", "to become ready");

@@ -94,6 +94,11 @@ class SidecarTest {
             assertThat(metrics).containsPattern("headroom_arriving_requests_per_second\\{model=\"[^\"]+\"} \\d")
                     .containsPattern("headroom_inter_token_latency_mean_seconds\\{model=\"[^\"]+\"} \\d");
             assertThat(metrics).contains(ExportedMetric.SCRAPES + "_total{outcome=\"ok\"}");
+            // An info metric under the _info name, always 1.
+            assertThat(metrics).containsPattern("headroom_engine_info\\{dialect=\"vllm[^\"]*\",model=\"[^\"]+\",version=\"[^\"]*\"} 1\\.0");
+            // A saturation series per signal with a target; none, rather than NaN, for a signal without one.
+            assertThat(metrics).containsPattern(ExportedMetric.SATURATION + "\\{model=\"[^\"]+\",signal=\"kv_utilization\"} \\d")
+                    .doesNotContain("signal=\"itl_p95\"}", "signal=\"running\"}");
             // A ratio, not a percentage: a full cache under this load reads exactly 1.0.
             assertThat(metrics).containsPattern("headroom_kv_cache_utilization_ratio\\{model=\"[^\"]+\"} (0\\.\\d+|1\\.0)\n");
 

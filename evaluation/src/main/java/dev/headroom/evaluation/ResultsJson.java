@@ -43,6 +43,24 @@ public final class ResultsJson {
         }
     }
 
+    /**
+     * Both files' content as one JSON object, {@code {"scenario": …, "results": […]}}: what
+     * {@code headroom evaluate --output json} prints.
+     */
+    public static String document(EvaluationResult result) throws IOException {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeFieldName("scenario");
+            scenario(result, g);
+            g.writeFieldName("results");
+            results(result, g);
+            g.writeEndObject();
+        }
+        return text.toString();
+    }
+
     static void results(EvaluationResult result, JsonGenerator g) throws IOException {
         Optional<PolicyResult> oracle = result.result("oracle");
         double target = result.scenario().slo().attainmentTarget();

@@ -39,12 +39,12 @@ import java.util.concurrent.Callable;
  * class only reads options and prints.
  */
 @Command(name = "capacity", mixinStandardHelpOptions = true,
-        description = {"Estimate one replica's KV cache, concurrent requests, saturation rate and the rate it",
-                "sustains within a TTFT and ITL objective (chunked-prefill interference included),",
-                "from the model's shape, the GPU and the workload's mean lengths",
-                "(KV bytes per token = 2 × layers × KV heads × head dim × dtype bytes).",
-                "A preset fills every model and GPU field; explicit flags override it.",
-                "--check measures the same engine's saturation point and SLO rate in the simulator."})
+        description = {"Estimate one replica's KV cache, concurrent requests, saturation rate and the rate it sustains"
+                        + " within a TTFT and ITL objective (chunked-prefill interference included), from the model's"
+                        + " shape, the GPU and the workload's mean lengths (KV bytes per token = 2 × layers × KV heads"
+                        + " × head dim × dtype bytes).",
+                "A preset fills every model and GPU field; explicit flags override it. --check measures the same"
+                        + " engine's saturation point and SLO rate in the simulator."})
 public class CapacityCommand implements Callable<Integer> {
 
     private static final double KV_DEFAULT = SaturationTargets.defaults().get(Signal.KV_UTILIZATION).orElseThrow();
@@ -110,7 +110,8 @@ public class CapacityCommand implements Callable<Integer> {
             description = "Objective on mean inter-token latency (vLLM's mean TPOT). Default: ${DEFAULT-VALUE}")
     Duration itlMean;
 
-    @Option(names = "--output", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json", defaultValue = "text",
+            description = "text, or json: one JSON object. Default: ${DEFAULT-VALUE}")
     String output;
 
     @Spec

@@ -12,9 +12,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -22,29 +22,26 @@ import java.util.concurrent.Callable;
 /** {@code headroom controller}: scale workloads by their HeadroomPolicies until stopped. */
 @Command(name = "controller", mixinStandardHelpOptions = true,
         description = {"Scale workloads on their engines' saturation, as HeadroomPolicy resources say.",
-                "Polls each target's sidecars (/v1/signals), decides as the HPA would, and acts by the policy's",
-                "mode: direct (scale subresource, leader only), dry-run, external-metrics or keda.",
-                "Serves /q/metrics; GET /v1/decisions on the KEDA scaler's TLS port, per client certificate,",
-                "and on this port only with headroom.controller.decisions-on-http-port=true (no authentication).",
-                "Configuration: headroom.controller.* or",
-                "HEADROOM_CONTROLLER_* variables; the cluster from the in-cluster account or ~/.kube/config."})
+                "Polls each target's sidecars (/v1/signals), decides as the HPA would, and acts by the policy's mode:"
+                        + " direct (scale subresource, leader only), dry-run, external-metrics or keda. Serves"
+                        + " /q/metrics; GET /v1/decisions on the KEDA scaler's TLS port, per client certificate, and on"
+                        + " this port only with headroom.controller.decisions-on-http-port=true (no authentication).",
+                "Configuration: headroom.controller.* or HEADROOM_CONTROLLER_* variables; the cluster from the"
+                        + " in-cluster account or ~/.kube/config."})
 public class ControllerCommand implements Callable<Integer> {
 
-    private final ControllerRuntime runtime;
-    private final ControllerConfig config;
-    private final MeterRegistry registry;
-    private final KedaRole keda;
+    // Injected when the application runs the command; null while the launcher only parses (CommandLines).
+    @Inject
+    ControllerRuntime runtime;
+    @Inject
+    ControllerConfig config;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    KedaRole keda;
 
     @Spec
     CommandSpec spec;
-
-    public ControllerCommand(ControllerRuntime runtime, ControllerConfig config, MeterRegistry registry,
-                             KedaRole keda) {
-        this.runtime = runtime;
-        this.config = config;
-        this.registry = registry;
-        this.keda = keda;
-    }
 
     @Override
     public Integer call() {
@@ -67,7 +64,7 @@ public class ControllerCommand implements Callable<Integer> {
 
     /**
      * Lists one HeadroomPolicy before anything starts, so that a missing cluster, missing credentials or a CRD that
-     * is not installed is one clear line at once, not informers retrying in the background.
+     * is not installed is one clear line at once (exit status 1), not informers retrying in the background.
      */
     private void checkCluster(KubernetesClient client) {
         var policies = client.resources(HeadroomPolicy.class);
@@ -83,7 +80,8 @@ public class ControllerCommand implements Callable<Integer> {
                     ? "not allowed to list HeadroomPolicies (HTTP " + e.getCode() + "): see the RBAC in src/docs/controller.md"
                     : "cannot reach the Kubernetes API (" + rootCause(e) + "); run in a pod with a service account, or "
                     + "set KUBECONFIG (or ~/.kube/config) to a cluster";
-            throw new ParameterException(spec.commandLine(), "headroom controller: " + where + ": " + why);
+            // A failure to run, not a mistake in the command line: one line and exit status 1 (CommandLines).
+            throw new IllegalStateException(where + ": " + why);
         }
     }
 

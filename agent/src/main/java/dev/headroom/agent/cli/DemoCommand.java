@@ -9,6 +9,7 @@ import dev.headroom.autoscaler.kubernetes.HeadroomController;
 import dev.headroom.signals.WindowConfig;
 import dev.headroom.simulator.EngineConfig;
 import org.eclipse.microprofile.config.ConfigProvider;
+import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,12 +25,13 @@ import java.util.concurrent.Callable;
 /** {@code headroom demo}: the whole data path on a laptop, with a simulated engine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Watch a simulated engine go from idle to overload, live, and get a report.",
-                "Act 1: starts a simulated engine and a sidecar scraping it over HTTP, ramps the load, shows each",
-                "second, and writes a chart and a summary. While it runs, the sidecar serves /v1/signals",
-                "and /q/metrics as in production.",
-                "Act 2: several simulated replicas behind a least-loaded balancer, each with its own sidecar; the",
-                "controller's policy scales them once a second while the load ramps up and back down; new",
-                "replicas pay a cold start. Writes a chart of replicas over time."})
+                "Act 1: starts a simulated engine and a sidecar scraping it over HTTP, ramps the load, shows each"
+                        + " second, and writes a chart and a summary. While it runs, the sidecar serves /v1/signals"
+                        + " and /q/metrics as in production.",
+                "Act 2: several simulated replicas behind a least-loaded balancer, each with its own sidecar; the"
+                        + " controller's policy scales them once a second while the load ramps up and back down,"
+                        + " then holds the low load until the scale-down window has passed; new replicas pay a cold"
+                        + " start. Writes a chart of replicas over time."})
 public class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
@@ -70,13 +72,11 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--report-dir", defaultValue = "headroom-report", description = "Where the report goes. Default: ${DEFAULT-VALUE}")
     Path reportDir;
 
-    private final SidecarRuntime sidecar;
-    private final SidecarConfig config;
-
-    public DemoCommand(SidecarRuntime sidecar, SidecarConfig config) {
-        this.sidecar = sidecar;
-        this.config = config;
-    }
+    // Injected when the application runs the command; null while the launcher only parses (CommandLines).
+    @Inject
+    SidecarRuntime sidecar;
+    @Inject
+    SidecarConfig config;
 
     @Spec
     CommandSpec spec;

@@ -8,6 +8,7 @@ import dev.headroom.signals.WindowConfig;
 import dev.headroom.evaluation.Evaluation;
 import dev.headroom.evaluation.EvaluationResult;
 import dev.headroom.evaluation.ReportWriter;
+import dev.headroom.evaluation.ResultsJson;
 import dev.headroom.evaluation.HeadroomOverrides;
 import dev.headroom.evaluation.InfeasibleSloException;
 import dev.headroom.evaluation.Scenario;
@@ -49,9 +50,11 @@ import java.util.concurrent.Callable;
 /** {@code headroom evaluate}: scaling policies compared on a replayed trace through a simulated cluster. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Compare scaling policies on a request trace replayed through a simulated cluster.",
-                "Static peak, the HPA on GPU utilisation (60/70/80 %), queue only, KV only, Headroom and an oracle,",
-                "in virtual time; Headroom's sidecar and policy code decide from each replica's /metrics text.",
-                "Writes evaluation.md, evaluation-replicas.png, results.json and scenario.json into --output."},
+                "Static peak, the HPA on GPU utilisation (60/70/80 %%), queue only, KV only, Headroom and an oracle,"
+                        + " in virtual time; Headroom's sidecar and policy code decide from each replica's /metrics"
+                        + " text.",
+                "Writes evaluation.md, evaluation-replicas.png, results.json and scenario.json into --report-dir;"
+                        + " --output json also prints the results as one JSON document instead of the progress."},
         defaultValueProvider = EvaluateCommand.ScenarioDefaults.class)
 public class EvaluateCommand implements Callable<Integer> {
 
@@ -182,29 +185,42 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "Run the suite instead of one trace: five loads of different shapes (conversation, code"
                     + " completions in bursts, long-context conversation, long-context synthetic, a diurnal day),"
                     + " each with its own SLO and cold start, --suite-seeds seeds each; prints one table and writes "
-                    + SuiteReport.REPORT + " into --output. The scenario options above do not apply to it")
+                    + SuiteReport.REPORT + " into --report-dir. The scenario options above do not apply to it")
     boolean suite;
 
     @Option(names = "--suite-seeds", description = "Seeds per suite scenario (1…N). Default: ${DEFAULT-VALUE}",
             defaultValue = "3")
     int suiteSeeds;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "evaluation-report",
-            description = "Folder for evaluation.md, the chart, results.json and scenario.json. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "evaluation-report",
+            description = "Folder for evaluation.md, the chart, results.json and scenario.json (with --suite:"
+                    + " suite.md). Default: ${DEFAULT-VALUE}")
     Path output;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json", defaultValue = "text",
+            description = "text: progress and the verdict; json: the scenario and the results (scenario.json and"
+                    + " results.json) on stdout as one JSON document, progress on stderr (a single run, not --suite)."
+                    + " Default: ${DEFAULT-VALUE}")
+    String format;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        boolean json = json();
         if (suite) {
+            if (json) {
+                throw new ParameterException(spec.commandLine(), "--output json is for a single run; the suite's"
+                        + " results are the table and " + SuiteReport.REPORT + " in --report-dir");
+            }
             return runSuite();
         }
         ScenarioOptions options = suiteScenario == null ? scenarioOptions() : null;
         HeadroomOverrides overrides = overrides();
         ScaleInSetup scaleIn = scaleIn(null);
-        PrintWriter out = spec.commandLine().getOut();
+        // With --output json, stdout carries the one JSON document and nothing else.
+        PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         long start = System.nanoTime();
         Scenario scenario;
         try {
@@ -251,11 +267,27 @@ public class EvaluateCommand implements Callable<Integer> {
         try {
             Path report = ReportWriter.write(result, output, commandLine());
             out.printf(Locale.ROOT, "done in %.1f s; report: %s%n", result.wallSeconds(), report);
+            out.println(ReportWriter.verdict(result).replace("**", ""));
+            out.flush();
+            if (json) {
+                PrintWriter stdout = spec.commandLine().getOut();
+                stdout.println(ResultsJson.document(result));
+                stdout.flush();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the report into " + output + ": " + e.getMessage(), e);
         }
-        out.println(ReportWriter.verdict(result).replace("**", ""));
         return 0;
+    }
+
+    /** {@code --output}: text or json; a folder there is the old spelling of {@code --report-dir}, said so. */
+    private boolean json() {
+        return switch (format) {
+            case "text" -> false;
+            case "json" -> true;
+            default -> throw new ParameterException(spec.commandLine(), "unknown --output '" + format
+                    + "': expected text or json (the report's folder is --report-dir)");
+        };
     }
 
     /** {@code --suite}: every suite scenario with seeds 1…N, units on {@code --threads} threads. */

@@ -1,5 +1,6 @@
 package dev.headroom.agent.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.headroom.collectors.engine.DialectRegistry;
@@ -42,11 +43,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show what Headroom reads from one /metrics payload (a URL or a file).",
-                "Parses it, detects the engine and prints the dialect, the canonical sample as JSON,",
-                "the readings it rejected and why, and the families it did not use.",
-                "A URL is scraped as the sidecar scrapes it (llama.cpp's slots included).",
-                "Exit status: 0 read, 1 malformed or unrecognised, 2 could not fetch or read the input",
-                "or a bad option."})
+                "Parses it, detects the engine and prints the dialect, the canonical sample, the readings it rejected"
+                        + " and why, and the families it did not use; --output json prints the same as one JSON"
+                        + " document. A URL is scraped as the sidecar scrapes it (llama.cpp's slots included).",
+                "Exit status: 0 read, 1 malformed or unrecognised, 2 could not fetch or read the input or a bad"
+                        + " option."})
 public class InspectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<url|file>", description = "http(s) URL of a metrics endpoint, or a file holding a payload")
@@ -67,11 +68,20 @@ public class InspectCommand implements Callable<Integer> {
             + " keys (SIGNAL.PROPERTY=VALUE, one a line); --map entries override it")
     Path mapFile;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json", defaultValue = "text",
+            description = "text, or json: one JSON document (source, format, dialect, sample, rejected, families"
+                    + " read and not used). Default: ${DEFAULT-VALUE}")
+    String output;
+
     PrintStream out = System.out;
     PrintStream err = System.err;
 
     @Override
     public Integer call() throws IOException {
+        if (!output.equals("text") && !output.equals("json")) {
+            err.printf("inspect: unknown --output '%s': expected text or json%n", output);
+            return 2;
+        }
         DialectRegistry registry;
         try {
             registry = registry();
@@ -154,6 +164,12 @@ public class InspectCommand implements Callable<Integer> {
             List<String> unused) throws IOException {
         ObjectMapper json = new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        if (output.equals("json")) {
+            out.println(json.writeValueAsString(new Read(where, format, dialectName, SampleJson.of(sample),
+                    sample.rejections().stream().map(r -> new RejectedJson(r.reading().name().toLowerCase(Locale.ROOT),
+                            r.reason().key(), r.toString())).toList(), used, unused)));
+            return;
+        }
         out.printf("source:   %s%nformat:   %s%ndialect:  %s%nengine:   %s%n%n", where, format, dialectName, sample.engine());
         out.println("sample (absent = the engine does not expose it: unknown, not zero):");
         out.println(json.writeValueAsString(SampleJson.of(sample)));
@@ -169,6 +185,15 @@ public class InspectCommand implements Callable<Integer> {
         } else {
             out.printf("families not used (%d): %s%n", unused.size(), String.join(", ", unused));
         }
+    }
+
+    /** {@code --output json}: everything the text shows, as one document; {@code families_not_used} null when not known. */
+    record Read(String source, String format, String dialect, SampleJson sample, List<RejectedJson> rejected,
+                @JsonProperty("families_read") List<String> familiesRead,
+                @JsonProperty("families_not_used") List<String> familiesNotUsed) {
+    }
+
+    record RejectedJson(String reading, String reason, String detail) {
     }
 
     private static String oneLine(String message) {

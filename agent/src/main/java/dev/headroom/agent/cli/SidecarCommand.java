@@ -9,6 +9,7 @@ import dev.headroom.collectors.gpu.GpuProbe;
 import dev.headroom.signals.WindowConfig;
 import io.quarkus.runtime.Quarkus;
 import org.eclipse.microprofile.config.ConfigProvider;
+import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,9 +25,9 @@ import java.util.concurrent.Callable;
 /** {@code headroom sidecar}: scrape one engine and serve its saturation signals until stopped. */
 @Command(name = "sidecar", mixinStandardHelpOptions = true,
         description = {"Watch one engine and serve its saturation signals.",
-                "Scrapes the engine's /metrics and serves GET /v1/signals (JSON), /q/metrics (Prometheus)",
-                "and /q/health.",
-                "Every option can also be set as configuration: headroom.sidecar.* or HEADROOM_SIDECAR_* variables."})
+                "Scrapes the engine's /metrics and serves GET /v1/signals (JSON), /q/metrics (Prometheus) and"
+                        + " /q/health. Every option can also be set as configuration: headroom.sidecar.* or"
+                        + " HEADROOM_SIDECAR_* variables."})
 public class SidecarCommand implements Callable<Integer> {
 
     @Spec
@@ -45,15 +46,13 @@ public class SidecarCommand implements Callable<Integer> {
     @Option(names = "--dialect", description = "auto (detect from the payload) or a dialect name, e.g. vllm (default auto)")
     String dialect;
 
-    private final SidecarRuntime sidecar;
-    private final SidecarConfig config;
-    private final GpuConfig gpuConfig;
-
-    public SidecarCommand(SidecarRuntime sidecar, SidecarConfig config, GpuConfig gpuConfig) {
-        this.sidecar = sidecar;
-        this.config = config;
-        this.gpuConfig = gpuConfig;
-    }
+    // Injected when the application runs the command; null while the launcher only parses (CommandLines).
+    @Inject
+    SidecarRuntime sidecar;
+    @Inject
+    SidecarConfig config;
+    @Inject
+    GpuConfig gpuConfig;
 
     @Override
     public Integer call() {

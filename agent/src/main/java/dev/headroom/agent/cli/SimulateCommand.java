@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 /** {@code headroom simulate}: a simulated engine alone on a port, to try the sidecar or a dashboard by hand. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a simulated engine on a port, to try things by hand.",
-                "A continuous-batching engine model that serves vLLM V1 /metrics and accepts",
-                "POST /v1/completions ({\"prompt_tokens\":N,\"max_tokens\":M}), until interrupted."})
+                "A continuous-batching engine model that serves vLLM V1 /metrics and accepts POST /v1/completions"
+                        + " ({\"prompt_tokens\":N,\"max_tokens\":M}), until interrupted."})
 public class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8000", description = "Port on 127.0.0.1 (0 picks a free one). Default: ${DEFAULT-VALUE}")

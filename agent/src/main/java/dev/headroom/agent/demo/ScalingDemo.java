@@ -14,6 +14,7 @@ import dev.headroom.autoscaler.policy.WorkloadSnapshot;
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
 import dev.headroom.signals.Signals;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.LoadGenerator;
 import dev.headroom.simulator.ServerOptions;
@@ -87,6 +88,14 @@ public final class ScalingDemo {
             }
         }
 
+        /**
+         * How long the low load is held after the ramp down: the sidecars' window (their latency quantiles still
+         * hold the overload's requests until it has passed), then the scale-down window, and five decisions more.
+         */
+        public Duration hold() {
+            return WindowConfig.DEFAULT_SPAN.plus(scaleDownWindow).plus(interval.multipliedBy(5));
+        }
+
         /** The policy the demo scales with: default targets and the HPA's behaviour, but a short scale-down window. */
         PolicySpec policy() {
             return new PolicySpec(1, maxReplicas, SaturationTargets.defaults(), new Behavior(ScalingRules.defaultScaleUp(),
@@ -118,8 +127,9 @@ public final class ScalingDemo {
                 out.printf("The controller's policy decides every %d s (1..%d replicas, targets %s, scale-down window %d s).%n",
                         options.interval().toSeconds(), options.maxReplicas(), targets(spec),
                         options.scaleDownWindow().toSeconds());
-                out.printf("Load ramps %.1f → %.1f requests/s over %d s, then back down over %d s.%n%n",
-                        options.fromRps(), options.toRps(), options.rampUp().toSeconds(), options.rampDown().toSeconds());
+                out.printf("Load ramps %.1f → %.1f requests/s over %d s, back down over %d s, then stays there %d s"
+                                + " (the sidecars' window, then the scale-down window).%n%n", options.fromRps(), options.toRps(),
+                        options.rampUp().toSeconds(), options.rampDown().toSeconds(), options.hold().toSeconds());
                 runLoad(balancer, replicas, decisionLoop, spec, ticks);
             }
         }
@@ -135,10 +145,14 @@ public final class ScalingDemo {
 
     private void runLoad(LeastLoadedBalancer balancer, LocalReplicas replicas, DecisionLoop decisionLoop,
                          PolicySpec spec, List<ScalingTick> ticks) throws InterruptedException {
-        AtomicReference<Phase> phase = new AtomicReference<>(new Phase(0, LoadGenerator.start(plan(balancer,
+        AtomicReference<Phase> phase = new AtomicReference<>(new Phase(0, 0, LoadGenerator.start(plan(balancer,
                 options.fromRps(), options.toRps(), options.rampUp(), options.seed())), 0, 0));
         double upSeconds = options.rampUp().toNanos() / 1e9;
-        double total = upSeconds + options.rampDown().toNanos() / 1e9;
+        double downEnd = upSeconds + options.rampDown().toNanos() / 1e9;
+        // After the ramp down, the low load is held past the scale-down window, so that the act shows the
+        // replicas going away that the window kept while the load fell.
+        Duration hold = options.hold();
+        double total = downEnd + hold.toNanos() / 1e9;
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "headroom-demo-controller");
             t.setDaemon(true);
@@ -150,15 +164,25 @@ public final class ScalingDemo {
                 try {
                     Phase p = phase.get();
                     LoadGenerator.Progress progress = p.load().progress();
-                    if (p.offset() == 0 && (progress.elapsedSeconds() >= upSeconds || progress.done())) {
+                    if (p.stage() == 0 && (progress.elapsedSeconds() >= upSeconds || progress.done())) {
                         // The peak: ramp back down from here.
                         p.load().stop();
-                        p = new Phase(upSeconds, LoadGenerator.start(plan(balancer, options.toRps(), options.fromRps(),
-                                options.rampDown(), options.seed() + 1)), progress.completed(),
-                                progress.rejected() + progress.failed());
+                        p = new Phase(1, upSeconds, LoadGenerator.start(plan(balancer, options.toRps(),
+                                options.fromRps(), options.rampDown(), options.seed() + 1)),
+                                p.completedBefore() + progress.completed(),
+                                p.failedBefore() + progress.rejected() + progress.failed());
                         phase.set(p);
                         progress = p.load().progress();
-                    } else if (p.offset() > 0 && (p.offset() + progress.elapsedSeconds() >= total || progress.done())) {
+                    } else if (p.stage() == 1 && (p.offset() + progress.elapsedSeconds() >= downEnd || progress.done())) {
+                        // The bottom: hold the low load past the scale-down window.
+                        p.load().stop();
+                        p = new Phase(2, downEnd, LoadGenerator.start(plan(balancer, options.fromRps(),
+                                options.fromRps(), hold, options.seed() + 2)),
+                                p.completedBefore() + progress.completed(),
+                                p.failedBefore() + progress.rejected() + progress.failed());
+                        phase.set(p);
+                        progress = p.load().progress();
+                    } else if (p.stage() == 2 && (p.offset() + progress.elapsedSeconds() >= total || progress.done())) {
                         p.load().stop();
                         over.complete(null);
                         return;
@@ -188,8 +212,11 @@ public final class ScalingDemo {
         }
     }
 
-    /** One load ramp, and where it sits in the act: its start in seconds and what earlier ramps completed. */
-    private record Phase(double offset, LoadGenerator load, long completedBefore, long failedBefore) {
+    /**
+     * One load ramp, and where it sits in the act: its stage (0 up, 1 down, 2 the hold at the low load), its start
+     * in seconds and what earlier ramps completed.
+     */
+    private record Phase(int stage, double offset, LoadGenerator load, long completedBefore, long failedBefore) {
     }
 
     private LoadGenerator.Plan plan(LeastLoadedBalancer balancer, double from, double to, Duration length, long seed) {

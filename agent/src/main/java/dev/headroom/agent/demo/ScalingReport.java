@@ -80,12 +80,12 @@ public final class ScalingReport {
     String summary(String chartLine) {
         ScalingTick last = ticks.get(ticks.size() - 1);
         StringBuilder md = new StringBuilder("# Headroom demo, act 2: scaling on saturation\n\n");
-        md.append(String.format(Locale.ROOT, "Load ramped from %.1f to %.1f requests/s over %d s and back over %d s, "
+        md.append(String.format(Locale.ROOT, "Load ramped from %.1f to %.1f requests/s over %d s and back over %d s, then stayed there %d s, "
                         + "through a least-loaded balancer. The controller's policy (the HPA's algorithm over Headroom's "
                         + "signals) decided every %d s between 1 and %d replicas; a new replica took %d s to become "
                         + "ready; the scale-down window was %d s (the HPA's default is 300 s).%n%n",
                 options.fromRps(), options.toRps(), options.rampUp().toSeconds(), options.rampDown().toSeconds(),
-                options.interval().toSeconds(), options.maxReplicas(), options.coldStart().toSeconds(),
+                options.hold().toSeconds(), options.interval().toSeconds(), options.maxReplicas(), options.coldStart().toSeconds(),
                 options.scaleDownWindow().toSeconds()));
         md.append(chartLine).append("\n\n");
         int peak = ticks.stream().mapToInt(ScalingTick::desired).max().orElse(0);

@@ -34,7 +34,7 @@ public enum MetricFamily {
     // The sidecar's own health.
     ENGINE_UP("headroom_engine_up", "headroom.engine.up", "", Type.GAUGE, Unknown.NEVER,
             "1 when the last scrape of the engine returned a readable payload, else 0", List.of()),
-    ENGINE_IDENTITY("headroom_engine_identity", "headroom.engine.identity", "", Type.GAUGE, Unknown.NEVER,
+    ENGINE_INFO("headroom_engine_info", "headroom.engine.info", "", Type.GAUGE, Unknown.NEVER,
             "Always 1: the engine behind this sidecar, its dialect, model and version as read from its payload",
             List.of(Labels.MODEL, Labels.DIALECT, Labels.VERSION)),
     SIGNALS_STALE("headroom_signals_stale", "headroom.signals.stale", "", Type.GAUGE, Unknown.NEVER,

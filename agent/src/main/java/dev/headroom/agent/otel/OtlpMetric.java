@@ -35,7 +35,7 @@ public record OtlpMetric(String name, String unit, String description, String qu
     public static final String SCOPE = "dev.headroom.agent";
 
     public static final OtlpMetric ENGINE_UP = of(MetricFamily.ENGINE_UP);
-    public static final OtlpMetric ENGINE_IDENTITY = of(MetricFamily.ENGINE_IDENTITY);
+    public static final OtlpMetric ENGINE_INFO = of(MetricFamily.ENGINE_INFO);
     public static final OtlpMetric SIGNALS_STALE = of(MetricFamily.SIGNALS_STALE);
     public static final OtlpMetric SAMPLE_AGE = of(MetricFamily.SAMPLE_AGE);
     public static final OtlpMetric SCRAPE_DURATION = of(MetricFamily.SCRAPE_DURATION);

@@ -60,7 +60,7 @@ public final class SignalInstruments implements AutoCloseable {
         this.scrapesByOutcome = Objects.requireNonNull(scrapesByOutcome, "scrapesByOutcome");
         List<ObservableMeasurement> all = new ArrayList<>();
         up = gauge(meter, OtlpMetric.ENGINE_UP, all);
-        identity = gauge(meter, OtlpMetric.ENGINE_IDENTITY, all);
+        identity = gauge(meter, OtlpMetric.ENGINE_INFO, all);
         stale = gauge(meter, OtlpMetric.SIGNALS_STALE, all);
         age = gauge(meter, OtlpMetric.SAMPLE_AGE, all);
         scrapeDuration = gauge(meter, OtlpMetric.SCRAPE_DURATION, all);

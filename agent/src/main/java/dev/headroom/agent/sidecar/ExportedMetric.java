@@ -15,7 +15,7 @@ import dev.headroom.signals.Signal;
 public record ExportedMetric(String name, String quantile, String description) {
 
     public static final String ENGINE_UP = MetricFamily.ENGINE_UP.meterName();
-    public static final String ENGINE_IDENTITY = MetricFamily.ENGINE_IDENTITY.meterName();
+    public static final String ENGINE_INFO = MetricFamily.ENGINE_INFO.meterName();
     public static final String SIGNALS_STALE = MetricFamily.SIGNALS_STALE.meterName();
     public static final String SAMPLE_AGE = MetricFamily.SAMPLE_AGE.meterName();
     public static final String SATURATION = MetricFamily.SATURATION.meterName();

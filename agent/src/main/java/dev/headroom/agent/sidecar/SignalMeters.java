@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
  * Publishes the sidecar's latest {@link EngineState} as Micrometer gauges (hence Prometheus on
  * {@code /q/metrics}). Unknown and stale values read {@code NaN}: absent data must never look like an idle
  * engine. Signal gauges carry the {@code model} label, so they are re-registered when the engine's identity
- * changes (a new model behind the same URL); {@code headroom_engine_identity} carries dialect and version.
+ * changes (a new model behind the same URL); {@code headroom_engine_info} carries dialect and version.
  *
  * <p>Micrometer holds gauge state weakly; this object keeps the snapshot reference strongly for as long as
  * the sidecar runs.
@@ -102,7 +102,7 @@ public final class SignalMeters {
         registeredIdentity = identity;
         Tags model = Tags.of(MetricFamily.Labels.MODEL, identity.model());
 
-        identityMeters.add(MicrometerFamilies.gauge(MetricFamily.ENGINE_IDENTITY, latest, r -> 1)
+        identityMeters.add(MicrometerFamilies.gauge(MetricFamily.ENGINE_INFO, latest, r -> 1)
                 .tags(model.and(MetricFamily.Labels.DIALECT, identity.dialect(), MetricFamily.Labels.VERSION, identity.version()))
                 .register(registry));
         for (Signal signal : Signal.values()) {
@@ -111,9 +111,13 @@ public final class SignalMeters {
             identityMeters.add(MicrometerFamilies.gauge(MetricFamily.of(signal), latest, current(s -> s.signals().get(signal)))
                     .tags(tags)
                     .register(registry));
-            identityMeters.add(MicrometerFamilies.gauge(MetricFamily.SATURATION, latest, current(s -> s.saturation().get(signal)))
-                    .tags(model.and(MetricFamily.Labels.SIGNAL, signal.key()))
-                    .register(registry));
+            // A signal without a target has no saturation: no series, rather than one that always reads NaN.
+            if (latest.get().targets().get(signal).isPresent()) {
+                identityMeters.add(MicrometerFamilies.gauge(MetricFamily.SATURATION, latest,
+                                current(s -> s.saturation().get(signal)))
+                        .tags(model.and(MetricFamily.Labels.SIGNAL, signal.key()))
+                        .register(registry));
+            }
         }
         identityMeters.add(MicrometerFamilies.gauge(MetricFamily.SATURATION_COMPOSITE, latest, current(s -> s.saturation().composite()))
                 .tags(model)

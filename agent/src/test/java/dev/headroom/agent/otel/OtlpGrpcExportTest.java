@@ -58,7 +58,7 @@ class OtlpGrpcExportTest {
                     .containsEntry(OtlpMetric.ATTR_MODEL, "served-model");
             assertThat(points).extracting(Point::name)
                     .doesNotContain("headroom.queue.requests", "headroom.kv_cache.utilization",
-                            OtlpMetric.SATURATION_COMPOSITE.name(), OtlpMetric.ENGINE_IDENTITY.name());
+                            OtlpMetric.SATURATION_COMPOSITE.name(), OtlpMetric.ENGINE_INFO.name());
             // No engine histogram was ever read: no GenAI histogram is sent, not even an empty or zero one.
             assertThat(last.histograms()).isEmpty();
             assertThat(last.metricNames()).isNotEmpty().noneMatch(n -> n.startsWith("gen_ai."));

@@ -112,7 +112,7 @@ class OtlpHttpExportTest {
             assertThat(scrapes.kind()).isEqualTo("sum");
             assertThat(scrapes.monotonic()).isTrue();
             assertThat(scrapes.value()).isPositive();
-            Point identity = point(last.points(), "headroom.engine.identity", null).orElseThrow();
+            Point identity = point(last.points(), "headroom.engine.info", null).orElseThrow();
             assertThat(identity.attributes()).containsEntry(OtlpMetric.ATTR_DIALECT, "vllm-v1")
                     .containsEntry(OtlpMetric.ATTR_MODEL, model);
 
