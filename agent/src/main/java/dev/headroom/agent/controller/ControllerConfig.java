@@ -22,7 +22,10 @@ public interface ControllerConfig {
      */
     Optional<Duration> interval();
 
-    /** Time allowed for one sidecar's /v1/signals answer, connect included. */
+    /**
+     * Time allowed for one sidecar's /v1/signals answer, connect included; with {@code source: engine}, for each of
+     * one engine scrape's connect and read.
+     */
     @WithDefault("500ms")
     Duration pollTimeout();
 

@@ -1,6 +1,7 @@
 package dev.headroom.agent.controller;
 
 import dev.headroom.autoscaler.kubernetes.Backoff;
+import dev.headroom.autoscaler.kubernetes.EngineScrapes;
 import dev.headroom.autoscaler.kubernetes.EventRecorder;
 import dev.headroom.autoscaler.kubernetes.HeadroomController;
 import dev.headroom.autoscaler.kubernetes.KubernetesScaleActuator;
@@ -42,11 +43,13 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
         // The controller needs the leadership check and the election needs the controller's heartbeat.
         AtomicReference<LeadershipCheck> elected = new AtomicReference<>(() -> false);
         LeadershipCheck leadership = () -> elected.get().isLeader();
-        HeadroomController controller = new HeadroomController(client,
-                settings(config),
+        HeadroomController.Settings settings = settings(config);
+        HeadroomController controller = new HeadroomController(client, settings,
                 clock, new HpaCompatiblePolicy(clock),
                 new KubernetesScaleActuator(client, Backoff.defaults(), Backoff.Sleeper.REAL),
-                new SidecarPoller(config.pollTimeout(), clock, workers), leadership,
+                new SidecarPoller(config.pollTimeout(), clock, workers, SidecarPoller.DEFAULT_CLIENTS),
+                EngineScrapes.defaults(settings.interval(), config.pollTimeout(), clock),
+                HeadroomController.DEFAULT_PARALLELISM, leadership,
                 new EventRecorder(client, clock, identity), new ControllerMeters(registry));
         Optional<LeaderElection> election = Optional.empty();
         if (config.leaderElection()) {

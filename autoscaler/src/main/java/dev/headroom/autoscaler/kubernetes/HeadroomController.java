@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +50,8 @@ import java.util.logging.Logger;
  *
  * <p>Every controller decides; only the leader acts, records Events and writes status. A decision is made from
  * one instant of the injected clock; nothing here reads the wall clock, so {@link #tick()} can be driven by a
- * test. Per tick, one workload's work is bounded by the poll timeout plus the actuator's retries.
+ * test. Per tick, one workload's work is bounded by the poll timeout plus the actuator's retries; up to
+ * {@code parallelism} workloads are decided at once ({@link ParallelRounds}), each under its own lock.
  *
  * <p>Events are recorded when the outcome changes (Event reason, decision reason or desired count), not every
  * second; the status is written when anything but the decision's time changed, so the API server sees about
@@ -107,6 +110,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final DecisionExplainer explainer;
     private final DecisionListener listener;
     private final LoopHeartbeat heartbeat;
+    private final EngineScrapes engines;
+    private final ParallelRounds rounds;
     private final Map<WorkloadKey, Workload> workloads = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<WorkloadKey, WorkloadDecision> book = new ConcurrentSkipListMap<>();
     private volatile SharedIndexInformer<HeadroomPolicy> policies;
@@ -121,15 +126,36 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         final AtomicLong failures = new AtomicLong();
     }
 
+    /** Workloads decided at once in a tick, by default. */
+    public static final int DEFAULT_PARALLELISM = 8;
+
+    /**
+     * A controller deciding one workload at a time, in order, and scraping engines ({@code source: engine}) with
+     * {@link EngineScrapes#defaults} and the poller's timeout of 500 ms.
+     */
     public HeadroomController(KubernetesClient client, Settings settings, InstantSource clock, ScalingPolicy policy,
                               ScaleActuator actuator, SidecarPoller poller, LeadershipCheck leadership,
                               EventRecorder events, DecisionListener listener) {
+        this(client, settings, clock, policy, actuator, poller,
+                EngineScrapes.defaults(settings.interval(), java.time.Duration.ofMillis(500), clock), 1, leadership,
+                events, listener);
+    }
+
+    /**
+     * @param engines     scrapes the engines of policies with {@code source: engine}; closed with the controller
+     * @param parallelism workloads decided at once in a tick (1: one after another, on the ticking thread)
+     */
+    public HeadroomController(KubernetesClient client, Settings settings, InstantSource clock, ScalingPolicy policy,
+                              ScaleActuator actuator, SidecarPoller poller, EngineScrapes engines, int parallelism,
+                              LeadershipCheck leadership, EventRecorder events, DecisionListener listener) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.actuator = Objects.requireNonNull(actuator, "actuator");
         this.loop = new DecisionLoop(policy, actuator);
-        this.pods = new PodReports(Objects.requireNonNull(poller, "poller"), settings.readinessDelay());
+        this.engines = Objects.requireNonNull(engines, "engines");
+        this.pods = new PodReports(Objects.requireNonNull(poller, "poller"), engines, settings.readinessDelay());
+        this.rounds = new ParallelRounds(parallelism);
         this.deletionCosts = new PodDeletionCosts(client, clock);
         this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.explainer = new DecisionExplainer(client, clock, Objects.requireNonNull(events, "events"),
@@ -188,18 +214,27 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             throw new IllegalStateException("call watch() or start() first");
         }
         List<HeadroomPolicy> current = new ArrayList<>(informer.getStore().list());
-        List<WorkloadKey> seen = new ArrayList<>();
-        List<WorkloadDecision> made = new ArrayList<>();
+        List<WorkloadKey> keys = new ArrayList<>(current.size());
         for (HeadroomPolicy p : current) {
-            WorkloadKey key = new WorkloadKey(p.getMetadata().getNamespace(), p.getMetadata().getName());
-            seen.add(key);
+            keys.add(new WorkloadKey(p.getMetadata().getNamespace(), p.getMetadata().getName()));
+        }
+        Set<WorkloadKey> seen = new HashSet<>(keys);
+        WorkloadDecision[] decided = new WorkloadDecision[current.size()];
+        rounds.run(current.size(), i -> {
+            HeadroomPolicy p = current.get(i);
             try {
-                reconcile(p).ifPresent(made::add);
+                decided[i] = reconcile(p).orElse(null);
             } catch (Throwable e) {
                 // One policy's failure never skips another: say what it was, count it, show it, go on.
-                failed(p, key, e);
+                failed(p, keys.get(i), e);
             }
             heartbeat.beat();
+        });
+        List<WorkloadDecision> made = new ArrayList<>(decided.length);
+        for (WorkloadDecision d : decided) {
+            if (d != null) {
+                made.add(d);
+            }
         }
         for (WorkloadKey gone : new ArrayList<>(workloads.keySet())) {
             if (!seen.contains(gone)) {
@@ -277,7 +312,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         }
         Instant now = clock.instant();
         List<Pod> podList = w.pods.getStore().list();
-        List<ReplicaReport> reports = pods.poll(podList, r.port(), r.path(), now);
+        List<ReplicaReport> reports = pods.read(r, podList, now);
+        listener.onReports(key, now, reports);
         WorkloadSnapshot snapshot = WorkloadSnapshot.of(now, settings.maxDataAge(), reports);
         boolean leader = leadership.isLeader();
         ScaleInRanking ranking = ScaleInRanking.of(snapshot, reports);
@@ -346,6 +382,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             w.pods.close();
         }
         book.remove(key);
+        engines.forget(key);
         loop.forget(key.toString());
         listener.onForget(key);
     }
@@ -378,6 +415,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             schedule.close();
             schedule = null;
         }
+        rounds.close();
+        engines.close();
         if (policies != null) {
             policies.close();
             policies = null;

@@ -1,5 +1,6 @@
 package dev.headroom.autoscaler.kubernetes;
 
+import dev.headroom.autoscaler.kubernetes.crd.SignalSource;
 import dev.headroom.autoscaler.policy.ReplicaReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -26,20 +27,44 @@ import java.util.Objects;
  * {@linkplain ReplicaReport#readyMissing missing}, never idle. The sidecar's port is the policy's, unless the
  * pod's {@value PolicySpecs#SIDECAR_PORT_ANNOTATION} annotation names a valid one.
  *
- * <p>No state; one call costs at most about one poll timeout, whatever the number of pods.
+ * <p>With {@code source: engine} the ready pods' engines are scraped instead, through {@link EngineScrapes} (one
+ * window per pod, kept there), at the policy's engine port, unless the pod's
+ * {@value PolicySpecs#ENGINE_PORT_ANNOTATION} annotation names a valid one.
+ *
+ * <p>No state of its own; one call costs at most about one poll timeout, whatever the number of pods.
  */
 final class PodReports {
 
     private final SidecarPoller poller;
+    private final EngineScrapes engines;
     private final Duration readinessDelay;
 
     /**
      * @param poller         polls the ready pods' sidecars
+     * @param engines        scrapes the ready pods' engines, for policies with {@code source: engine}
      * @param readinessDelay a Ready pod that started less than this ago is not ready yet (the HPA's 30 s)
      */
-    PodReports(SidecarPoller poller, Duration readinessDelay) {
+    PodReports(SidecarPoller poller, EngineScrapes engines, Duration readinessDelay) {
         this.poller = Objects.requireNonNull(poller, "poller");
+        this.engines = Objects.requireNonNull(engines, "engines");
         this.readinessDelay = Objects.requireNonNull(readinessDelay, "readinessDelay");
+    }
+
+    /**
+     * The reports of the policy's {@code pods} at {@code now}, read from the policy's source: the pods' sidecars,
+     * or their engines ({@code source: engine}). Ordered as {@link #poll(Collection, int, String, Instant)}.
+     */
+    List<ReplicaReport> read(PolicySpecs.Resolved policy, Collection<Pod> pods, Instant now) {
+        if (policy.source() != SignalSource.ENGINE) {
+            engines.forget(policy.key());
+            return poll(pods, policy.port(), policy.path(), now);
+        }
+        List<ReplicaReport> reports = new ArrayList<>();
+        Map<String, URI> urls = readyUrls(pods, policy.port(), PolicySpecs.ENGINE_PORT_ANNOTATION, policy.path(),
+                now, reports);
+        engines.scrapeAll(policy.key(), urls).forEach((pod, signals) -> reports.add(ReplicaReport.ready(pod,
+                signals)));
+        return reports;
     }
 
     /**
@@ -51,6 +76,16 @@ final class PodReports {
      */
     List<ReplicaReport> poll(Collection<Pod> pods, int port, String path, Instant now) {
         List<ReplicaReport> reports = new ArrayList<>();
+        Map<String, URI> urls = readyUrls(pods, port, PolicySpecs.SIDECAR_PORT_ANNOTATION, path, now, reports);
+        poller.pollAll(urls).forEach((pod, poll) -> reports.add(poll.signals()
+                .map(s -> ReplicaReport.ready(pod, s))
+                .orElseGet(() -> ReplicaReport.readyMissing(pod))));
+        return reports;
+    }
+
+    /** The ready pods' URLs, in order; a pod that counts and is not ready is added to {@code notReady}. */
+    private Map<String, URI> readyUrls(Collection<Pod> pods, int port, String annotation, String path, Instant now,
+                                       List<ReplicaReport> notReady) {
         Map<String, URI> urls = new LinkedHashMap<>();
         for (Pod pod : pods) {
             if (!counts(pod)) {
@@ -59,15 +94,12 @@ final class PodReports {
             String name = pod.getMetadata().getName();
             String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
             if (!ready(pod, now) || ip == null || ip.isBlank()) {
-                reports.add(ReplicaReport.notReady(name));
+                notReady.add(ReplicaReport.notReady(name));
                 continue;
             }
-            urls.put(name, sidecarUrl(ip, port(pod, port), path));
+            urls.put(name, sidecarUrl(ip, port(pod, annotation, port), path));
         }
-        poller.pollAll(urls).forEach((pod, poll) -> reports.add(poll.signals()
-                .map(s -> ReplicaReport.ready(pod, s))
-                .orElseGet(() -> ReplicaReport.readyMissing(pod))));
-        return reports;
+        return urls;
     }
 
     /** Pods that are gone or going do not count at all, as in the HPA. */
@@ -103,8 +135,13 @@ final class PodReports {
 
     /** The pod's sidecar port: its annotation when that is a valid port, else {@code fallback}. */
     static int port(Pod pod, int fallback) {
+        return port(pod, PolicySpecs.SIDECAR_PORT_ANNOTATION, fallback);
+    }
+
+    /** The pod's port: its {@code annotation} when that is a valid port, else {@code fallback}. */
+    static int port(Pod pod, String annotation, int fallback) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String raw = annotations == null ? null : annotations.get(PolicySpecs.SIDECAR_PORT_ANNOTATION);
+        String raw = annotations == null ? null : annotations.get(annotation);
         if (raw != null) {
             try {
                 int p = Integer.parseInt(raw.trim());

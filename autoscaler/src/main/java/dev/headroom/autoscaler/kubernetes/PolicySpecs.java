@@ -4,6 +4,7 @@ import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
 import dev.headroom.autoscaler.kubernetes.crd.ScaleDownVotingRule;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.kubernetes.crd.SignalSource;
 import dev.headroom.autoscaler.loop.ScaleTarget;
 import dev.headroom.autoscaler.policy.Behavior;
 import dev.headroom.autoscaler.policy.LoadForecast;
@@ -36,6 +37,12 @@ public final class PolicySpecs {
     public static final String DEFAULT_SIDECAR_PATH = "/v1/signals";
     /** The pod annotation that overrides the sidecar port for that pod. */
     public static final String SIDECAR_PORT_ANNOTATION = "headroom.dev/sidecar-port";
+    /** The engine's metrics port when neither the policy nor the pod says ({@code source: engine}; vLLM's). */
+    public static final int DEFAULT_ENGINE_PORT = 8000;
+    /** The engine's metrics path ({@code source: engine}). */
+    public static final String DEFAULT_ENGINE_PATH = "/metrics";
+    /** The pod annotation that overrides the engine's metrics port for that pod ({@code source: engine}). */
+    public static final String ENGINE_PORT_ANNOTATION = "headroom.dev/engine-port";
 
     private PolicySpecs() {
     }
@@ -47,14 +54,15 @@ public final class PolicySpecs {
      * @param generation {@code metadata.generation} it was read at
      * @param target     the object to scale
      * @param selector   the pods' label selector, as {@code matchLabels} and {@code matchExpressions}
-     * @param port       the sidecar port
-     * @param path       the signals path
+     * @param port       the port signals are read from: the sidecar's, or the engine's with {@code source: engine}
+     * @param path       the path signals are read from: the sidecar's signals path, or the engine's metrics path
      * @param mode       how decisions are acted on
      * @param spec       limits, targets, behaviour, scale-down voting and forecast
+     * @param source     where the pods' signals are read
      */
     public record Resolved(WorkloadKey key, long generation, ScaleTarget target,
                            io.fabric8.kubernetes.api.model.LabelSelector selector, int port, String path,
-                           ScalingMode mode, PolicySpec spec) {
+                           ScalingMode mode, PolicySpec spec, SignalSource source) {
     }
 
     /** Reads {@code policy}; throws {@link InvalidPolicyException} listing every bad field. */
@@ -81,23 +89,17 @@ public final class PolicySpecs {
             problems.add("spec.selector must select the target's pods with matchLabels or matchExpressions;"
                     + " an empty selector would poll every pod in the namespace");
         }
-        int port = DEFAULT_SIDECAR_PORT;
-        String path = DEFAULT_SIDECAR_PATH;
-        if (s.sidecar != null) {
-            if (s.sidecar.port != null) {
-                if (s.sidecar.port < 1 || s.sidecar.port > 65535) {
-                    problems.add("spec.sidecar.port is " + s.sidecar.port + "; expected 1 to 65535");
-                } else {
-                    port = s.sidecar.port;
-                }
-            }
-            if (s.sidecar.path != null) {
-                if (!s.sidecar.path.startsWith("/")) {
-                    problems.add("spec.sidecar.path is '" + s.sidecar.path + "'; expected a path starting with /");
-                } else {
-                    path = s.sidecar.path;
-                }
-            }
+        SignalSource source = s.source == null ? SignalSource.SIDECAR : s.source;
+        int port;
+        String path;
+        if (source == SignalSource.ENGINE) {
+            port = port("spec.engine.port", s.engine == null ? null : s.engine.port, DEFAULT_ENGINE_PORT, problems);
+            path = path("spec.engine.path", s.engine == null ? null : s.engine.path, DEFAULT_ENGINE_PATH, problems);
+        } else {
+            port = port("spec.sidecar.port", s.sidecar == null ? null : s.sidecar.port, DEFAULT_SIDECAR_PORT,
+                    problems);
+            path = path("spec.sidecar.path", s.sidecar == null ? null : s.sidecar.path, DEFAULT_SIDECAR_PATH,
+                    problems);
         }
         int min = s.minReplicas == null ? 1 : s.minReplicas;
         if (s.maxReplicas == null) {
@@ -144,7 +146,30 @@ public final class PolicySpecs {
         PolicySpec spec = new PolicySpec(min, s.maxReplicas, targets, behavior, voting, forecast,
                 Optional.ofNullable(slo));
         Long generation = policy.getMetadata().getGeneration();
-        return new Resolved(key, generation == null ? 0 : generation, target, s.selector, port, path, mode, spec);
+        return new Resolved(key, generation == null ? 0 : generation, target, s.selector, port, path, mode, spec,
+                source);
+    }
+
+    private static int port(String field, Integer value, int fallback, List<String> problems) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 1 || value > 65535) {
+            problems.add(field + " is " + value + "; expected 1 to 65535");
+            return fallback;
+        }
+        return value;
+    }
+
+    private static String path(String field, String value, String fallback, List<String> problems) {
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.startsWith("/")) {
+            problems.add(field + " is '" + value + "'; expected a path starting with /");
+            return fallback;
+        }
+        return value;
     }
 
     /** {@code spec.slo}: null when absent or when a field is bad (each bad field named in {@code problems}). */

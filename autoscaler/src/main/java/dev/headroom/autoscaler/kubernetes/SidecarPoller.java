@@ -23,13 +23,21 @@ import java.util.concurrent.TimeUnit;
  * timeout, so one slow pod costs at most the timeout and never delays the others' answers beyond it. A pod
  * that times out, refuses, answers an error status, too large a body or bad JSON is <em>missing</em>: the
  * result says why, and its signals are empty (never zero).
+ *
+ * <p>The requests go through a few HTTP clients, each pod's always through the same one (chosen by its address),
+ * so that it keeps its keep-alive connection: one client's single selector thread serves every connection it holds,
+ * and at a fleet's thousands of pods a second a few of them share that work. The process then holds one
+ * connection per polled pod and one selector thread per client.
  */
 public final class SidecarPoller implements AutoCloseable {
 
     /** The largest body accepted: a /v1/signals answer is a few kilobytes. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
 
-    private final HttpClient http;
+    /** HTTP clients the controller polls through. */
+    public static final int DEFAULT_CLIENTS = 16;
+
+    private final HttpClient[] clients;
     private final ExecutorService executor;
     private final Duration timeout;
     private final InstantSource clock;
@@ -59,14 +67,30 @@ public final class SidecarPoller implements AutoCloseable {
      * @param executor runs the HTTP client's work; owned by the caller
      */
     public SidecarPoller(Duration timeout, InstantSource clock, ExecutorService executor) {
+        this(timeout, clock, executor, 1);
+    }
+
+    /**
+     * @param timeout  per request, connect included
+     * @param clock    stamps each answer
+     * @param executor runs the HTTP clients' work; owned by the caller
+     * @param clients  how many HTTP clients share the pods
+     */
+    public SidecarPoller(Duration timeout, InstantSource clock, ExecutorService executor, int clients) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.executor = Objects.requireNonNull(executor, "executor");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("poll timeout must be positive, got " + timeout);
         }
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(executor)
-                .version(HttpClient.Version.HTTP_1_1).build();
+        if (clients < 1) {
+            throw new IllegalArgumentException("clients must be ≥ 1, got " + clients);
+        }
+        this.clients = new HttpClient[clients];
+        for (int i = 0; i < clients; i++) {
+            this.clients[i] = HttpClient.newBuilder().connectTimeout(timeout).executor(executor)
+                    .version(HttpClient.Version.HTTP_1_1).build();
+        }
     }
 
     /** Polls every URL at once and waits at most about one timeout; the answer has an entry per URL. */
@@ -98,6 +122,7 @@ public final class SidecarPoller implements AutoCloseable {
     public CompletableFuture<Poll> poll(URI url) {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json")
                 .GET().build();
+        HttpClient http = clients[Math.floorMod(url.getAuthority().hashCode(), clients.length)];
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(this::read)
                 .exceptionally(e -> Poll.failed(describe(url, e)));

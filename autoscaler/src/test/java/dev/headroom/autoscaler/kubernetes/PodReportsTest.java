@@ -31,6 +31,7 @@ class PodReportsTest {
     final ManualClock clock = new ManualClock(NOW);
     ExecutorService executor;
     SidecarStandIn sidecar;
+    EngineScrapes engines;
     PodReports reports;
 
     @BeforeEach
@@ -38,12 +39,14 @@ class PodReportsTest {
         executor = Executors.newFixedThreadPool(2);
         sidecar = new SidecarStandIn();
         sidecar.serve(Map.of(Signal.QUEUE, 3.0));
-        reports = new PodReports(new SidecarPoller(Duration.ofMillis(500), clock, executor), READINESS_DELAY);
+        engines = EngineScrapes.defaults(Duration.ofSeconds(1), Duration.ofMillis(500), clock);
+        reports = new PodReports(new SidecarPoller(Duration.ofMillis(500), clock, executor), engines, READINESS_DELAY);
     }
 
     @AfterEach
     void stop() {
         sidecar.close();
+        engines.close();
         executor.shutdownNow();
     }
 

@@ -2,6 +2,7 @@ package dev.headroom.autoscaler.kubernetes;
 
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.ScaleDownVotingRule;
+import dev.headroom.autoscaler.kubernetes.crd.SignalSource;
 import dev.headroom.autoscaler.policy.LoadForecast;
 import dev.headroom.autoscaler.policy.PolicySpec;
 import dev.headroom.autoscaler.policy.ScaleDownVoting;
@@ -124,6 +125,35 @@ class PolicySpecsTest {
 
         assertThat(YAML.asYaml(policy(""))).as("absent fields stay absent")
                 .doesNotContain("scaleDownVoting").doesNotContain("forecast");
+    }
+
+    static Stream<Arguments> sources() {
+        return Stream.of(
+                arguments("", SignalSource.SIDECAR, 8480, "/v1/signals"),
+                arguments("sidecar: {port: 9000, path: /s}", SignalSource.SIDECAR, 9000, "/s"),
+                arguments("source: sidecar\nengine: {port: 9000}", SignalSource.SIDECAR, 8480, "/v1/signals"),
+                arguments("source: engine", SignalSource.ENGINE, 8000, "/metrics"),
+                arguments("source: engine\nsidecar: {port: 9000}", SignalSource.ENGINE, 8000, "/metrics"),
+                arguments("source: engine\nengine: {port: 30000, path: /metrics/}", SignalSource.ENGINE, 30000,
+                        "/metrics/"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("sources")
+    void theSourceSaysWhichEndpointIsRead(String extra, SignalSource source, int port, String path) {
+        PolicySpecs.Resolved r = PolicySpecs.resolve(policy(extra));
+        assertThat(r.source()).isEqualTo(source);
+        assertThat(r.port()).isEqualTo(port);
+        assertThat(r.path()).isEqualTo(path);
+    }
+
+    @Test
+    void aBadEngineEndpointIsNamedAndAnUnknownSourceRefused() {
+        assertThatThrownBy(() -> PolicySpecs.resolve(policy("source: engine\nengine: {port: 70000, path: metrics}")))
+                .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).containsExactly(
+                        "spec.engine.port is 70000; expected 1 to 65535",
+                        "spec.engine.path is 'metrics'; expected a path starting with /"));
+        assertThatThrownBy(() -> policy("source: prometheus")).hasMessageContaining("prometheus");
     }
 
     @Test

@@ -53,12 +53,28 @@ public final class Scraper {
 
     /** @throws IllegalArgumentException when the configured dialect is not in the registry */
     public Scraper(ScrapeConfig config, DialectRegistry registry, InstantSource clock) {
+        this(config, registry, clock, client(config.connectTimeout()));
+    }
+
+    /**
+     * A scraper that sends through {@code client}, which many scrapers may share (one process watching many engines
+     * holds a few clients, not a selector thread per engine). The client's connect timeout applies, not the
+     * config's; build it with {@link #client(Duration)}.
+     *
+     * @throws IllegalArgumentException when the configured dialect is not in the registry
+     */
+    public Scraper(ScrapeConfig config, DialectRegistry registry, InstantSource clock, HttpClient client) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reader = new SampleReader(registry, config.dialect(), config.limits());
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** The HTTP client a scraper sends through: {@code connectTimeout}, redirects followed. */
+    public static HttpClient client(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
     }

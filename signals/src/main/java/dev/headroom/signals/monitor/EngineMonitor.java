@@ -69,6 +69,19 @@ public final class EngineMonitor {
                 scrape.connectTimeout().plus(scrape.readTimeout()).plus(scrape.auxiliaryTimeout()));
     }
 
+    /**
+     * A monitor scraping through {@code scraper} (one whose HTTP client may be shared with other monitors).
+     *
+     * @param window  how far back rates and quantiles look, and when signals turn stale
+     * @param targets the saturation target of each signal
+     * @param clock   stamps samples and ages them
+     */
+    public EngineMonitor(Scraper scraper, WindowConfig window, SaturationTargets targets, InstantSource clock) {
+        this(scraper.config().url(), scraper::scrape, window, targets, clock,
+                scraper.config().connectTimeout().plus(scraper.config().readTimeout())
+                        .plus(scraper.config().auxiliaryTimeout()));
+    }
+
     public URI engineUrl() {
         return engineUrl;
     }

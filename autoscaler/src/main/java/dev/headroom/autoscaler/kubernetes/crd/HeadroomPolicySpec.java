@@ -32,6 +32,15 @@ public class HeadroomPolicySpec {
             + "headroom.dev/sidecar-port overrides the port.")
     public SidecarEndpoint sidecar;
 
+    @JsonPropertyDescription("Where each pod's signals are read: sidecar (default; the pod's Headroom sidecar, "
+            + "/v1/signals) or engine (the controller scrapes the engine's own metrics endpoint, spec.engine, with "
+            + "the sidecar's reader and window; no sidecar needed, no per-pod GPU readings or OTLP).")
+    public SignalSource source;
+
+    @JsonPropertyDescription("Where each pod's engine serves its metrics, for source: engine. A pod's annotation "
+            + "headroom.dev/engine-port overrides the port.")
+    public EngineEndpoint engine;
+
     @JsonPropertyDescription("The fewest replicas (default 1).")
     @Min(0)
     public Integer minReplicas;
@@ -111,6 +120,15 @@ public class HeadroomPolicySpec {
         public Integer port;
         @JsonPropertyDescription("The signals path (default /v1/signals).")
         @Pattern("^/")
+        public String path;
+    }
+
+    /** Where the engine serves its metrics in each pod ({@code source: engine}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class EngineEndpoint {
+        @JsonPropertyDescription("The engine's HTTP port (default 8000).")
+        public Integer port;
+        @JsonPropertyDescription("The metrics path (default /metrics).")
         public String path;
     }
 

@@ -1,0 +1,167 @@
+package dev.headroom.autoscaler.kubernetes;
+
+import dev.headroom.collectors.engine.DialectRegistry;
+import dev.headroom.collectors.scrape.ScrapeConfig;
+import dev.headroom.collectors.scrape.Scraper;
+import dev.headroom.signals.SaturationTargets;
+import dev.headroom.signals.Signals;
+import dev.headroom.signals.WindowConfig;
+import dev.headroom.signals.monitor.EngineMonitor;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The sidecar-less source ({@code source: engine}): the controller scrapes each engine's own metrics endpoint once a
+ * tick and keeps, per pod, the sidecar's whole data path, an {@link EngineMonitor} (the same reader, dialect
+ * detection, {@code SampleWindow} and signals), so a policy decides on the same numbers either way. The window is the
+ * sidecar's default (30 s, stale after three intervals) at the controller's interval, which is then the scrape
+ * interval.
+ *
+ * <p>Cost and bounds. A pod holds one monitor (its window of about 30 samples; the parser's buffers) for as long as
+ * it is a ready pod of a policy with this source; a pod that leaves the policy's pods is dropped at the workload's
+ * next round, the workload's monitors when its policy goes. Scrapes run on a fixed pool of {@code threads} (each
+ * blocks for one fetch and parse, loopback ~1 ms, a 400-sample vLLM payload parses in ~0.1 ms), through a few shared
+ * HTTP clients chosen by the pod's address, so that a pod keeps its keep-alive connection and the process holds
+ * {@code clients} selector threads, not one per engine. Each scrape is bounded by {@code timeout} (connect, read, and
+ * llama.cpp's {@code /slots}); a scrape still running from an earlier round is not started again, its pod's signals
+ * are read from the window as they are (they age, and turn stale as they would in a sidecar).
+ *
+ * <p>Thread-safe; one workload's pods are scraped by one caller at a time (the controller's per-workload lock).
+ */
+public final class EngineScrapes implements AutoCloseable {
+
+    /** Scrapes running at once, all workloads together. */
+    public static final int DEFAULT_THREADS = 16;
+
+    private final Duration timeout;
+    private final InstantSource clock;
+    private final WindowConfig window;
+    private final SaturationTargets targets = SaturationTargets.defaults();
+    private final DialectRegistry dialects = DialectRegistry.standard();
+    private final ThreadPoolExecutor executor;
+    private final HttpClient[] clients;
+    private final Map<WorkloadKey, Map<String, Engine>> byWorkload = new ConcurrentHashMap<>();
+
+    /** One pod's engine: its monitor, and whether a scrape of it is running. */
+    private record Engine(URI url, EngineMonitor monitor, AtomicBoolean busy) {
+    }
+
+    /**
+     * @param interval how often each engine is scraped (the controller's interval): the window's scrape interval
+     * @param timeout  one scrape's bound: connect, read, auxiliary fetch
+     * @param clock    stamps samples and ages them
+     * @param threads  scrapes at once
+     * @param clients  HTTP clients shared by the scrapes
+     */
+    public EngineScrapes(Duration interval, Duration timeout, InstantSource clock, int threads, int clients) {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (threads < 1 || clients < 1) {
+            throw new IllegalArgumentException("threads and clients must be ≥ 1, got " + threads + " and " + clients);
+        }
+        this.window = WindowConfig.forScrapeInterval(interval, WindowConfig.DEFAULT_SPAN,
+                WindowConfig.staleAfterFor(interval));
+        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "headroom-engine-scrape");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.executor.allowCoreThreadTimeOut(true);
+        this.clients = new HttpClient[clients];
+        for (int i = 0; i < clients; i++) {
+            this.clients[i] = Scraper.client(timeout);
+        }
+    }
+
+    /** The controller's defaults: {@value #DEFAULT_THREADS} threads, {@value SidecarPoller#DEFAULT_CLIENTS} clients. */
+    public static EngineScrapes defaults(Duration interval, Duration timeout, InstantSource clock) {
+        return new EngineScrapes(interval, timeout, clock, DEFAULT_THREADS, SidecarPoller.DEFAULT_CLIENTS);
+    }
+
+    /**
+     * Scrapes every pod's engine once, all at once, and answers each pod's signals over its window after the scrape
+     * (a failed scrape adds nothing; the signals age). Pods of {@code workload} not in {@code urlsByPod} are dropped.
+     *
+     * @param urlsByPod each ready pod's metrics URL
+     * @return an entry per pod, in the same order
+     */
+    public Map<String, Signals> scrapeAll(WorkloadKey workload, Map<String, URI> urlsByPod) {
+        Map<String, Engine> engines = byWorkload.computeIfAbsent(workload, k -> new ConcurrentHashMap<>());
+        engines.keySet().retainAll(urlsByPod.keySet());
+        Map<String, Future<?>> pending = new LinkedHashMap<>();
+        Map<String, Engine> current = new LinkedHashMap<>();
+        urlsByPod.forEach((pod, url) -> {
+            Engine e = engines.compute(pod, (k, old) -> old != null && old.url().equals(url) ? old : engine(url));
+            current.put(pod, e);
+            if (e.busy().compareAndSet(false, true)) {
+                pending.put(pod, executor.submit(() -> {
+                    try {
+                        e.monitor().scrapeOnce();
+                    } finally {
+                        e.busy().set(false);
+                    }
+                }));
+            }
+        });
+        long deadline = System.nanoTime() + roundBound().toNanos();
+        for (Future<?> f : pending.values()) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // The scrape bounds itself; its pod reads what its window holds.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Map<String, Signals> out = new LinkedHashMap<>();
+        current.forEach((pod, e) -> out.put(pod, e.monitor().snapshot().signals()));
+        return out;
+    }
+
+    /** The longest one round waits: a scrape's own bound (connect + read + auxiliary) and a margin. */
+    private Duration roundBound() {
+        return timeout.multipliedBy(3).plusMillis(200);
+    }
+
+    private Engine engine(URI url) {
+        ScrapeConfig config = new ScrapeConfig(url, timeout, timeout, ScrapeConfig.DEFAULT_MAX_BODY_BYTES,
+                DialectRegistry.AUTO, null, timeout);
+        HttpClient client = clients[Math.floorMod(url.getAuthority().hashCode(), clients.length)];
+        EngineMonitor monitor = new EngineMonitor(new Scraper(config, dialects, clock, client), window, targets,
+                clock);
+        return new Engine(url, monitor, new AtomicBoolean());
+    }
+
+    /** The workload's policy is gone, or reads its pods' sidecars now: its engines' windows go. */
+    public void forget(WorkloadKey workload) {
+        byWorkload.remove(workload);
+    }
+
+    /** How many engines are watched now, all workloads together. */
+    public int engines() {
+        return byWorkload.values().stream().mapToInt(Map::size).sum();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        byWorkload.clear();
+    }
+}
