@@ -105,6 +105,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final PodReports pods;
     private final PodDeletionCosts deletionCosts;
     private final LeadershipCheck leadership;
+    private final WorkloadOwnership ownership;
     private final DecisionExplainer explainer;
     private final DecisionListener listener;
     private final LoopHeartbeat heartbeat;
@@ -125,6 +126,16 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     public HeadroomController(KubernetesClient client, Settings settings, InstantSource clock, ScalingPolicy policy,
                               ScaleActuator actuator, SidecarPoller poller, LeadershipCheck leadership,
                               EventRecorder events, DecisionListener listener) {
+        this(client, settings, clock, policy, actuator, poller, leadership, WorkloadOwnership.ALL, events, listener);
+    }
+
+    /**
+     * A controller that decides only the workloads {@code ownership} gives it (one shard's controller of several,
+     * {@link ShardedLeases}); {@code leadership} still says whether it may act on them.
+     */
+    public HeadroomController(KubernetesClient client, Settings settings, InstantSource clock, ScalingPolicy policy,
+                              ScaleActuator actuator, SidecarPoller poller, LeadershipCheck leadership,
+                              WorkloadOwnership ownership, EventRecorder events, DecisionListener listener) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -133,6 +144,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         this.pods = new PodReports(Objects.requireNonNull(poller, "poller"), settings.readinessDelay());
         this.deletionCosts = new PodDeletionCosts(client, clock);
         this.leadership = Objects.requireNonNull(leadership, "leadership");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.explainer = new DecisionExplainer(client, clock, Objects.requireNonNull(events, "events"),
                 settings.interval());
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -179,13 +191,14 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         }
     }
 
-    /** One round: every known policy decided once, in order; returns the decisions made. */
+    /** One round: every known policy this controller owns decided once, in order; returns the decisions made. */
     public List<WorkloadDecision> tick() {
         SharedIndexInformer<HeadroomPolicy> informer = policies;
         if (informer == null) {
             throw new IllegalStateException("call watch() or start() first");
         }
-        List<HeadroomPolicy> current = new ArrayList<>(informer.getStore().list());
+        List<HeadroomPolicy> all = informer.getStore().list();
+        List<HeadroomPolicy> current = ownership.mine(all);
         List<WorkloadKey> seen = new ArrayList<>();
         List<WorkloadDecision> made = new ArrayList<>();
         for (HeadroomPolicy p : current) {
@@ -202,7 +215,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         for (WorkloadKey gone : new ArrayList<>(workloads.keySet())) {
             if (!seen.contains(gone)) {
                 try {
-                    forget(gone);
+                    forget(gone, all.stream().noneMatch(p -> WorkloadKey.of(p).equals(gone)));
                 } catch (Throwable e) {
                     LOG.log(Level.WARNING, "could not forget HeadroomPolicy " + gone, e);
                 }
@@ -334,10 +347,14 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         }
     }
 
-    private void forget(WorkloadKey key) {
+    /**
+     * Drops what is kept of a workload: its policy is {@code gone}, or another controller owns it now (then the pods'
+     * deletion costs stay, they are its new owner's to keep or clear).
+     */
+    private void forget(WorkloadKey key, boolean gone) {
         Workload w = workloads.remove(key);
         if (w != null && w.pods != null) {
-            if (leadership.isLeader()) {
+            if (gone && leadership.isLeader()) {
                 // The policy is gone: so are the costs it set, lest they steer a later scale-in.
                 deletionCosts.clear(key.namespace(), w.pods.getStore().list());
             }
