@@ -6,6 +6,8 @@ import dev.headroom.autoscaler.kubernetes.HeadroomController;
 import dev.headroom.autoscaler.kubernetes.KubernetesScaleActuator;
 import dev.headroom.autoscaler.kubernetes.LeaderElection;
 import dev.headroom.autoscaler.kubernetes.LeadershipCheck;
+import dev.headroom.autoscaler.kubernetes.ShardedLeases;
+import dev.headroom.autoscaler.kubernetes.WorkloadOwnership;
 import dev.headroom.autoscaler.kubernetes.SidecarPoller;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * grace period whatever a policy is doing.
  */
 public record ControllerRun(KubernetesClient client, HeadroomController controller, LeadershipCheck leadership,
-                            Optional<LeaderElection> election, ScheduledExecutorService scheduler,
+                            Optional<LeaderElection> election, Optional<ShardedLeases> shards,
+                            ScheduledExecutorService scheduler,
                             ExecutorService workers, ScheduledExecutorService watchdog) implements AutoCloseable {
 
     /** Builds and starts the controller role. */
@@ -42,16 +45,32 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
         // The controller needs the leadership check and the election needs the controller's heartbeat.
         AtomicReference<LeadershipCheck> elected = new AtomicReference<>(() -> false);
         LeadershipCheck leadership = () -> elected.get().isLeader();
+        String leaseNamespace = config.leaseNamespace().or(config::namespace).orElse("default");
+        if (config.shards() < 1 || config.shards() > ShardedLeases.MAX_SHARDS) {
+            throw new IllegalArgumentException("headroom.controller.shards must be 1 to " + ShardedLeases.MAX_SHARDS
+                    + ", got " + config.shards());
+        }
+        // Sharded: the shard's holder decides and acts; its heartbeat is the controller's, set once that exists.
+        AtomicReference<WorkloadOwnership> owned = new AtomicReference<>(key -> false);
+        WorkloadOwnership ownership = config.shards() > 1 ? key -> owned.get().owns(key) : WorkloadOwnership.ALL;
         HeadroomController controller = new HeadroomController(client,
                 settings(config),
                 clock, new HpaCompatiblePolicy(clock),
                 new KubernetesScaleActuator(client, Backoff.defaults(), Backoff.Sleeper.REAL),
-                new SidecarPoller(config.pollTimeout(), clock, workers), leadership,
+                new SidecarPoller(config.pollTimeout(), clock, workers), leadership, ownership,
                 new EventRecorder(client, clock, identity), new ControllerMeters(registry));
         Optional<LeaderElection> election = Optional.empty();
-        if (config.leaderElection()) {
-            String ns = config.leaseNamespace().or(config::namespace).orElse("default");
-            LeaderElection e = new LeaderElection(client, LeaderElection.Settings.standard(ns, config.leaseName(),
+        Optional<ShardedLeases> shards = Optional.empty();
+        if (config.shards() > 1) {
+            ShardedLeases s = new ShardedLeases(client, ShardedLeases.Settings.standard(leaseNamespace,
+                    config.leaseName(), identity, config.shards()), clock, Optional.of(controller.heartbeat()));
+            s.start(watchdog);
+            shards = Optional.of(s);
+            owned.set(s);
+            elected.set(LeadershipCheck.ALWAYS);
+        } else if (config.leaderElection()) {
+            LeaderElection e = new LeaderElection(client, LeaderElection.Settings.standard(leaseNamespace,
+                    config.leaseName(),
                     identity), workers, controller.heartbeat(), watchdog);
             e.start();
             election = Optional.of(e);
@@ -60,7 +79,7 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
             elected.set(LeadershipCheck.ALWAYS);
         }
         controller.start(scheduler);
-        return new ControllerRun(client, controller, leadership, election, scheduler, workers, watchdog);
+        return new ControllerRun(client, controller, leadership, election, shards, scheduler, workers, watchdog);
     }
 
     /** The controller's settings: what the configuration sets, the controller's own defaults for the rest. */
@@ -83,6 +102,7 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
     public void close() {
         controller.close();
         election.ifPresent(LeaderElection::close);
+        shards.ifPresent(ShardedLeases::close);
         scheduler.shutdownNow();
         watchdog.shutdownNow();
         workers.shutdownNow();
