@@ -6,6 +6,7 @@ import dev.headroom.collectors.engine.EngineDialect;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.ReadOutcome;
 import dev.headroom.collectors.engine.SampleReader;
+import javax.net.ssl.SSLParameters;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -57,10 +58,21 @@ public final class Scraper {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reader = new SampleReader(registry, config.dialect(), config.limits());
-        this.client = HttpClient.newBuilder()
+        this.client = client(config);
+    }
+
+    /**
+     * The client: for an {@code http://} engine one that never loads TLS ({@link NoTls}, which saves a sidecar the JSSE
+     * classes and the parsed trust store); for {@code https://} the JDK's default context.
+     */
+    static HttpClient client(ScrapeConfig config) {
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if ("http".equalsIgnoreCase(config.url().getScheme())) {
+            b.sslContext(NoTls.CONTEXT).sslParameters(new SSLParameters());
+        }
+        return b.build();
     }
 
     public ScrapeConfig config() {
