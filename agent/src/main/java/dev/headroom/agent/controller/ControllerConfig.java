@@ -49,6 +49,15 @@ public interface ControllerConfig {
     /** The Lease's namespace; unset: the watched namespace, else {@code default}. */
     Optional<String> leaseNamespace();
 
+    /**
+     * How many shards the workloads are split into (1 to 256). 1: one leader acts on every workload, the others stand
+     * by ({@code LeaderElection}). More: each controller replica decides and acts on the workloads of the shards whose
+     * Leases it holds ({@code ShardedLeases}, Leases {@code <lease-name>-shard-<n>} and
+     * {@code <lease-name>-member-<identity>}), and serves only their decisions. Every replica must use the same number.
+     */
+    @WithDefault("1")
+    int shards();
+
     /** This controller's identity in the Lease; unset: the HOSTNAME (the pod name). */
     Optional<String> identity();
 

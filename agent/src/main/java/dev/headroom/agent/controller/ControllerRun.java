@@ -7,6 +7,8 @@ import dev.headroom.autoscaler.kubernetes.HeadroomController;
 import dev.headroom.autoscaler.kubernetes.KubernetesScaleActuator;
 import dev.headroom.autoscaler.kubernetes.LeaderElection;
 import dev.headroom.autoscaler.kubernetes.LeadershipCheck;
+import dev.headroom.autoscaler.kubernetes.ShardedLeases;
+import dev.headroom.autoscaler.kubernetes.WorkloadOwnership;
 import dev.headroom.autoscaler.kubernetes.SidecarPoller;
 import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * grace period whatever a policy is doing.
  */
 public record ControllerRun(KubernetesClient client, HeadroomController controller, LeadershipCheck leadership,
-                            Optional<LeaderElection> election, ScheduledExecutorService scheduler,
+                            Optional<LeaderElection> election, Optional<ShardedLeases> shards,
+                            ScheduledExecutorService scheduler,
                             ExecutorService workers, ScheduledExecutorService watchdog) implements AutoCloseable {
 
     /** Builds and starts the controller role. */
@@ -43,18 +46,34 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
         // The controller needs the leadership check and the election needs the controller's heartbeat.
         AtomicReference<LeadershipCheck> elected = new AtomicReference<>(() -> false);
         LeadershipCheck leadership = () -> elected.get().isLeader();
+        String leaseNamespace = config.leaseNamespace().or(config::namespace).orElse("default");
+        if (config.shards() < 1 || config.shards() > ShardedLeases.MAX_SHARDS) {
+            throw new IllegalArgumentException("headroom.controller.shards must be 1 to " + ShardedLeases.MAX_SHARDS
+                    + ", got " + config.shards());
+        }
+        // Sharded: the shard's holder decides and acts; its heartbeat is the controller's, set once that exists.
+        AtomicReference<WorkloadOwnership> owned = new AtomicReference<>(key -> false);
+        WorkloadOwnership ownership = config.shards() > 1 ? key -> owned.get().owns(key) : WorkloadOwnership.ALL;
         HeadroomController.Settings settings = settings(config);
         HeadroomController controller = new HeadroomController(client, settings,
                 clock, new HpaCompatiblePolicy(clock),
                 new KubernetesScaleActuator(client, Backoff.defaults(), Backoff.Sleeper.REAL),
                 new SidecarPoller(config.pollTimeout(), clock, workers, SidecarPoller.DEFAULT_CLIENTS),
                 EngineScrapes.defaults(settings.interval(), config.pollTimeout(), clock),
-                HeadroomController.DEFAULT_PARALLELISM, leadership,
+                HeadroomController.DEFAULT_PARALLELISM, leadership, ownership,
                 new EventRecorder(client, clock, identity), new ControllerMeters(registry));
         Optional<LeaderElection> election = Optional.empty();
-        if (config.leaderElection()) {
-            String ns = config.leaseNamespace().or(config::namespace).orElse("default");
-            LeaderElection e = new LeaderElection(client, LeaderElection.Settings.standard(ns, config.leaseName(),
+        Optional<ShardedLeases> shards = Optional.empty();
+        if (config.shards() > 1) {
+            ShardedLeases s = new ShardedLeases(client, ShardedLeases.Settings.standard(leaseNamespace,
+                    config.leaseName(), identity, config.shards()), clock, Optional.of(controller.heartbeat()));
+            s.start(watchdog);
+            shards = Optional.of(s);
+            owned.set(s);
+            elected.set(LeadershipCheck.ALWAYS);
+        } else if (config.leaderElection()) {
+            LeaderElection e = new LeaderElection(client, LeaderElection.Settings.standard(leaseNamespace,
+                    config.leaseName(),
                     identity), workers, controller.heartbeat(), watchdog);
             e.start();
             election = Optional.of(e);
@@ -63,7 +82,7 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
             elected.set(LeadershipCheck.ALWAYS);
         }
         controller.start(scheduler);
-        return new ControllerRun(client, controller, leadership, election, scheduler, workers, watchdog);
+        return new ControllerRun(client, controller, leadership, election, shards, scheduler, workers, watchdog);
     }
 
     /** The controller's settings: what the configuration sets, the controller's own defaults for the rest. */
@@ -86,6 +105,7 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
     public void close() {
         controller.close();
         election.ifPresent(LeaderElection::close);
+        shards.ifPresent(ShardedLeases::close);
         scheduler.shutdownNow();
         watchdog.shutdownNow();
         workers.shutdownNow();

@@ -64,6 +64,11 @@ class ControllerSettingsTest {
         }
 
         @Override
+        public int shards() {
+            return 1;
+        }
+
+        @Override
         public boolean decisionsOnHttpPort() {
             return true;
         }

@@ -107,6 +107,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final PodReports pods;
     private final PodDeletionCosts deletionCosts;
     private final LeadershipCheck leadership;
+    private final WorkloadOwnership ownership;
     private final DecisionExplainer explainer;
     private final DecisionListener listener;
     private final LoopHeartbeat heartbeat;
@@ -138,16 +139,19 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
                               EventRecorder events, DecisionListener listener) {
         this(client, settings, clock, policy, actuator, poller,
                 EngineScrapes.defaults(settings.interval(), java.time.Duration.ofMillis(500), clock), 1, leadership,
-                events, listener);
+                WorkloadOwnership.ALL, events, listener);
     }
 
     /**
      * @param engines     scrapes the engines of policies with {@code source: engine}; closed with the controller
      * @param parallelism workloads decided at once in a tick (1: one after another, on the ticking thread)
+     * @param ownership   the workloads this controller decides (one shard's controller of several,
+     *                    {@link ShardedLeases}); {@code leadership} still says whether it may act on them
      */
     public HeadroomController(KubernetesClient client, Settings settings, InstantSource clock, ScalingPolicy policy,
                               ScaleActuator actuator, SidecarPoller poller, EngineScrapes engines, int parallelism,
-                              LeadershipCheck leadership, EventRecorder events, DecisionListener listener) {
+                              LeadershipCheck leadership, WorkloadOwnership ownership, EventRecorder events,
+                              DecisionListener listener) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -158,6 +162,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         this.rounds = new ParallelRounds(parallelism);
         this.deletionCosts = new PodDeletionCosts(client, clock);
         this.leadership = Objects.requireNonNull(leadership, "leadership");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.explainer = new DecisionExplainer(client, clock, Objects.requireNonNull(events, "events"),
                 settings.interval());
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -207,13 +212,13 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         }
     }
 
-    /** One round: every known policy decided once, in order; returns the decisions made. */
+    /** One round: every known policy this controller owns decided once, in order; returns the decisions made. */
     public List<WorkloadDecision> tick() {
         SharedIndexInformer<HeadroomPolicy> informer = policies;
         if (informer == null) {
             throw new IllegalStateException("call watch() or start() first");
         }
-        List<HeadroomPolicy> current = new ArrayList<>(informer.getStore().list());
+        List<HeadroomPolicy> current = new ArrayList<>(ownership.mine(informer.getStore().list()));
         List<WorkloadKey> keys = new ArrayList<>(current.size());
         for (HeadroomPolicy p : current) {
             keys.add(new WorkloadKey(p.getMetadata().getNamespace(), p.getMetadata().getName()));
@@ -239,7 +244,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         for (WorkloadKey gone : new ArrayList<>(workloads.keySet())) {
             if (!seen.contains(gone)) {
                 try {
-                    forget(gone);
+                    forget(gone, all.stream().noneMatch(p -> WorkloadKey.of(p).equals(gone)));
                 } catch (Throwable e) {
                     LOG.log(Level.WARNING, "could not forget HeadroomPolicy " + gone, e);
                 }
@@ -372,10 +377,14 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         }
     }
 
-    private void forget(WorkloadKey key) {
+    /**
+     * Drops what is kept of a workload: its policy is {@code gone}, or another controller owns it now (then the pods'
+     * deletion costs stay, they are its new owner's to keep or clear).
+     */
+    private void forget(WorkloadKey key, boolean gone) {
         Workload w = workloads.remove(key);
         if (w != null && w.pods != null) {
-            if (leadership.isLeader()) {
+            if (gone && leadership.isLeader()) {
                 // The policy is gone: so are the costs it set, lest they steer a later scale-in.
                 deletionCosts.clear(key.namespace(), w.pods.getStore().list());
             }

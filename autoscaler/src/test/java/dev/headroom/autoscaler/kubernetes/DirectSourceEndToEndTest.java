@@ -72,7 +72,7 @@ class DirectSourceEndToEndTest {
                 new KubernetesScaleActuator(client, Backoff.defaults(), Backoff.Sleeper.REAL),
                 new SidecarPoller(Duration.ofMillis(500), clock, io, SidecarPoller.DEFAULT_CLIENTS),
                 EngineScrapes.defaults(settings.interval(), Duration.ofMillis(500), clock),
-                HeadroomController.DEFAULT_PARALLELISM, LeadershipCheck.ALWAYS,
+                HeadroomController.DEFAULT_PARALLELISM, LeadershipCheck.ALWAYS, WorkloadOwnership.ALL,
                 new EventRecorder(client, clock, "direct-source-test"), new DecisionListener() {
                     @Override
                     public void onDecision(WorkloadDecision d) {

@@ -6,6 +6,7 @@ import dev.headroom.collectors.engine.EngineDialect;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.ReadOutcome;
 import dev.headroom.collectors.engine.SampleReader;
+import javax.net.ssl.SSLParameters;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -53,7 +54,7 @@ public final class Scraper {
 
     /** @throws IllegalArgumentException when the configured dialect is not in the registry */
     public Scraper(ScrapeConfig config, DialectRegistry registry, InstantSource clock) {
-        this(config, registry, clock, client(config.connectTimeout()));
+        this(config, registry, clock, client(config));
     }
 
     /**
@@ -77,6 +78,20 @@ public final class Scraper {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+    }
+
+    /**
+     * The client of a scraper of its own: for an {@code http://} engine one that never loads TLS ({@link NoTls},
+     * which saves a sidecar the JSSE classes and the parsed trust store); for {@code https://} the JDK's default.
+     */
+    static HttpClient client(ScrapeConfig config) {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if ("http".equalsIgnoreCase(config.url().getScheme())) {
+            b.sslContext(NoTls.CONTEXT).sslParameters(new SSLParameters());
+        }
+        return b.build();
     }
 
     public ScrapeConfig config() {

@@ -244,4 +244,12 @@ class ScraperTest {
         ScrapeOutcome outcome = scrape(ScrapeConfig.defaults(url("/metrics")).withDialect("vllm"));
         assertThat(outcome).isInstanceOf(ScrapeOutcome.Success.class);
     }
+
+    @Test
+    void aPlainHttpEngineIsScrapedWithoutLoadingTls() throws Exception {
+        assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("http://127.0.0.1:1/metrics")))
+                .sslContext()).isSameAs(NoTls.CONTEXT);
+        assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("https://127.0.0.1:1/metrics")))
+                .sslContext()).isSameAs(javax.net.ssl.SSLContext.getDefault());
+    }
 }
