@@ -218,7 +218,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         if (informer == null) {
             throw new IllegalStateException("call watch() or start() first");
         }
-        List<HeadroomPolicy> current = new ArrayList<>(ownership.mine(informer.getStore().list()));
+        List<HeadroomPolicy> all = informer.getStore().list();
+        List<HeadroomPolicy> current = new ArrayList<>(ownership.mine(all));
         List<WorkloadKey> keys = new ArrayList<>(current.size());
         for (HeadroomPolicy p : current) {
             keys.add(new WorkloadKey(p.getMetadata().getNamespace(), p.getMetadata().getName()));
