@@ -1,5 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
+import dev.headroom.autoscaler.policy.LoadHistory.Point;
 import dev.headroom.signals.Signal;
 
 import java.time.Duration;
@@ -54,8 +55,6 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
      */
     static final double CYCLE_SWING = 3.0;
 
-    record Point(Instant at, double total) {
-    }
 
     /** One workload's load history and what it has taught. */
     static final class History {
@@ -90,19 +89,11 @@ final class BurstRule implements PolicyRule<BurstRule.History> {
         double horizon = history.horizonSeconds(spec);
         for (int i = 0; i < inputs.size(); i++) {
             SignalInput input = inputs.get(i);
-            if (ScaleDownVoting.isAlarm(input.signal()) || input.aggregation() != Aggregation.SUM
-                    || input.workloadValue().isEmpty()) {
+            if (!LoadHistory.isLoad(input)) {
                 continue;
             }
             ArrayDeque<Point> points = history.series.computeIfAbsent(input.signal(), s -> new ArrayDeque<>());
-            if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0
-                    && (points.isEmpty() || now.isAfter(points.peekLast().at()))) {
-                points.addLast(new Point(now, input.workloadValue().getAsDouble()));
-                Instant cutoff = now.minus(LOOKBACK);
-                while (points.size() > Normalization.MAX_HISTORY || points.peekFirst().at().isBefore(cutoff)) {
-                    points.removeFirst();
-                }
-            }
+            LoadHistory.append(points, input, snapshot, now, LOOKBACK);
             int current = context.currentReplicas();
             if (!input.voted() || input.proposedReplicas().getAsInt() >= current) {
                 continue;

@@ -1,5 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
+import dev.headroom.autoscaler.policy.LoadHistory.Point;
 import dev.headroom.signals.Signal;
 
 import java.time.Duration;
@@ -51,8 +52,6 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
     /** The largest reserve, as a share of the load now. */
     static final double MAX_RISE = 1.5;
 
-    record Point(Instant at, double total) {
-    }
 
     /** One workload's load history and reaction time. */
     static final class History {
@@ -80,18 +79,11 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
         WorkloadSnapshot snapshot = context.snapshot();
         boolean foreseeable = false;
         for (SignalInput input : inputs) {
-            if (!isLoad(input)) {
+            if (!LoadHistory.isLoad(input)) {
                 continue;
             }
             ArrayDeque<Point> points = history.series.computeIfAbsent(input.signal(), s -> new ArrayDeque<>());
-            if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0
-                    && (points.isEmpty() || now.isAfter(points.peekLast().at()))) {
-                points.addLast(new Point(now, input.workloadValue().getAsDouble()));
-                Instant cutoff = now.minus(LOOKBACK);
-                while (points.size() > Normalization.MAX_HISTORY || points.peekFirst().at().isBefore(cutoff)) {
-                    points.removeFirst();
-                }
-            }
+            LoadHistory.append(points, input, snapshot, now, LOOKBACK);
             foreseeable |= foreseeable(points.toArray(new Point[0]), now, horizon);
         }
         boolean missed = false;
@@ -115,7 +107,7 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
             SignalInput input = inputs.get(i);
             // A target set by hand carries the margin its author chose for the workload's rises; the reserve is
             // for the target learned from the SLO, which carries none beyond the SLO's own.
-            if (!isLoad(input) || !input.voted() || spec.targets().targets().containsKey(input.signal())) {
+            if (!LoadHistory.isLoad(input) || !input.voted() || spec.targets().targets().containsKey(input.signal())) {
                 continue;
             }
             Point[] p = history.series.get(input.signal()).toArray(new Point[0]);
@@ -127,11 +119,6 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
                 inputs.set(i, input.proposing(Math.min(needed, spec.maxReplicas()), SignalOutcome.RESERVED_FOR_RISE));
             }
         }
-    }
-
-    private static boolean isLoad(SignalInput input) {
-        return !ScaleDownVoting.isAlarm(input.signal()) && input.aggregation() == Aggregation.SUM
-                && input.workloadValue().isPresent();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
+import dev.headroom.autoscaler.policy.LoadHistory.Point;
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class BurstRuleTest {
                 .as("what was seen outweighs the spec's lead time").isEqualTo(75);
     }
 
-    private java.util.ArrayDeque<BurstRule.Point> stateSeries() {
+    private java.util.ArrayDeque<Point> stateSeries() {
         return state.series(Signal.ARRIVALS_PS);
     }
 }

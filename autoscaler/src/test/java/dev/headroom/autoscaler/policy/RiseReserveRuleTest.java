@@ -1,5 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
+import dev.headroom.autoscaler.policy.LoadHistory.Point;
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
 import org.junit.jupiter.api.Test;
@@ -154,11 +155,11 @@ class RiseReserveRuleTest {
 
     @Test
     void theRiseIsReadFromTheSmoothedLoadAndCapped() {
-        RiseReserveRule.Point[] flat = new RiseReserveRule.Point[40];
-        RiseReserveRule.Point[] stepped = new RiseReserveRule.Point[40];
+        Point[] flat = new Point[40];
+        Point[] stepped = new Point[40];
         for (int i = 0; i < 40; i++) {
-            flat[i] = new RiseReserveRule.Point(T0.plusSeconds(15L * i), 10 + (i % 2));
-            stepped[i] = new RiseReserveRule.Point(T0.plusSeconds(15L * i), (i / 10) % 2 == 0 ? 2 : 20);
+            flat[i] = new Point(T0.plusSeconds(15L * i), 10 + (i % 2));
+            stepped[i] = new Point(T0.plusSeconds(15L * i), (i / 10) % 2 == 0 ? 2 : 20);
         }
         assertThat(RiseReserveRule.rise(flat, 105)).isLessThan(0.1);
         assertThat(RiseReserveRule.rise(stepped, 105)).isEqualTo(RiseReserveRule.MAX_RISE);
