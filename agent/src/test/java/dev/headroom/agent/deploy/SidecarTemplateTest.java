@@ -1,0 +1,161 @@
+package dev.headroom.agent.deploy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chart's {@code headroom.sidecar} and {@code headroom.sidecarVolumes} named templates, included the way
+ * {@code src/docs/deploy.md} tells users to: from an engine chart of their own that has the headroom chart as a
+ * dependency (in its {@code charts/}), rendered by real Helm.
+ */
+class SidecarTemplateTest {
+
+    private static final String ENGINE_DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: engine
+            spec:
+              selector:
+                matchLabels: {app: engine}
+              template:
+                metadata:
+                  labels:
+                    app: engine
+                    headroom.dev/sidecar: "true"
+                spec:
+                  containers:
+                    - name: vllm
+                      image: vllm/vllm-openai:v0.6.3
+                      ports:
+                        - containerPort: 8000
+                    {{- include "headroom.sidecar" (dict "enginePort" .Values.enginePort "dialect" .Values.dialect "gpuDevices" .Values.gpuDevices "engineUrl" .Values.engineUrl) | nindent 8 }}
+                  volumes:
+                    - name: dshm
+                      emptyDir: {medium: Memory}
+                    {{- include "headroom.sidecarVolumes" (dict) | nindent 8 }}
+            """;
+
+    @TempDir
+    static Path engineChart;
+
+    @BeforeAll
+    static void writeEngineChart() throws IOException {
+        Files.writeString(engineChart.resolve("Chart.yaml"), """
+                apiVersion: v2
+                name: engine
+                version: 0.1.0
+                """);
+        Files.createDirectories(engineChart.resolve("templates"));
+        Files.writeString(engineChart.resolve("templates/deployment.yaml"), ENGINE_DEPLOYMENT);
+        copy(Deploy.chart(), engineChart.resolve("charts/headroom"));
+    }
+
+    @Test
+    void theDefaultsWatchTheEngineOverLoopbackAndReadNoGpu() {
+        PodSpec pod = render(t -> t).getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("vllm", "headroom");
+        Container sidecar = pod.getContainers().get(1);
+        assertThat(sidecar.getImage()).isEqualTo("ghcr.io/headroom-dev/headroom:" + appVersion());
+        assertThat(sidecar.getArgs()).containsExactly("sidecar");
+        assertThat(env(sidecar)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "HEADROOM_SIDECAR_ENGINE_URL", "http://127.0.0.1:8000/metrics",
+                "HEADROOM_GPU_PROBE", "none"));
+        assertThat(sidecar.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("headroom");
+            assertThat(p.getContainerPort()).isEqualTo(8480);
+        });
+        assertThat(sidecar.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(sidecar.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(sidecar.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+        assertThat(sidecar.getResources().getLimits()).containsEntry("memory", new Quantity("192Mi"));
+        assertThat(sidecar.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(sidecar.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(sidecar.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(sidecar.getVolumeMounts()).singleElement()
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        String tmp = sidecar.getVolumeMounts().get(0).getName();
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(tmp);
+            assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("32Mi"));
+        });
+    }
+
+    @Test
+    void theEnginePortDialectAndGpusArePassedThrough() {
+        Container sidecar = render(t -> t.set("enginePort", 30000).set("dialect", "sglang")
+                .set("gpuDevices", "GPU-1234")).getSpec().getTemplate().getSpec().getContainers().get(1);
+        assertThat(env(sidecar)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "HEADROOM_SIDECAR_ENGINE_URL", "http://127.0.0.1:30000/metrics",
+                "HEADROOM_SIDECAR_DIALECT", "sglang",
+                "HEADROOM_GPU_PROBE", "nvml",
+                "NVIDIA_VISIBLE_DEVICES", "GPU-1234",
+                "NVIDIA_DRIVER_CAPABILITIES", "utility"));
+    }
+
+    @Test
+    void aWholeEngineUrlWinsOverThePort() {
+        Container sidecar = render(t -> t.set("enginePort", 30000).set("engineUrl", "http://127.0.0.1:9400/stats"))
+                .getSpec().getTemplate().getSpec().getContainers().get(1);
+        assertThat(env(sidecar)).containsEntry("HEADROOM_SIDECAR_ENGINE_URL", "http://127.0.0.1:9400/stats");
+    }
+
+    private static Deployment render(UnaryOperator<TemplateCommand> options) {
+        String yaml = options.apply(new Helm(engineChart).template().withName("engine").withNamespace("llm-serving")
+                .withKubeVersion(Deploy.KUBE_VERSION)).call();
+        List<Deployment> engines = Deploy.ofType(Deploy.parse(yaml), Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals("engine")).toList();
+        assertThat(engines).hasSize(1);
+        return engines.get(0);
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    private static String appVersion() {
+        try {
+            for (String line : Files.readAllLines(Deploy.chart().resolve("Chart.yaml"))) {
+                if (line.startsWith("appVersion:")) {
+                    return line.substring("appVersion:".length()).strip().replace("\"", "");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no appVersion in Chart.yaml");
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+{{/*
+The Headroom sidecar container, for an engine pod's spec.containers (src/docs/deploy.md, "The sidecar beside an
+engine"). With the headroom chart as a dependency of your own chart, in the engine's pod template:
+
+  metadata:
+    labels:
+      headroom.dev/sidecar: "true"
+  spec:
+    containers:
+      - name: vllm
+        ...
+      {{- include "headroom.sidecar" (dict "enginePort" 8000 "dialect" "vllm") | nindent 6 }}
+    volumes:
+      {{- include "headroom.sidecarVolumes" (dict) | nindent 6 }}
+
+The dict (every key optional):
+  enginePort  the engine's port, reached over the pod's loopback (8000)
+  enginePath  the engine's metrics path (/metrics)
+  engineUrl   the whole metrics URL, instead of enginePort and enginePath
+  dialect     the engine's metrics dialect (HEADROOM_SIDECAR_DIALECT, e.g. vllm); empty: detected
+  gpuDevices  the engine's GPUs (NVIDIA_VISIBLE_DEVICES, e.g. the device UUIDs or indexes the engine was given):
+              NVML then reads those GPUs only; empty: no GPU readings (HEADROOM_GPU_PROBE=none)
+  image       the image (ghcr.io/headroom-dev/headroom:<the chart's appVersion>)
+  resources   the container's resources (requests 25m / 128Mi, limit 192Mi: ~100 MiB resident, measured)
+  extraEnv    more variables (name/value or valueFrom), e.g. HEADROOM_SIDECAR_*
+  volumeName  the writable /tmp volume's name (headroom-tmp; the same key for headroom.sidecarVolumes)
+*/}}
+{{- define "headroom.sidecar.appVersion" -}}0.1.0{{- end -}}
+
+{{- define "headroom.sidecar" -}}
+{{- $port := int (default 8000 .enginePort) -}}
+{{- $url := default (printf "http://127.0.0.1:%d%s" $port (default "/metrics" .enginePath)) .engineUrl -}}
+{{- $resources := default (dict "requests" (dict "cpu" "25m" "memory" "128Mi") "limits" (dict "memory" "192Mi")) .resources -}}
+- name: headroom
+  image: {{ default (printf "ghcr.io/headroom-dev/headroom:%s" (include "headroom.sidecar.appVersion" .)) .image | quote }}
+  args: ["sidecar"]
+  env:
+    - name: HEADROOM_SIDECAR_ENGINE_URL
+      value: {{ $url | quote }}
+    {{- with .dialect }}
+    - name: HEADROOM_SIDECAR_DIALECT
+      value: {{ . | quote }}
+    {{- end }}
+    {{- if .gpuDevices }}
+    - name: HEADROOM_GPU_PROBE
+      value: nvml
+    - name: NVIDIA_VISIBLE_DEVICES
+      value: {{ .gpuDevices | toString | quote }}
+    - name: NVIDIA_DRIVER_CAPABILITIES
+      value: utility
+    {{- else }}
+    - name: HEADROOM_GPU_PROBE
+      value: none
+    {{- end }}
+    {{- with .extraEnv }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  ports:
+    - name: headroom
+      containerPort: 8480
+  startupProbe:
+    httpGet:
+      path: /q/health/started
+      port: headroom
+    periodSeconds: 1
+    failureThreshold: 30
+  readinessProbe:
+    httpGet:
+      path: /q/health/ready
+      port: headroom
+    periodSeconds: 10
+    timeoutSeconds: 2
+  livenessProbe:
+    httpGet:
+      path: /q/health/live
+      port: headroom
+    periodSeconds: 20
+    timeoutSeconds: 2
+    failureThreshold: 3
+  resources:
+    {{- toYaml $resources | nindent 4 }}
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 185
+    runAsGroup: 185
+    allowPrivilegeEscalation: false
+    readOnlyRootFilesystem: true
+    capabilities:
+      drop:
+        - ALL
+    seccompProfile:
+      type: RuntimeDefault
+  volumeMounts:
+    - name: {{ default "headroom-tmp" .volumeName }}
+      mountPath: /tmp
+{{- end -}}
+
+{{/* The sidecar's one writable path (/tmp: Vert.x's file cache, JNA's native library), for spec.volumes. */}}
+{{- define "headroom.sidecarVolumes" -}}
+- name: {{ default "headroom-tmp" .volumeName }}
+  emptyDir:
+    sizeLimit: 32Mi
+{{- end -}}
