@@ -10,18 +10,20 @@ import java.util.Optional;
 /**
  * OTLP export settings ({@code headroom.otlp.*}, or environment variables such as
  * {@code HEADROOM_OTLP_ENABLED=true}, {@code HEADROOM_OTLP_ENDPOINT}). Read and validated once at start
- * ({@link OtlpSettings}). Off by default: a laptop demo has no collector to send to.
+ * ({@link OtlpSettings}). Off by default: a laptop demo has no collector to send to. The standard
+ * {@code OTEL_*} variables are honoured too ({@link OtelEnvironment}); a key set here wins over them.
  */
 @ConfigMapping(prefix = "headroom.otlp")
 public interface OtlpConfig {
 
-    /** Whether the signals are pushed over OTLP. */
-    @WithDefault("false")
-    boolean enabled();
+    /**
+     * Whether the signals are pushed over OTLP. Unset: on when {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or the metrics
+     * one) is set and {@code OTEL_SDK_DISABLED} is not {@code true}, otherwise off ({@link OtelEnvironment}).
+     */
+    Optional<Boolean> enabled();
 
-    /** {@code grpc} or {@code http/protobuf}. */
-    @WithDefault("http/protobuf")
-    String protocol();
+    /** {@code grpc} or {@code http/protobuf}; unset: {@code OTEL_EXPORTER_OTLP_PROTOCOL}, else http/protobuf. */
+    Optional<String> protocol();
 
     /**
      * The collector's URL. Defaults to {@code http://localhost:4317} for gRPC and
@@ -29,20 +31,17 @@ public interface OtlpConfig {
      */
     Optional<String> endpoint();
 
-    /** How often the signals are exported. */
-    @WithDefault("15s")
-    Duration interval();
+    /** How often the signals are exported; unset: {@code OTEL_METRIC_EXPORT_INTERVAL} (ms), else 15s. */
+    Optional<Duration> interval();
 
-    /** Time allowed for one export. */
-    @WithDefault("10s")
-    Duration timeout();
+    /** Time allowed for one export; unset: {@code OTEL_EXPORTER_OTLP_TIMEOUT} (ms), else 10s. */
+    Optional<Duration> timeout();
 
     /** Headers sent with every export, e.g. {@code headroom.otlp.headers.authorization=Bearer …}. */
     Map<String, String> headers();
 
-    /** {@code service.name} of the resource. */
-    @WithDefault("headroom-sidecar")
-    String serviceName();
+    /** {@code service.name} of the resource; unset: {@code OTEL_SERVICE_NAME}, else {@code headroom-sidecar}. */
+    Optional<String> serviceName();
 
     /** {@code k8s.pod.name} of the resource; in Kubernetes set it from the downward API ({@code metadata.name}). */
     Optional<String> pod();

@@ -51,33 +51,60 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Duration interval, D
         resource = Map.copyOf(resource);
     }
 
-    /** Settings from configuration; throws {@link IllegalArgumentException} listing every bad key. */
+    /** Settings from configuration alone, as if no {@code OTEL_*} variable were set. */
     public static OtlpSettings from(OtlpConfig config) {
-        List<String> problems = new ArrayList<>();
+        return from(config, OtelEnvironment.empty());
+    }
+
+    /**
+     * Whether export is on: {@code headroom.otlp.enabled} when set; else on when the environment names an OTLP
+     * endpoint and {@code OTEL_SDK_DISABLED} is not {@code true}.
+     */
+    public static boolean enabled(OtlpConfig config, OtelEnvironment env) {
+        return config.enabled().orElse(!env.sdkDisabled() && env.endpointGiven());
+    }
+
+    /**
+     * Settings from configuration and the standard {@code OTEL_*} variables: a {@code headroom.otlp.*} key that
+     * is set wins over its variable, which wins over the default. Throws {@link IllegalArgumentException}
+     * listing every bad key or variable.
+     */
+    public static OtlpSettings from(OtlpConfig config, OtelEnvironment env) {
+        List<String> problems = new ArrayList<>(env.problems());
         Protocol protocol = null;
+        String rawProtocol = config.protocol().or(env::protocol).orElse(Protocol.HTTP_PROTOBUF.configName);
         for (Protocol p : Protocol.values()) {
-            if (p.configName.equals(config.protocol())) {
+            if (p.configName.equals(rawProtocol.trim())) {
                 protocol = p;
             }
         }
         if (protocol == null) {
-            problems.add("headroom.otlp.protocol must be 'grpc' or 'http/protobuf', was '" + config.protocol() + "'");
+            problems.add("headroom.otlp.protocol must be 'grpc' or 'http/protobuf', was '" + rawProtocol + "'");
         }
         URI endpoint = null;
-        String raw = config.endpoint().orElse(protocol == null ? null : protocol.defaultEndpoint);
+        final Protocol chosen = protocol;
+        String raw = protocol == null ? config.endpoint().orElse(null)
+                : config.endpoint().or(() -> env.metricsEndpointFor(chosen)).orElse(protocol.defaultEndpoint);
+        String endpointKey = config.endpoint().isPresent() ? "headroom.otlp.endpoint"
+                : env.metricsEndpoint().isPresent() ? OtelEnvironment.METRICS_ENDPOINT
+                : env.endpoint().isPresent() ? OtelEnvironment.ENDPOINT : "headroom.otlp.endpoint";
         if (raw != null) {
             try {
                 endpoint = URI.create(raw.trim());
                 if (!("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())) || endpoint.getHost() == null) {
-                    problems.add("headroom.otlp.endpoint must be an http(s) URL such as http://otel-collector:4318/v1/metrics, was '" + raw + "'");
+                    problems.add(endpointKey + " must be an http(s) URL such as http://otel-collector:4318/v1/metrics, was '" + raw + "'");
                 }
             } catch (IllegalArgumentException e) {
-                problems.add("headroom.otlp.endpoint is not a URL: '" + raw + "' (" + e.getMessage() + ")");
+                problems.add(endpointKey + " is not a URL: '" + raw + "' (" + e.getMessage() + ")");
             }
         }
-        requirePositive("headroom.otlp.interval", config.interval(), problems);
-        requirePositive("headroom.otlp.timeout", config.timeout(), problems);
-        if (config.serviceName().isBlank()) {
+        Duration interval = config.interval().or(env::interval).orElse(Duration.ofSeconds(15));
+        Duration timeout = config.timeout().or(env::timeout).orElse(Duration.ofSeconds(10));
+        requirePositive("headroom.otlp.interval", interval, problems);
+        requirePositive("headroom.otlp.timeout", timeout, problems);
+        String serviceName = config.serviceName().or(env::serviceName)
+                .orElse(env.resourceAttributes().getOrDefault("service.name", "headroom-sidecar"));
+        if (serviceName.isBlank()) {
             problems.add("headroom.otlp.service-name must not be blank");
         }
         if (config.operationName().isBlank()) {
@@ -86,12 +113,15 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Duration interval, D
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid OTLP settings: " + String.join("; ", problems));
         }
-        Map<String, String> resource = new LinkedHashMap<>(config.resourceAttributes());
-        resource.put("service.name", config.serviceName());
+        Map<String, String> headers = new LinkedHashMap<>(env.headers());
+        headers.putAll(config.headers());
+        Map<String, String> resource = new LinkedHashMap<>(env.resourceAttributes());
+        resource.putAll(config.resourceAttributes());
+        resource.put("service.name", serviceName);
         config.pod().ifPresent(v -> resource.put("k8s.pod.name", v));
         config.namespace().ifPresent(v -> resource.put("k8s.namespace.name", v));
         config.model().ifPresent(v -> resource.put(OtlpMetric.ATTR_MODEL, v));
-        return new OtlpSettings(protocol, endpoint, config.interval(), config.timeout(), config.headers(), resource,
+        return new OtlpSettings(protocol, endpoint, interval, timeout, headers, resource,
                 config.operationName().trim());
     }
 

@@ -15,6 +15,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
@@ -35,13 +36,19 @@ public class OtlpSignalExport {
     private final SdkMeterProvider provider;
     private final SignalInstruments instruments;
 
+    @Inject
     public OtlpSignalExport(OtlpConfig config, SidecarRuntime sidecar, MeterRegistry registry) {
-        if (!config.enabled()) {
+        this(config, OtelEnvironment.from(System.getenv()), sidecar, registry);
+    }
+
+    /** With the {@code OTEL_*} variables given, not read from the process environment. */
+    OtlpSignalExport(OtlpConfig config, OtelEnvironment env, SidecarRuntime sidecar, MeterRegistry registry) {
+        if (!OtlpSettings.enabled(config, env)) {
             provider = null;
             instruments = null;
             return;
         }
-        OtlpSettings settings = OtlpSettings.from(config);
+        OtlpSettings settings = OtlpSettings.from(config, env);
         provider = SdkMeterProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(attributes(settings.resource()))))
                 .registerMetricReader(PeriodicMetricReader.builder(exporter(settings))

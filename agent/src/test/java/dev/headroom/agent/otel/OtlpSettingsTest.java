@@ -13,22 +13,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OtlpSettingsTest {
 
     /** A configuration as SmallRye would map it, with the defaults of {@link OtlpConfig}. */
-    private record Config(String protocol, Optional<String> endpoint, Duration interval, String serviceName,
-                          Optional<String> pod, Map<String, String> headers, String operationName)
+    record Config(Optional<String> protocol, Optional<String> endpoint, Optional<Duration> interval,
+                  Optional<String> serviceName, Optional<String> pod, Map<String, String> headers, String operationName)
             implements OtlpConfig {
+        /** Nothing set but the operation name's default. */
         static Config defaults() {
-            return new Config("http/protobuf", Optional.empty(), Duration.ofSeconds(15), "headroom-sidecar",
+            return new Config(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Map.of(), "chat");
         }
 
         @Override
-        public boolean enabled() {
-            return true;
+        public Optional<Boolean> enabled() {
+            return Optional.empty();
         }
 
         @Override
-        public Duration timeout() {
-            return Duration.ofSeconds(10);
+        public Optional<Duration> timeout() {
+            return Optional.empty();
         }
 
         @Override
@@ -57,7 +58,7 @@ class OtlpSettingsTest {
                 .containsEntry("deployment.environment.name", "prod")
                 .doesNotContainKey("k8s.pod.name");
 
-        Config grpc = new Config("grpc", Optional.empty(), Duration.ofSeconds(5), "svc", Optional.of("llm-0"), Map.of("a", "b"),
+        Config grpc = new Config(Optional.of("grpc"), Optional.empty(), Optional.of(Duration.ofSeconds(5)), Optional.of("svc"), Optional.of("llm-0"), Map.of("a", "b"),
                 "text_completion");
         OtlpSettings settings = OtlpSettings.from(grpc);
         assertThat(settings.endpoint()).isEqualTo(URI.create("http://localhost:4317"));
@@ -69,14 +70,14 @@ class OtlpSettingsTest {
 
     @Test
     void everyMistakeIsReportedAtOnceNamingKeyValueAndWhatIsAccepted() {
-        Config bad = new Config("thrift", Optional.of("otel-collector:4317"), Duration.ZERO, " ", Optional.empty(), Map.of(), "");
+        Config bad = new Config(Optional.of("thrift"), Optional.of("otel-collector:4317"), Optional.of(Duration.ZERO), Optional.of(" "), Optional.empty(), Map.of(), "");
         assertThatThrownBy(() -> OtlpSettings.from(bad))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("headroom.otlp.protocol must be 'grpc' or 'http/protobuf', was 'thrift'")
                 .hasMessageContaining("headroom.otlp.interval must be a positive duration")
                 .hasMessageContaining("headroom.otlp.service-name must not be blank")
                 .hasMessageContaining("headroom.otlp.operation-name must not be blank");
-        Config badEndpoint = new Config("grpc", Optional.of("otel-collector:4317"), Duration.ofSeconds(1), "s",
+        Config badEndpoint = new Config(Optional.of("grpc"), Optional.of("otel-collector:4317"), Optional.of(Duration.ofSeconds(1)), Optional.of("s"),
                 Optional.empty(), Map.of(), "chat");
         assertThatThrownBy(() -> OtlpSettings.from(badEndpoint))
                 .hasMessageContaining("headroom.otlp.endpoint must be an http(s) URL")
