@@ -57,6 +57,17 @@ class HelmChartTest {
     private static final Path FULL_VALUES = Deploy.chart().resolve("ci/full-values.yaml");
 
     @Test
+    void shardedControllersMayListChangeAndDeleteTheirLeasesAndAreToldTheShardCount() {
+        List<HasMetadata> sharded = Deploy.parse(Deploy.render(t -> t.set("controller.shards", 8)));
+        assertThat(rules(Deploy.one(sharded, Role.class).getRules()))
+                .contains("coordination.k8s.io/leases: delete,get,list,patch,update");
+        assertThat(env(single(Deploy.one(sharded, Deployment.class).getSpec().getTemplate().getSpec()))
+                .get("HEADROOM_CONTROLLER_SHARDS").getValue()).isEqualTo("8");
+        assertThatThrownBy(() -> Deploy.render(t -> t.set("controller.shards", 300)))
+                .hasMessageContaining("shards");
+    }
+
+    @Test
     void lintIsClean() {
         LintResult result = new Helm(Deploy.chart()).lint().strict().call();
         assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
