@@ -261,15 +261,8 @@ final class Relabeling {
             }
             List<String> namespaces = monitor.getSpec().getNamespaceSelector() == null ? List.of()
                     : monitor.getSpec().getNamespaceSelector().getMatchNames();
-            for (Map<String, String> c : candidates) {
-                if (!namespaces.isEmpty() && !namespaces.contains(c.get("__meta_kubernetes_namespace"))) {
-                    continue;
-                }
-                Map<String, String> l = apply(c, rules);
-                if (l != null) {
-                    out.add(new Target(finish(l), Boolean.TRUE.equals(e.getHonorLabels())));
-                }
-            }
+            relabel(candidates, ns -> namespaces.isEmpty() || namespaces.contains(ns), rules,
+                    Boolean.TRUE.equals(e.getHonorLabels()), out);
         }
         return out;
     }
@@ -294,17 +287,24 @@ final class Relabeling {
             if (e.getRelabelings() != null) {
                 e.getRelabelings().forEach(r -> rules.add(Rule.of(r)));
             }
-            for (Map<String, String> c : candidates) {
-                if (!c.get("__meta_kubernetes_namespace").equals(monitor.getMetadata().getNamespace())) {
-                    continue;
-                }
-                Map<String, String> l = apply(c, rules);
-                if (l != null) {
-                    out.add(new Target(finish(l), Boolean.TRUE.equals(e.getHonorLabels())));
-                }
-            }
+            relabel(candidates, monitor.getMetadata().getNamespace()::equals, rules,
+                    Boolean.TRUE.equals(e.getHonorLabels()), out);
         }
         return out;
+    }
+
+    /** Adds to {@code out} the targets {@code rules} keep of the candidates in a namespace {@code watched} accepts. */
+    private static void relabel(List<Map<String, String>> candidates, java.util.function.Predicate<String> watched,
+                                List<Rule> rules, boolean honorLabels, List<Target> out) {
+        for (Map<String, String> c : candidates) {
+            if (!watched.test(c.get("__meta_kubernetes_namespace"))) {
+                continue;
+            }
+            Map<String, String> l = apply(c, rules);
+            if (l != null) {
+                out.add(new Target(finish(l), honorLabels));
+            }
+        }
     }
 
     /** The targets a plain {@code scrape_configs} job makes of {@code candidates}. */
