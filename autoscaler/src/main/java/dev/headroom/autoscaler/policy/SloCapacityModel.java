@@ -20,8 +20,9 @@ import java.util.Arrays;
  * median of {@code running/λ − O·itl}). Together, with {@code P} the mean prompt length,
  * {@code itl(λ) = (a + b·λ·T₀) / (1 − b·λ·O − c·λ·P)}, and the rate at which the ITL objective {@code S} is met is
  * {@code λ = (S − a) / (b·(T₀ + O·S) + c·P·S)}: longer prompts or outputs lower it at once, before the fit has
- * seen the new mix. TTFT is fitted on the same features over the samples without a queue (below saturation it
- * grows with the prefill ahead of a prompt; past it, it is a queue and says nothing of capacity) and inverted by
+ * seen the new mix. TTFT is fitted on the same features over the samples without a queue, nor one within
+ * {@link #QUEUE_ECHO} before them (below saturation it grows with the prefill ahead of a prompt; past it, it is a
+ * queue and says nothing of capacity, and the TTFT window still holds that queue's wait after it has drained) and inverted by
  * bisection. While requests wait, what a replica finishes is its saturation throughput; the median of those
  * samples caps the estimate.
  *
@@ -79,6 +80,11 @@ final class SloCapacityModel {
      * no room, and the engine queues or preempts (vLLM preempts when a step finds no free block).
      */
     static final double KV_SHARE = 0.85;
+    /**
+     * How long after a queue the TTFT readings still carry its wait: a TTFT quantile is read over a window of first
+     * tokens, and a request that waited is observed when it finally starts, after the queue has gone.
+     */
+    static final Duration QUEUE_ECHO = Duration.ofMinutes(2);
     /** A value more than this many times both its neighbours is a spike. */
     static final double SPIKE_FACTOR = 4.0;
 
@@ -200,8 +206,8 @@ final class SloCapacityModel {
         }
         double t0 = Math.max(0, median(residence));
 
-        double[] itlFit = fit(all, w, Sample::itl, false);
-        double[] ttftFit = fit(all, w, Sample::ttft, true);
+        double[] itlFit = fit(all, w, Sample::itl);
+        double[] ttftFit = fit(all, w, Sample::ttft, queueOrEcho(all));
         double s = slo.itlSeconds();
         double a = itlFit[0];
         double b = itlFit[1];
@@ -315,21 +321,42 @@ final class SloCapacityModel {
     }
 
     /**
-     * {@code y = a + b·running + c·prefill}, weighted, robust (one refit without residuals beyond 3.5 robust
-     * standard deviations), coefficients b and c kept ≥ 0. Null when {@code unqueuedOnly} leaves too few samples.
+     * Per sample, whether a queue stood at it or within {@link #QUEUE_ECHO} before it: its TTFT is then a queue's
+     * wait, not what a replica's load costs a prompt.
      */
-    private static double[] fit(Sample[] all, double[] w, Field y, boolean unqueuedOnly) {
+    private static boolean[] queueOrEcho(Sample[] all) {
+        boolean[] left = new boolean[all.length];
+        Instant lastQueue = null;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i].queued()) {
+                lastQueue = all[i].at();
+            }
+            left[i] = lastQueue != null && !all[i].at().isAfter(lastQueue.plus(QUEUE_ECHO));
+        }
+        return left;
+    }
+
+    private static double[] fit(Sample[] all, double[] w, Field y) {
+        return fit(all, w, y, null);
+    }
+
+    /**
+     * {@code y = a + b·running + c·prefill}, weighted, robust (one refit without residuals beyond 3.5 robust
+     * standard deviations), coefficients b and c kept ≥ 0, over the samples {@code leftOut} does not mark (all when
+     * it is null). Null when {@code leftOut} leaves too few samples.
+     */
+    private static double[] fit(Sample[] all, double[] w, Field y, boolean[] leftOut) {
         double[] weights = w.clone();
         int used = 0;
         for (int i = 0; i < all.length; i++) {
-            if ((unqueuedOnly && all[i].queued()) || !Double.isFinite(y.of(all[i]))) {
+            if ((leftOut != null && leftOut[i]) || !Double.isFinite(y.of(all[i]))) {
                 weights[i] = 0;
             } else {
                 used++;
             }
         }
         if (used < 3) {
-            return unqueuedOnly ? null : new double[] {medianOf(all, y), 0, 0};
+            return leftOut != null ? null : new double[] {medianOf(all, y), 0, 0};
         }
         double[] beta = nonNegative(all, weights, y);
         double[] residuals = new double[used];

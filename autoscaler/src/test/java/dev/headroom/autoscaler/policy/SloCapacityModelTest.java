@@ -23,9 +23,14 @@ class SloCapacityModelTest {
 
     /** One reading at {@code rate} req/s per replica on an engine whose cache holds {@code cacheRequests}. */
     private void offer(double rate, double cacheRequests, double queue) {
+        offer(rate, cacheRequests, queue, 1.0);
+    }
+
+    /** As {@link #offer(double, double, double)}, with the window's TTFT reading. */
+    private void offer(double rate, double cacheRequests, double queue, double ttft) {
         double running = rate * (BEFORE_DECODE + OUTPUT * STEP);
         model.offer(new SloCapacityModel.Sample(now, rate, rate, running, queue, rate * PROMPT, rate * OUTPUT, STEP,
-                STEP, 1.0, Math.min(1, running / cacheRequests)));
+                STEP, ttft, Math.min(1, running / cacheRequests)));
         now = now.plusSeconds(15);
     }
 
@@ -55,5 +60,38 @@ class SloCapacityModelTest {
         LearnedCapacity after = model.estimate(SLO, now);
         assertThat(after.binding()).isNotEqualTo(LearnedCapacity.SloTerm.SATURATION);
         assertThat(after.perReplica()).isGreaterThanOrEqualTo(0.95 * before);
+    }
+
+    @Test
+    void theTtftOfRequestsThatWaitedInAQueueThatHasGoneDoesNotLowerTheCapacity() {
+        for (int t = 0; t < 10; t++) {
+            offer(0.4 + 0.6 * (t % 10) / 9.0, 100, 0);
+        }
+        double before = model.estimate(SLO, now).perReplica();
+        // A backlog, then its drain: the queue is gone at once, but for the next minutes the TTFT window still
+        // holds the requests that waited in it (45 s, then falling), at a lower rate than before.
+        offer(0.9, 100, 40, 30);
+        offer(0.9, 100, 20, 40);
+        double[] echo = {45, 40, 35, 30, 25, 12, 8};
+        for (double ttft : echo) {
+            offer(0.5, 100, 0, ttft);
+        }
+        offer(0.5, 100, 0, 1.0);
+        offer(0.5, 100, 0, 1.0);
+        LearnedCapacity after = model.estimate(SLO, now);
+        assertThat(after.binding()).isNotEqualTo(LearnedCapacity.SloTerm.TTFT);
+        assertThat(after.perReplica()).isGreaterThanOrEqualTo(0.95 * before);
+    }
+
+    @Test
+    void aTtftAboveTheObjectiveWithNoQueueBeforeItStillBinds() {
+        // The same readings with no queue ahead of them: prompts that take that long to start at that load are
+        // what the replica costs them, and the estimate must fall below the load that showed it.
+        for (int t = 0; t < 30; t++) {
+            offer(0.4 + 0.6 * (t % 10) / 9.0, 100, 0, 1.0 + 8.0 * (t % 10) / 9.0);
+        }
+        LearnedCapacity c = model.estimate(SLO, now);
+        assertThat(c.binding()).isEqualTo(LearnedCapacity.SloTerm.TTFT);
+        assertThat(c.perReplica()).isLessThan(1.0);
     }
 }
