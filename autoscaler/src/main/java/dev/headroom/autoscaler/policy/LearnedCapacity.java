@@ -19,10 +19,20 @@ import java.util.Objects;
  * @param ttftAtCapacity the TTFT quantity the fit predicts at {@code perReplica}, seconds
  * @param batchAtCapacity requests in flight per replica at {@code perReplica} (Little's law along the fit); NaN
  *                        when not known
+ * @param modelled      the rate the SLO terms and the engine's limits give before the evidence bounds it: above
+ *                      {@code perReplica} when {@code binding} is {@link SloTerm#EVIDENCE}, else equal to it
  */
 public record LearnedCapacity(double perReplica, SloTerm binding, Confidence confidence, int samples,
                               double loadSeen, double promptTokens, double outputTokens, double itlAtCapacity,
-                              double ttftAtCapacity, double batchAtCapacity) {
+                              double ttftAtCapacity, double batchAtCapacity, double modelled) {
+
+    /** A capacity that the evidence does not bound below what the model gives. */
+    public LearnedCapacity(double perReplica, SloTerm binding, Confidence confidence, int samples, double loadSeen,
+                           double promptTokens, double outputTokens, double itlAtCapacity, double ttftAtCapacity,
+                           double batchAtCapacity) {
+        this(perReplica, binding, confidence, samples, loadSeen, promptTokens, outputTokens, itlAtCapacity,
+                ttftAtCapacity, batchAtCapacity, perReplica);
+    }
 
     /** A capacity whose batch at capacity is not known. */
     public LearnedCapacity(double perReplica, SloTerm binding, Confidence confidence, int samples, double loadSeen,
@@ -64,6 +74,10 @@ public record LearnedCapacity(double perReplica, SloTerm binding, Confidence con
         Objects.requireNonNull(confidence, "confidence");
         if (!(perReplica > 0) || !Double.isFinite(perReplica)) {
             throw new IllegalArgumentException("learned capacity must be positive and finite, got " + perReplica);
+        }
+        if (!(modelled >= perReplica)) {
+            throw new IllegalArgumentException("the modelled capacity cannot be below the estimate, got " + modelled
+                    + " < " + perReplica);
         }
         if (samples < 0) {
             throw new IllegalArgumentException("samples cannot be negative, got " + samples);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Keeps ready, above the load now, the rise the load has shown it can make within one {@link ReactionTime} (cold
@@ -18,19 +19,25 @@ import java.util.List;
  *       of it, within one reaction time after it. Readings below {@value #FLOOR_SHARE} of the lookback's peak are
  *       left out (a rise from nearly nothing is a share without meaning; the burst hold covers troughs).</li>
  *   <li>The reserve is the second-largest rise (one absurd reading holds nothing), at most {@value #MAX_RISE}×.</li>
- *   <li>The summed load signal then proposes at least the replicas that {@code load × (1 + reserve)} needs at its
- *       target, but never for more load than the lookback's second-highest reading: the reserve anticipates a
- *       rise the workload has made before, not one it never has.</li>
+ *   <li>The summed load signal then proposes at least the replicas that {@code load × (1 + reserve)} needs, but
+ *       never for more load than the lookback's second-highest reading: the reserve anticipates a rise the workload
+ *       has made before, not one it never has.</li>
  * </ul>
  *
- * <p>Only a load signal whose target is learned from the SLO ({@link SloCapacityRule}) gets a reserve; a target set
- * by hand carries the margin its author chose. Only a workload whose decisions over the {@link #LOOKBACK} found a latency objective exceeded (a latency
- * signal above its target) more often than the SLO's error budget allows keeps a reserve: where the target's
- * margin and the forecast held the SLO, it would only cost. The budget is 1 − attainment (1 % by default) of a
- * whole lookback's decisions, not of those seen so far: misses early in the hour spend the hour's budget. A miss
- * counts only where the load one reaction time before it was read and was at least {@value #FLOOR_SHARE} of the
- * peak: a rise from nothing (a start, a workload woken from idle) is not one a reserve on the load could have met,
- * and is what the burst hold is for.
+ * <p>Where the target is learned from the SLO ({@link SloCapacityRule}), the risen load is held at the learned
+ * capacity, not at the target: the target's margin below the capacity already absorbs a rise up to it, so only a
+ * rise larger than that margin keeps replicas, and only by what it exceeds it. Such a reserve is always on: it is
+ * learned from the load's shape, before any objective is missed. A slow load (a diurnal day, a conversation's
+ * drift) rises less within a reaction time than the margin and keeps nothing; steps and bursts keep their excess.
+ *
+ * <p>A load signal without a learned capacity behind it (a target learned from an alarm) holds the risen load at
+ * its target, and only once a workload's decisions over the {@link #LOOKBACK} found a latency objective exceeded (a
+ * latency signal above its target) more often than the SLO's error budget allows: where the target's margin and the
+ * forecast held the SLO, it would only cost. The budget is 1 − attainment (1 % by default) of a whole lookback's
+ * decisions, not of those seen so far: misses early in the hour spend the hour's budget. A miss counts only where
+ * the load one reaction time before it was read and was at least {@value #FLOOR_SHARE} of the peak: a rise from
+ * nothing (a start, a workload woken from idle) is not one a reserve on the load could have met, and is what the
+ * burst hold is for. A target set by hand gets no reserve: it carries the margin its author chose.
  *
  * <p>A load that changes slowly shows small rises within a cold start, and the reserve costs little; steps and
  * bursts show large ones, and the reserve is what lets a causal policy meet them at all. The first rise of a kind
@@ -100,9 +107,7 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
         double interval = history.reaction.intervalSeconds();
         double lookbackDecisions = Math.max(history.decisions.size(),
                 interval > 0 ? LOOKBACK.toNanos() / 1e9 / interval : 0);
-        if (history.misses.size() <= budget * lookbackDecisions) {
-            return;
-        }
+        boolean missedBeyondBudget = history.misses.size() > budget * lookbackDecisions;
         for (int i = 0; i < inputs.size(); i++) {
             SignalInput input = inputs.get(i);
             // A target set by hand carries the margin its author chose for the workload's rises; the reserve is
@@ -110,11 +115,19 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
             if (!LoadHistory.isLoad(input) || !input.voted() || spec.targets().targets().containsKey(input.signal())) {
                 continue;
             }
+            // With the capacity learned from the SLO, the risen load is held at that capacity: the target's margin
+            // already covers a rise up to it, and only what a past rise went beyond it is kept, always. A target
+            // without a capacity behind it keeps the risen load at the target, once the misses have shown the need.
+            Optional<LearnedCapacity> learned = input.learned();
+            if (learned.isEmpty() && !missedBeyondBudget) {
+                continue;
+            }
             Point[] p = history.series.get(input.signal()).toArray(new Point[0]);
             double load = input.workloadValue().getAsDouble();
             double ceiling = secondHighest(p);
             double reserved = Math.min(load * (1 + rise(p, horizon)), Math.max(load, ceiling));
-            int needed = ReplicaCalculator.ceilReplicas(reserved / input.target());
+            double perReplica = learned.map(LearnedCapacity::perReplica).orElse(input.target());
+            int needed = ReplicaCalculator.ceilReplicas(reserved / perReplica);
             if (needed > input.proposedReplicas().getAsInt()) {
                 inputs.set(i, input.proposing(Math.min(needed, spec.maxReplicas()), SignalOutcome.RESERVED_FOR_RISE));
             }

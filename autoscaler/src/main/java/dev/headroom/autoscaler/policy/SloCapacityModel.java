@@ -262,6 +262,7 @@ final class SloCapacityModel {
         // Evidence: no further than a bounded step beyond the highest load and the largest batch seen. The batch
         // is where an engine's hard limits are (max_num_seqs, the KV cache), and they show only once reached.
         // While provisional, not even that: a fit of a few readings at one load says little beyond it.
+        double modelled = Math.max(lambda, 1e-3);
         boolean provisional = n < MIN_SAMPLES;
         double evidence = provisional ? loadSeen
                 : Math.min(EXPLORE * loadSeen, rateFilling(EXPLORE_BATCH * batchSeen, itlFit, t0, o, p));
@@ -275,7 +276,7 @@ final class SloCapacityModel {
         double step = itl(itlFit, lambda, t0, o, p);
         return new LearnedCapacity(lambda, binding, confidence, n, loadSeen, p, o, step,
                 ttftFit == null ? Double.NaN : ttft(ttftFit, itlFit, lambda, t0, o, p),
-                Double.isFinite(step) ? lambda * (t0 + o * step) : Double.NaN);
+                Double.isFinite(step) ? lambda * (t0 + o * step) : Double.NaN, Math.max(modelled, lambda));
     }
 
     /**

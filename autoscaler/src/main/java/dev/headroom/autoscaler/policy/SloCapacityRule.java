@@ -53,8 +53,8 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
         if (capacity == null) {
             return;
         }
-        double share = share(capacity, snapshot.completeTotal(Signal.ARRIVALS_PS), slo.attainment());
-        SignalInput input = context.evaluate(Signal.ARRIVALS_PS, share * capacity.perReplica()).withLearned(capacity);
+        double target = target(capacity, snapshot.completeTotal(Signal.ARRIVALS_PS), slo.attainment());
+        SignalInput input = context.evaluate(Signal.ARRIVALS_PS, target).withLearned(capacity);
         if (capacity.confidence() == LearnedCapacity.Confidence.PROVISIONAL && input.voted()
                 && input.proposedReplicas().getAsInt() < context.currentReplicas()) {
             input = input.quiet();
@@ -75,9 +75,30 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
      * more.
      */
     static double share(LearnedCapacity capacity, OptionalDouble workloadRate, double attainment) {
+        return capacity.binding() == LearnedCapacity.SloTerm.EVIDENCE ? SaturationTargets.RATE_TARGET_SHARE
+                : staffingShare(capacity, workloadRate, attainment);
+    }
+
+    /**
+     * The per-replica {@code arrivals_ps} target: {@link #share} of the capacity. Where the evidence bounds the
+     * estimate only just below what the SLO terms give, the bound is no margin: the target is then also held to the
+     * square-root-staffing share of the modelled capacity, so that a bound a few percent below a full KV cache does
+     * not lend the load a margin the cache does not have. Where the model reaches far beyond the evidence, the
+     * evidence's share binds as before and the load may still prove more.
+     */
+    static double target(LearnedCapacity capacity, OptionalDouble workloadRate, double attainment) {
+        double target = share(capacity, workloadRate, attainment) * capacity.perReplica();
+        if (capacity.binding() == LearnedCapacity.SloTerm.EVIDENCE) {
+            target = Math.min(target, staffingShare(capacity, workloadRate, attainment) * capacity.modelled());
+        }
+        return target;
+    }
+
+    /** Square-root staffing's share ({@link #share}'s), whatever bounds the estimate. */
+    private static double staffingShare(LearnedCapacity capacity, OptionalDouble workloadRate, double attainment) {
         double share = SaturationTargets.RATE_TARGET_SHARE;
         double batch = capacity.batchAtCapacity();
-        if (capacity.binding() == LearnedCapacity.SloTerm.EVIDENCE || workloadRate.isEmpty()
+        if (workloadRate.isEmpty()
                 || !(workloadRate.getAsDouble() > 0) || !(batch > 0) || !Double.isFinite(batch) || attainment >= 1) {
             return share;
         }

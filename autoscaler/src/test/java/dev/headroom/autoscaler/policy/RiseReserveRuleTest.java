@@ -24,6 +24,8 @@ class RiseReserveRuleTest {
      */
     private static final PolicySpec SLO = PolicySpec.forSlo(1, 20, SloSpec.perRequest(2, 0.1, 0.99));
     private static final Map<Signal, Double> LEARNED = Map.of(Signal.ARRIVALS_PS, 10.0);
+    // The decisions below but those on a learned capacity carry a target without one (as a target learned from an
+    // alarm): they keep a reserve only once misses beyond the SLO's error budget have shown the need.
 
     private final RiseReserveRule rule = new RiseReserveRule();
     private final RiseReserveRule.History state = rule.newState();
@@ -53,6 +55,47 @@ class RiseReserveRuleTest {
         rule.apply(context, state, inputs);
         now = now.plusSeconds(15);
         return inputs.get(0);
+    }
+
+    /**
+     * One decision on the target {@link SloCapacityRule} would set: a learned capacity of 12.5 req/s per replica,
+     * the target 10 (a 25 % margin below it).
+     */
+    private SignalInput decideOnLearnedCapacity(int current, double arrivalsTotal) {
+        WorkloadSnapshot snapshot = Fixtures.snapshot(now, Signal.ARRIVALS_PS, 0, 0, perPod(current, arrivalsTotal));
+        RuleContext context = new RuleContext(SLO, snapshot, current, now);
+        LearnedCapacity capacity = new LearnedCapacity(12.5, LearnedCapacity.SloTerm.ITL,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 10, 1000, 200, 0.08, 1.0, 20);
+        List<SignalInput> inputs = new ArrayList<>();
+        inputs.add(context.evaluate(Signal.ARRIVALS_PS, 10.0).withLearned(capacity));
+        rule.apply(context, state, inputs);
+        now = now.plusSeconds(15);
+        return inputs.get(0);
+    }
+
+    @Test
+    void onALearnedCapacityAStepBeyondTheMarginIsKeptReadyAtTheCapacityBeforeAnyMiss() {
+        // 20 req/s, a step to 50, back to 20, and no objective ever missed: the step rose 150 %, far beyond the
+        // target's 25 % margin, so its load is kept ready at the capacity (50 / 12.5 = 4), not at the target (5).
+        SignalInput last = null;
+        for (int t = 0; t < 60; t++) {
+            last = decideOnLearnedCapacity(5, t >= 20 && t < 40 ? 50 : 20);
+        }
+        assertThat(last.outcome()).isEqualTo(SignalOutcome.RESERVED_FOR_RISE);
+        assertThat(last.proposedReplicas()).hasValue(4);
+    }
+
+    @Test
+    void onALearnedCapacityARiseWithinTheMarginKeepsNothing() {
+        // A load that drifts between 20 and 23 req/s within a reaction time: 15 %, less than the 25 % margin the
+        // target already keeps below the capacity.
+        SignalInput last = null;
+        for (int t = 0; t < 90; t++) {
+            last = decideOnLearnedCapacity(2, t % 20 < 10 ? 20 : 23);
+        }
+        assertThat(last.workloadValue()).hasValue(20);
+        assertThat(last.outcome()).as("%s", last).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
+        assertThat(last.proposedReplicas()).as("%s", last).hasValue(2);
     }
 
     @Test

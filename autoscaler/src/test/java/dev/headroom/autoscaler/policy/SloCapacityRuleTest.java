@@ -174,8 +174,8 @@ class SloCapacityRuleTest {
         SignalInput input = run(PREFILL_HEAVY, 60, 0.4, 1.0);
         LearnedCapacity c = learned(input);
         double rate = input.workloadValue().orElseThrow();
-        assertThat(input.target()).isCloseTo(SloCapacityRule.share(c, java.util.OptionalDouble.of(rate), 0.99)
-                * c.perReplica(), within(1e-9)).isLessThanOrEqualTo(SaturationTargets.RATE_TARGET_SHARE * c.perReplica());
+        assertThat(input.target()).isCloseTo(SloCapacityRule.target(c, java.util.OptionalDouble.of(rate), 0.99),
+                within(1e-9)).isLessThanOrEqualTo(SaturationTargets.RATE_TARGET_SHARE * c.perReplica());
         assertThat(c.samples()).isGreaterThanOrEqualTo(SloCapacityModel.MIN_SAMPLES);
         assertThat(c.loadSeen()).isPositive();
     }
@@ -206,5 +206,27 @@ class SloCapacityRuleTest {
                 LearnedCapacity.Confidence.CONFIDENT, 40, 1, 13_000, 340, 0.05, 3.0, 8);
         assertThat(SloCapacityRule.share(proven, java.util.OptionalDouble.of(5), 0.99))
                 .isEqualTo(SaturationTargets.RATE_TARGET_SHARE);
+    }
+
+    @Test
+    void aCapJustBelowWhatTheModelGivesKeepsTheModelsMarginOneFarBelowKeepsExploring() {
+        // Long context: 5 req/s in all, 8 in flight per replica at the capped 1 req/s per replica: √40 slots.
+        double staffing = 1 / (1 + SloCapacityRule.normalQuantile(0.99) / Math.sqrt(40));
+        // The KV cache allows 1.05 req/s, the evidence 1.0: the cap is no margin, the KV cache's own one holds.
+        LearnedCapacity nearCache = new LearnedCapacity(1.0, LearnedCapacity.SloTerm.EVIDENCE,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 0.77, 13_000, 340, 0.05, 3.0, 8, 1.05);
+        assertThat(SloCapacityRule.target(nearCache, java.util.OptionalDouble.of(5), 0.99))
+                .isCloseTo(staffing * 1.05, within(1e-9))
+                .isLessThan(SaturationTargets.RATE_TARGET_SHARE * 1.0);
+        // The model gives 3 req/s: the evidence's share of the cap binds, so the load may go on proving more.
+        LearnedCapacity farBelow = new LearnedCapacity(1.0, LearnedCapacity.SloTerm.EVIDENCE,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 0.77, 13_000, 340, 0.05, 3.0, 8, 3.0);
+        assertThat(SloCapacityRule.target(farBelow, java.util.OptionalDouble.of(5), 0.99))
+                .isEqualTo(SaturationTargets.RATE_TARGET_SHARE * 1.0);
+        // Not bounded by the evidence: the share of the estimate, as before.
+        LearnedCapacity cache = new LearnedCapacity(1.0, LearnedCapacity.SloTerm.KV_CACHE,
+                LearnedCapacity.Confidence.CONFIDENT, 40, 0.9, 13_000, 340, 0.05, 3.0, 8);
+        assertThat(SloCapacityRule.target(cache, java.util.OptionalDouble.of(5), 0.99))
+                .isCloseTo(staffing * 1.0, within(1e-9));
     }
 }
