@@ -58,7 +58,9 @@ class CrdInStepTest {
         assertThat(version.getName()).isEqualTo(HeadroomPolicy.VERSION);
         assertThat(version.getSubresources().getStatus()).as("status subresource").isNotNull();
         JSONSchemaProps spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
-        assertThat(spec.getRequired()).contains("scaleTargetRef", "selector", "maxReplicas");
+        assertThat(spec.getRequired()).contains("scaleTargetRef", "maxReplicas")
+                .as("selector is optional: the target's own is read from its scale subresource")
+                .doesNotContain("selector");
         assertThat(spec.getProperties().get("mode").getEnum()).extracting(n -> n.asText())
                 .containsExactlyInAnyOrder("direct", "external-metrics", "keda", "dry-run");
         JSONSchemaProps voting = spec.getProperties().get("scaleDownVoting");

@@ -24,8 +24,8 @@ public class HeadroomPolicySpec {
     @JsonPropertyDescription("The object to scale: anything with a scale subresource (Deployment, StatefulSet, ...).")
     public ScaleTargetRef scaleTargetRef;
 
-    @Required
-    @JsonPropertyDescription("Selects the target's pods, whose sidecars are polled.")
+    @JsonPropertyDescription("Selects the target's pods, whose sidecars are polled. Absent: the target's own selector, "
+            + "read from its scale subresource (status.selector) as the HPA reads it; give one only to poll a subset.")
     public LabelSelector selector;
 
     @JsonPropertyDescription("Where each pod's Headroom sidecar serves /v1/signals. A pod's annotation "
