@@ -260,7 +260,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     /**
      * A round of one workload threw (its pod watch, the poll, the policy, the explanation): logged with the policy
      * and the throwable, counted ({@link #failures}, {@link DecisionListener#onFailure}), its stale decision dropped
-     * from the book (nothing serves a number this round did not make), and {@code Ready=False, ReconcileFailed}
+     * from the book (nothing serves a number this round did not make), and {@code ScalingActive=False, ReconcileFailed}
      * with the throwable's class and message on its status, as the leader.
      */
     private void failed(HeadroomPolicy p, WorkloadKey key, Throwable e) {
@@ -273,7 +273,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             book.remove(key);
             listener.onFailure(key, e);
             synchronized (w) {
-                explainFailure(p, w, ControllerEventReason.RECONCILE_FAILED, "ReconcileFailed",
+                explainFailure(p, w, PolicyConditions.Failure.RECONCILE_FAILED,
                         "the controller failed on this policy: " + what + " (tried again every tick)",
                         p.getMetadata().getGeneration());
             }
@@ -305,8 +305,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             r = PolicySpecs.resolve(resource);
         } catch (InvalidPolicyException e) {
             book.remove(key);
-            explainFailure(resource, w, ControllerEventReason.INVALID_POLICY, "InvalidPolicy", e.getMessage(),
-                    generation);
+            explainFailure(resource, w, PolicyConditions.Failure.INVALID_POLICY, e.getMessage(), generation);
             return Optional.empty();
         }
         int current;
@@ -315,13 +314,13 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             current = actuator.currentReplicas(r.target());
             selector = podSelector(r);
         } catch (ScaleException e) {
-            explainFailure(resource, w, ControllerEventReason.TARGET_UNAVAILABLE, "TargetUnavailable",
+            explainFailure(resource, w, PolicyConditions.Failure.FAILED_GET_SCALE,
                     "cannot read the scale of " + r.target() + ": " + e.getMessage(), generation);
             return Optional.empty();
         }
         if (selector.isEmpty()) {
             book.remove(key);
-            explainFailure(resource, w, ControllerEventReason.INVALID_SELECTOR, "InvalidSelector", r.target()
+            explainFailure(resource, w, PolicyConditions.Failure.INVALID_SELECTOR, r.target()
                     + " has no label selector (neither its scale subresource's status.selector nor its"
                     + " spec.selector), so its pods cannot be found: set spec.selector on the policy", generation);
             return Optional.empty();
@@ -395,10 +394,10 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     }
 
     /** Only the leader explains a failure, as it explains decisions. */
-    private void explainFailure(HeadroomPolicy resource, Workload w, ControllerEventReason reason,
-                                String conditionReason, String message, Long generation) {
+    private void explainFailure(HeadroomPolicy resource, Workload w, PolicyConditions.Failure failure,
+                                String message, Long generation) {
         if (leadership.isLeader()) {
-            explainer.explainFailure(resource, w.explained, reason, conditionReason, message, generation);
+            explainer.explainFailure(resource, w.explained, failure, message, generation);
         }
     }
 

@@ -170,6 +170,9 @@ class TargetSelectorTest {
 
         assertThat(controller.failures(NS, "engine")).isZero();
         assertThat(controller.watchedPods(NS, "engine")).as("no watch over the whole namespace").isZero();
+        Condition active = condition(stored(), "ScalingActive");
+        assertThat(active.getStatus()).isEqualTo("False");
+        assertThat(active.getReason()).isEqualTo("InvalidSelector");
         Condition ready = condition(stored(), "Ready");
         assertThat(ready.getStatus()).isEqualTo("False");
         assertThat(ready.getReason()).isEqualTo("InvalidSelector");
