@@ -13,12 +13,13 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code HeadroomPolicy} CRD the chart installs is the one the model classes generate: a field added to the Java
+ * The {@code HeadroomPolicy} CRD the chart installs ({@code files/crds/}, templated by {@code templates/crds.yaml}) is
+ * the one the model classes generate: a field added to the Java
  * model and not to the chart (or the reverse) fails here. Regenerate with {@code deploy/render.sh}.
  */
 class CrdInStepTest {
 
-    private static final Path CHART_CRD = Deploy.chart().resolve("crds").resolve(Deploy.CRD_FILE);
+    private static final Path CHART_CRD = Deploy.chartCrd();
 
     @Test
     void chartCrdIsTheOneGeneratedFromTheModel() {

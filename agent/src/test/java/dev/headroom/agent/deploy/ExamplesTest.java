@@ -47,7 +47,7 @@ class ExamplesTest {
 
     @BeforeEach
     void installCrd() {
-        client.resource(Deploy.crd(Deploy.read(Deploy.chart().resolve("crds").resolve(Deploy.CRD_FILE))))
+        client.resource(Deploy.crd(Deploy.read(Deploy.chartCrd())))
                 .create();
     }
 
