@@ -77,7 +77,7 @@ class ControllerRoleTest {
             assertThat(json.getString("decisions[0].namespace")).isEqualTo(NS);
             assertThat(json.getString("decisions[0].workload")).isEqualTo("engine");
             assertThat(json.getString("decisions[0].target")).isEqualTo("Deployment/engine");
-            assertThat(json.getString("decisions[0].mode")).isEqualTo("dry-run");
+            assertThat(json.getString("decisions[0].mode")).isEqualTo("DryRun");
             assertThat(json.getBoolean("decisions[0].acted")).as("a dry run only records").isFalse();
             assertThat(Instant.parse(json.getString("decisions[0].at"))).isBefore(Instant.now().plusSeconds(1));
             assertThat(json.getInt("decisions[0].currentReplicas")).isEqualTo(2);

@@ -63,7 +63,11 @@ class CrdInStepTest {
                 .as("selector is optional: the target's own is read from its scale subresource")
                 .doesNotContain("selector");
         assertThat(spec.getProperties().get("mode").getEnum()).extracting(n -> n.asText())
-                .containsExactlyInAnyOrder("direct", "external-metrics", "keda", "dry-run");
+                .as("Kubernetes' UpperCamelCase, and the first release's spellings, still accepted")
+                .containsExactlyInAnyOrder("Direct", "ExternalMetrics", "KEDA", "DryRun",
+                        "direct", "external-metrics", "keda", "dry-run");
+        assertThat(spec.getProperties().get("source").getEnum()).extracting(n -> n.asText())
+                .containsExactlyInAnyOrder("Sidecar", "Engine", "sidecar", "engine");
         JSONSchemaProps voting = spec.getProperties().get("scaleDownVoting");
         assertThat(voting.getType()).isEqualTo("string");
         assertThat(voting.getEnum()).extracting(n -> n.asText())

@@ -133,8 +133,8 @@ public final class PolicySpecs {
         ScalingMode mode = s.mode == null ? ScalingMode.DRY_RUN : s.mode;
         if (mode == ScalingMode.DIRECT && s.minReplicas != null && s.minReplicas == 0) {
             // At zero no pod runs, no sidecar reports, and the policy holds at zero on "no data" for good.
-            problems.add("spec.minReplicas is 0 in direct mode; Headroom cannot scale from zero, since no pod would"
-                    + " be left to report load: set minReplicas to 1 or more, or use mode: keda with a trigger that"
+            problems.add("spec.minReplicas is 0 in Direct mode; Headroom cannot scale from zero, since no pod would"
+                    + " be left to report load: set minReplicas to 1 or more, or use mode: KEDA with a trigger that"
                     + " sees demand without pods (a queue, a gateway's request rate) to wake the workload");
         }
         if (!problems.isEmpty()) {

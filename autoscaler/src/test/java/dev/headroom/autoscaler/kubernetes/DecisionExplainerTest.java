@@ -88,7 +88,7 @@ class DecisionExplainerTest {
 
         assertThat(events()).singleElement().satisfies(e -> {
             assertThat(e.getReason()).isEqualTo("ScaledUp");
-            assertThat(e.getMessage()).startsWith("[direct, ScaleUp] decided 2 → 3");
+            assertThat(e.getMessage()).startsWith("[Direct, ScaleUp] decided 2 → 3");
         });
 
         clock.advance(Duration.ofSeconds(1));
@@ -123,7 +123,7 @@ class DecisionExplainerTest {
         assertThat(stored().conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("True");
             assertThat(c.getReason()).isEqualTo("Deciding");
-            assertThat(c.getMessage()).isEqualTo("deciding every 1000 ms in direct mode");
+            assertThat(c.getMessage()).isEqualTo("deciding every 1000 ms in Direct mode");
             assertThat(c.getLastTransitionTime()).isEqualTo(T0.toString());
         });
 

@@ -39,8 +39,8 @@ public class HeadroomPolicyStatus {
         public Double requestsPerSecondPerReplica;
         @JsonPropertyDescription("The arrivals_ps target it sets (a share of the capacity).")
         public Double target;
-        @JsonPropertyDescription("The SLO term that binds: Itl, Ttft, Saturation (the replica's own batch or KV "
-                + "limit, reached), KvCache (the KV cache would fill, read from its use) or Evidence (capped a "
+        @JsonPropertyDescription("The SLO term that binds: ITL, TTFT, Saturation (the replica's own batch or KV "
+                + "limit, reached), KVCache (the KV cache would fill, read from its use) or Evidence (capped a "
                 + "bounded step beyond the load seen).")
         public String binding;
         @JsonPropertyDescription("Confident (votes both ways) or Provisional (may only ask for more replicas).")
