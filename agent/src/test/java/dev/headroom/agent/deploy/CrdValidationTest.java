@@ -57,11 +57,22 @@ class CrdValidationTest {
     }
 
     @Test
+    void aPolicyWithoutSelectorOrInTheFirstReleasesSpellingsIsValid() {
+        assertThat(example.get("spec").has("selector")).as("the example leaves the selector to its target").isFalse();
+        ObjectNode old = example.deepCopy();
+        ((ObjectNode) old.get("spec")).put("mode", "dry-run").put("source", "engine");
+        assertThat(schema.validate(old)).isEmpty();
+        ((ObjectNode) old.get("spec")).put("mode", "DryRun").put("source", "Engine");
+        assertThat(schema.validate(old)).isEmpty();
+    }
+
+    @Test
     void everyInvalidSpecIsRejectedNamingTheField() {
         reject("/spec/maxReplicas", s -> s.put("maxReplicas", 0));
         reject("/spec/minReplicas", s -> s.put("minReplicas", -1));
         reject("/spec/maxReplicas", s -> s.remove("maxReplicas"));
         reject("/spec/mode", s -> s.put("mode", "DIRECT"));
+        reject("/spec/selector", s -> s.put("selector", "app=llama"));
         reject("/spec/source", s -> s.put("source", "Pod"));
         reject("/spec/scaleDownVoting", s -> s.put("scaleDownVoting", "loadSignals"));
         reject("/spec/sidecar/port", s -> s.with("sidecar").put("port", 70000));

@@ -350,7 +350,7 @@ class HeadroomControllerTest {
         assertThat(replicas()).isEqualTo(2);
         assertThat(events()).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("Recommended");
-            assertThat(e.getMessage()).startsWith("[dry-run, ");
+            assertThat(e.getMessage()).startsWith("[DryRun, ");
         });
         assertThat(stored().getStatus().desiredReplicas).isEqualTo(3);
         assertThat(stored().getStatus().currentReplicas).isEqualTo(2);
