@@ -4,9 +4,9 @@ import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicyStatus;
 import dev.headroom.autoscaler.policy.LearnedCapacity;
 import dev.headroom.autoscaler.policy.SignalInput;
-import dev.headroom.autoscaler.policy.UpperCamelCase;
 import dev.headroom.autoscaler.policy.DecisionReason;
 import dev.headroom.autoscaler.policy.ScalingDecision;
+import dev.headroom.autoscaler.policy.UpperCamelCase;
 import dev.headroom.signals.Signal;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,13 +22,15 @@ import java.util.logging.Logger;
 /**
  * Says on a {@code HeadroomPolicy} what the controller decided: a {@code v1} Event when the outcome changes, and
  * the status ({@code observedGeneration}, counts, last decision, the HPA's conditions and {@code Ready},
- * {@link PolicyConditions}) when anything but the decision's time changes. The controller calls it as the leader only.
+ * {@link PolicyConditions}) when anything but the decision's time changes. The controller calls it as the leader
+ * only.
  *
  * <p>Both are rate-limited by comparison, not by time, so the API server sees about as many writes as the HPA
  * makes: an Event's de-duplication key is its reason, the decision's reason, the desired count and whether acting
  * failed (a failure's key is its reason, the generation and the message); a status is compared with the last one
- * written, its decision time left out. Each condition keeps its transition time while its status stays the same. What was last recorded and written is kept per workload in a {@link Memory} that the
- * controller holds, so a workload's explanations run under that workload's lock and nothing here is shared.
+ * written, its decision time left out. Each condition keeps its transition time while its status stays the same.
+ * What was last recorded and written is kept per workload in a {@link Memory} that the controller holds, so a
+ * workload's explanations run under that workload's lock and nothing here is shared.
  */
 final class DecisionExplainer {
 

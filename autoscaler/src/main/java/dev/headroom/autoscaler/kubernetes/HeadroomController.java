@@ -37,9 +37,9 @@ import java.util.logging.Logger;
 
 /**
  * The controller role: for every {@code HeadroomPolicy}, once per {@code interval}, discover the target's pods
- * (an informer on the policy's selector, or on the target's own, read from its scale subresource), poll their sidecars at once, aggregate, decide with the
- * {@link ScalingPolicy}, act according to the mode, and explain (Event, status, {@link DecisionListener},
- * {@link DecisionBook}).
+ * (an informer on the policy's selector, or on the target's own, read from its scale subresource), poll their
+ * sidecars at once, aggregate, decide with the {@link ScalingPolicy}, act according to the mode, and explain
+ * (Event, status, {@link DecisionListener}, {@link DecisionBook}).
  *
  * <p>This class orchestrates: the informers, the tick, what is kept per workload, and the order of the steps.
  * The steps are its parts: {@link PodReports} turns the pods into reports (which count, which are ready, where
@@ -260,8 +260,9 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     /**
      * A round of one workload threw (its pod watch, the poll, the policy, the explanation): logged with the policy
      * and the throwable, counted ({@link #failures}, {@link DecisionListener#onFailure}), its stale decision dropped
-     * from the book (nothing serves a number this round did not make), and {@code ScalingActive=False, ReconcileFailed}
-     * with the throwable's class and message on its status, as the leader.
+     * from the book (nothing serves a number this round did not make), and {@code ScalingActive=False} and
+     * {@code Ready=False}, reason {@code ReconcileFailed}, with the throwable's class and message on its status, as
+     * the leader.
      */
     private void failed(HeadroomPolicy p, WorkloadKey key, Throwable e) {
         Workload w = workloads.computeIfAbsent(key, k -> new Workload());
@@ -319,7 +320,9 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             return Optional.empty();
         }
         if (selector.isEmpty()) {
+            // Never "every pod in the namespace": no watch, no decision, and the policy says what to set.
             book.remove(key);
+            stopPodWatch(w);
             explainFailure(resource, w, PolicyConditions.Failure.INVALID_SELECTOR, r.target()
                     + " has no label selector (neither its scale subresource's status.selector nor its"
                     + " spec.selector), so its pods cannot be found: set spec.selector on the policy", generation);
@@ -379,6 +382,14 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             return Optional.of(LabelSelectors.serialize(r.selector().get()));
         }
         return targetSelectors.selectorOf(r.target());
+    }
+
+    private static void stopPodWatch(Workload w) {
+        if (w.pods != null) {
+            w.pods.close();
+            w.pods = null;
+            w.selector = null;
+        }
     }
 
     /** Watches the workload's pods by {@code selector}, serialized; a changed selector starts a new watch. */

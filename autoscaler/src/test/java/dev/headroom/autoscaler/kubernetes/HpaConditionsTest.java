@@ -99,7 +99,8 @@ class HpaConditionsTest {
         Workloads.deployment(client, NS, "engine", 2);
         saturatedPod("engine-a");
         saturatedPod("engine-b");
-        Workloads.policy(client, NS, "engine", Workloads.spec("engine", ScalingMode.DIRECT, 1, 3, Map.of("queue", 4.0)));
+        Workloads.policy(client, NS, "engine",
+                Workloads.spec("engine", ScalingMode.DIRECT, 1, 3, Map.of("queue", 4.0)));
         controller.watch();
         await().atMost(Duration.ofSeconds(10)).until(() -> controller.watchedPolicies() == 1);
 
