@@ -25,7 +25,7 @@ class PolicyConditionsTest {
     static final WorkloadKey KEY = new WorkloadKey("llm", "engine");
     static final ScaleTarget TARGET = new ScaleTarget("apps/v1", "Deployment", "llm", "engine");
 
-    /** A decision from {@code current}: {@code recommended}, after stabilisation {@code stabilised}, set {@code desired}. */
+    /** From {@code current}: {@code recommended}, {@code stabilised} after the windows, {@code desired} to set. */
     static WorkloadDecision made(ScalingMode mode, int current, int recommended, int stabilised, int desired,
                                  DecisionReason reason, boolean acted, Optional<String> error) {
         ScalingDecision d = new ScalingDecision(KEY.toString(), T0, current, recommended, stabilised, desired, reason,
