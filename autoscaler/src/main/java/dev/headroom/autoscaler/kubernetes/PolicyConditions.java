@@ -29,7 +29,8 @@ import java.util.Objects;
  *       reason of the condition that failed.</li>
  * </ul>
  *
- * <p>Messages carry no per-round numbers, so that a status is written when something changed, not every round.
+ * <p>Messages carry no readings that move every round, so that a status is written when something changed, not
+ * every round.
  * A condition's {@code lastTransitionTime} moves only when its status does.
  */
 final class PolicyConditions {
