@@ -2,6 +2,7 @@ package dev.headroom.agent.controller;
 
 import dev.headroom.autoscaler.kubernetes.WorkloadDecision;
 import dev.headroom.autoscaler.policy.SignalInput;
+import dev.headroom.autoscaler.policy.UpperCamelCase;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -64,7 +65,7 @@ public class DecisionsResource {
         m.put("recommendedReplicas", d.recommended());
         m.put("stabilisedReplicas", d.stabilised());
         m.put("desiredReplicas", d.desired());
-        m.put("reason", d.reason().name());
+        m.put("reason", d.reason().value());
         m.put("dominantSignal", d.dominant().map(s -> s.key()).orElse(null));
         m.put("message", d.message());
         m.put("acted", w.acted());
@@ -104,13 +105,13 @@ public class DecisionsResource {
             s.put("ratio", i.ratio().isPresent() ? i.ratio().getAsDouble() : null);
             s.put("proposedReplicas", i.proposedReplicas().isPresent() ? i.proposedReplicas().getAsInt() : null);
             s.put("reporting", i.reporting());
-            s.put("outcome", i.outcome().name());
+            s.put("outcome", UpperCamelCase.of(i.outcome()));
             i.learned().ifPresent(c -> {
                 // The learned SLO capacity behind a learned arrivals_ps target (policy.md, "Learned SLO capacity").
                 Map<String, Object> l = new LinkedHashMap<>();
                 l.put("requestsPerSecondPerReplica", c.perReplica());
-                l.put("binding", c.binding().name());
-                l.put("confidence", c.confidence().name());
+                l.put("binding", UpperCamelCase.of(c.binding()));
+                l.put("confidence", UpperCamelCase.of(c.confidence()));
                 l.put("samples", c.samples());
                 l.put("loadSeen", c.loadSeen());
                 l.put("promptTokens", c.promptTokens());

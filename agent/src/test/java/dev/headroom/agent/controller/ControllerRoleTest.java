@@ -65,7 +65,7 @@ class ControllerRoleTest {
                 JsonPath json = decisions();
                 assertThat(json.getBoolean("controller")).isTrue();
                 assertThat(json.getBoolean("leader")).isTrue();
-                assertThat(json.getString("decisions[0].reason")).isEqualTo("SCALE_UP");
+                assertThat(json.getString("decisions[0].reason")).isEqualTo("ScaleUp");
             });
             JsonPath json = decisions();
             // The controller's loop comes round: its liveness check is up and says when it last made progress.
@@ -77,7 +77,7 @@ class ControllerRoleTest {
             assertThat(json.getString("decisions[0].namespace")).isEqualTo(NS);
             assertThat(json.getString("decisions[0].workload")).isEqualTo("engine");
             assertThat(json.getString("decisions[0].target")).isEqualTo("Deployment/engine");
-            assertThat(json.getString("decisions[0].mode")).isEqualTo("dry-run");
+            assertThat(json.getString("decisions[0].mode")).isEqualTo("DryRun");
             assertThat(json.getBoolean("decisions[0].acted")).as("a dry run only records").isFalse();
             assertThat(Instant.parse(json.getString("decisions[0].at"))).isBefore(Instant.now().plusSeconds(1));
             assertThat(json.getInt("decisions[0].currentReplicas")).isEqualTo(2);
@@ -104,15 +104,15 @@ class ControllerRoleTest {
             assertThat(((Number) queue.get("workloadValue")).doubleValue()).isEqualTo(perReplica * 2);
             assertThat(((Number) queue.get("ratio")).doubleValue()).isEqualTo(perReplica / 4.0);
             assertThat(((Number) queue.get("proposedReplicas")).intValue()).isEqualTo(desired);
-            // STEPPED when its HPA ratio asks for more than one step; PROPOSED when that is exactly one step.
-            assertThat(queue.get("outcome")).isIn("STEPPED", "PROPOSED");
+            // Stepped when its HPA ratio asks for more than one step; Proposed when that is exactly one step.
+            assertThat(queue.get("outcome")).isIn("Stepped", "Proposed");
             assertThat(queue.get("reporting")).isEqualTo(2);
             // No request has finished: the end-to-end latency is unknown, shown as null and never as 0.
             Map<String, Object> e2e = signals.get(1);
             assertThat(e2e.get("aggregation")).isEqualTo("mean");
             assertThat(e2e).containsEntry("workloadValue", null).containsEntry("perReplicaValue", null)
                     .containsEntry("ratio", null).containsEntry("proposedReplicas", null).containsEntry("reporting", 0)
-                    .containsEntry("outcome", "NO_DATA");
+                    .containsEntry("outcome", "NoData");
 
             String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
             // A later decision may already measure demand from finished requests: the count, not its value, is checked.

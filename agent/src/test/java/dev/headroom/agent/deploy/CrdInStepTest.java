@@ -13,12 +13,13 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code HeadroomPolicy} CRD the chart installs is the one the model classes generate: a field added to the Java
+ * The {@code HeadroomPolicy} CRD the chart installs ({@code files/crds/}, templated by {@code templates/crds.yaml}) is
+ * the one the model classes generate: a field added to the Java
  * model and not to the chart (or the reverse) fails here. Regenerate with {@code deploy/render.sh}.
  */
 class CrdInStepTest {
 
-    private static final Path CHART_CRD = Deploy.chart().resolve("crds").resolve(Deploy.CRD_FILE);
+    private static final Path CHART_CRD = Deploy.chartCrd();
 
     @Test
     void chartCrdIsTheOneGeneratedFromTheModel() {
@@ -58,9 +59,15 @@ class CrdInStepTest {
         assertThat(version.getName()).isEqualTo(HeadroomPolicy.VERSION);
         assertThat(version.getSubresources().getStatus()).as("status subresource").isNotNull();
         JSONSchemaProps spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
-        assertThat(spec.getRequired()).contains("scaleTargetRef", "selector", "maxReplicas");
+        assertThat(spec.getRequired()).contains("scaleTargetRef", "maxReplicas")
+                .as("selector is optional: the target's own is read from its scale subresource")
+                .doesNotContain("selector");
         assertThat(spec.getProperties().get("mode").getEnum()).extracting(n -> n.asText())
-                .containsExactlyInAnyOrder("direct", "external-metrics", "keda", "dry-run");
+                .as("Kubernetes' UpperCamelCase, and the first release's spellings, still accepted")
+                .containsExactlyInAnyOrder("Direct", "ExternalMetrics", "KEDA", "DryRun",
+                        "direct", "external-metrics", "keda", "dry-run");
+        assertThat(spec.getProperties().get("source").getEnum()).extracting(n -> n.asText())
+                .containsExactlyInAnyOrder("Sidecar", "Engine", "sidecar", "engine");
         JSONSchemaProps voting = spec.getProperties().get("scaleDownVoting");
         assertThat(voting.getType()).isEqualTo("string");
         assertThat(voting.getEnum()).extracting(n -> n.asText())

@@ -57,11 +57,23 @@ class CrdValidationTest {
     }
 
     @Test
+    void aPolicyWithoutSelectorOrInTheFirstReleasesSpellingsIsValid() {
+        assertThat(example.get("spec").has("selector")).as("the example leaves the selector to its target").isFalse();
+        ObjectNode old = example.deepCopy();
+        ((ObjectNode) old.get("spec")).put("mode", "dry-run").put("source", "engine");
+        assertThat(schema.validate(old)).isEmpty();
+        ((ObjectNode) old.get("spec")).put("mode", "DryRun").put("source", "Engine");
+        assertThat(schema.validate(old)).isEmpty();
+    }
+
+    @Test
     void everyInvalidSpecIsRejectedNamingTheField() {
         reject("/spec/maxReplicas", s -> s.put("maxReplicas", 0));
         reject("/spec/minReplicas", s -> s.put("minReplicas", -1));
         reject("/spec/maxReplicas", s -> s.remove("maxReplicas"));
-        reject("/spec/mode", s -> s.put("mode", "Direct"));
+        reject("/spec/mode", s -> s.put("mode", "DIRECT"));
+        reject("/spec/selector", s -> s.put("selector", "app=llama"));
+        reject("/spec/source", s -> s.put("source", "Pod"));
         reject("/spec/scaleDownVoting", s -> s.put("scaleDownVoting", "loadSignals"));
         reject("/spec/sidecar/port", s -> s.with("sidecar").put("port", 70000));
         reject("/spec/sidecar/path", s -> s.with("sidecar").put("path", "v1/signals"));
@@ -91,7 +103,8 @@ class CrdValidationTest {
                 .getXKubernetesValidations();
         assertThat(rules).extracting(ValidationRule::getRule).containsExactlyInAnyOrder(
                 "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
-                "!has(self.mode) || self.mode != 'direct' || !has(self.minReplicas) || self.minReplicas >= 1");
+                "!has(self.mode) || !(self.mode in ['Direct', 'direct']) || !has(self.minReplicas)"
+                        + " || self.minReplicas >= 1");
         assertThat(rules).allSatisfy(r -> assertThat(r.getMessage()).startsWith("spec.minReplicas"));
     }
 
@@ -123,7 +136,12 @@ class CrdValidationTest {
                 .isEqualTo("spec.minReplicas must not exceed spec.maxReplicas");
         Map<String, Object> zeroDirect = new LinkedHashMap<>(spec);
         zeroDirect.put("minReplicas", 0L);
-        assertThat(failing(rules, zeroDirect)).singleElement().asString().contains("direct mode");
+        assertThat(failing(rules, zeroDirect)).singleElement().asString().contains("Direct mode");
+        zeroDirect.put("mode", "direct");
+        assertThat(failing(rules, zeroDirect)).as("the first release's spelling").singleElement().asString()
+                .contains("Direct mode");
+        zeroDirect.put("mode", "KEDA");
+        assertThat(failing(rules, zeroDirect)).isEmpty();
         zeroDirect.put("mode", "keda");
         assertThat(failing(rules, zeroDirect)).isEmpty();
         Map<String, Object> noMin = new LinkedHashMap<>(spec);

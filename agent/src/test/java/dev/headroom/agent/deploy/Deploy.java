@@ -30,7 +30,7 @@ final class Deploy {
     static final String NAMESPACE = "headroom";
     /** The cluster version rendered for (Helm's offline default, 1.20, is below the chart's kubeVersion). */
     static final String KUBE_VERSION = "v1.31.0";
-    /** The CRD's file name, as fabric8's generator names it (also in the chart's {@code crds/}). */
+    /** The CRD's file name, as fabric8's generator names it (also in the chart's {@code files/crds/}). */
     static final String CRD_FILE = "headroompolicies.headroom.dev-v1.yml";
     /** fabric8's serialization, knowing the Prometheus Operator kinds (on the classpath) and HeadroomPolicy. */
     static final KubernetesSerialization SERIALIZATION = serialization();
@@ -46,6 +46,14 @@ final class Deploy {
 
     static Path chart() {
         return ROOT.resolve("deploy/helm/headroom");
+    }
+
+    /**
+     * The CRD generated from the model, in the chart: under {@code files/crds/}, which {@code templates/crds.yaml}
+     * renders into the release (not {@code crds/}, which Helm installs once and never upgrades).
+     */
+    static Path chartCrd() {
+        return chart().resolve("files/crds").resolve(CRD_FILE);
     }
 
     static Path examples() {

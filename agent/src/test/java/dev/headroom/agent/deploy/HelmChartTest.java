@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -67,6 +68,77 @@ class HelmChartTest {
                 .hasMessageContaining("shards");
     }
 
+    /**
+     * The CRD's upgrade path. Helm installs a chart's {@code crds/} once and never upgrades it, so the chart has none:
+     * the CRD generated from the model is a template of the release, and {@code helm upgrade} applies it as it applies
+     * the Deployment, so a new field or rule reaches the cluster with the chart that needs it. Uninstalling keeps it
+     * ({@code helm.sh/resource-policy: keep}), and with it every HeadroomPolicy.
+     */
+    @Test
+    void theReleaseCarriesTheCrdGeneratedFromTheModelSoThatAnUpgradeAppliesIt() {
+        assertThat(Deploy.chart().resolve("crds")).as("Helm never upgrades crds/").doesNotExist();
+        CustomResourceDefinition generated = Deploy.crd(Deploy.generatedCrdYaml());
+
+        CustomResourceDefinition released = Deploy.one(Deploy.parse(Deploy.render(t -> t)),
+                CustomResourceDefinition.class);
+
+        assertThat(released.getMetadata().getName()).isEqualTo(generated.getMetadata().getName());
+        assertThat(released.getSpec()).as("the schema, printer columns and rules of this build's model")
+                .isEqualTo(generated.getSpec());
+        assertThat(released.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        assertThat(released.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "Helm")
+                .containsEntry("app.kubernetes.io/instance", Deploy.RELEASE)
+                .containsEntry("app.kubernetes.io/part-of", "headroom");
+    }
+
+    @Test
+    void anUpgradeFromAChartWithAnOlderCrdRendersTheNewOne() throws IOException {
+        // The chart as it was: its CRD still required spec.selector.
+        Path older = Files.createTempDirectory("headroom-chart-older");
+        copy(Deploy.chart(), older);
+        String olderCrd = Deploy.generatedCrdYaml().replace("            required:\n            - \"maxReplicas\"",
+                "            required:\n            - \"selector\"\n            - \"maxReplicas\"");
+        assertThat(olderCrd).as("the older CRD differs").isNotEqualTo(Deploy.generatedCrdYaml());
+        Files.writeString(older.resolve("files/crds").resolve(Deploy.CRD_FILE), olderCrd);
+        CustomResourceDefinition before = Deploy.one(Deploy.parse(new Helm(older).template().withName(Deploy.RELEASE)
+                .withNamespace(Deploy.NAMESPACE).withKubeVersion(Deploy.KUBE_VERSION).call()),
+                CustomResourceDefinition.class);
+        assertThat(specRequired(before)).contains("selector");
+
+        CustomResourceDefinition after = Deploy.one(Deploy.parse(Deploy.render(t -> t)),
+                CustomResourceDefinition.class);
+
+        assertThat(specRequired(after)).as("the upgraded release's CRD").doesNotContain("selector")
+                .contains("scaleTargetRef", "maxReplicas");
+    }
+
+    @Test
+    void crdsInstallFalseLeavesTheCrdOutAndKeepFalseLetsUninstallDeleteIt() {
+        assertThat(Deploy.parse(Deploy.render(t -> t.set("crds.install", false))))
+                .noneMatch(o -> o instanceof CustomResourceDefinition);
+        CustomResourceDefinition unkept = Deploy.one(Deploy.parse(Deploy.render(t -> t.set("crds.keep", false))),
+                CustomResourceDefinition.class);
+        assertThat(unkept.getMetadata().getAnnotations()).isNullOrEmpty();
+    }
+
+    private static List<String> specRequired(CustomResourceDefinition crd) {
+        return crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec")
+                .getRequired();
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
     @Test
     void lintIsClean() {
         LintResult result = new Helm(Deploy.chart()).lint().strict().call();
@@ -96,9 +168,10 @@ class HelmChartTest {
         }
 
         @Test
-        void rendersTheControllerAndItsRbacOnly() {
+        void rendersTheCrdAndTheControllerWithItsRbacOnly() {
             assertThat(objects).noneMatch(o -> o instanceof GenericKubernetesResource);
             assertThat(objects).extracting(HasMetadata::getKind, o -> o.getMetadata().getName()).containsExactlyInAnyOrder(
+                    tuple("CustomResourceDefinition", "headroompolicies.headroom.dev"),
                     tuple("ServiceAccount", "headroom"),
                     tuple("ClusterRole", "headroom-controller"),
                     tuple("ClusterRoleBinding", "headroom-controller"),
@@ -107,7 +180,8 @@ class HelmChartTest {
                     tuple("Service", "headroom"),
                     tuple("Deployment", "headroom"),
                     tuple("PodDisruptionBudget", "headroom"));
-            assertThat(objects).filteredOn(o -> !(o instanceof ClusterRole || o instanceof ClusterRoleBinding))
+            assertThat(objects).filteredOn(o -> !(o instanceof ClusterRole || o instanceof ClusterRoleBinding
+                            || o instanceof CustomResourceDefinition))
                     .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(Deploy.NAMESPACE));
         }
 

@@ -64,6 +64,8 @@ class ValuesSchemaTest {
 
     @Test
     void everyWrongValueIsRejectedNamingTheField() {
+        assertRejected(v -> v.with("crds").put("install", "yes"), "/crds/install");
+        assertRejected(v -> v.with("crds").put("upgrade", true), "/crds");
         assertRejected(v -> v.with("controller").put("replicas", 0), "/controller/replicas");
         assertRejected(v -> v.with("controller").put("replicas", "two"), "/controller/replicas");
         assertRejected(v -> v.with("controller").put("httpPort", 70000), "/controller/httpPort");

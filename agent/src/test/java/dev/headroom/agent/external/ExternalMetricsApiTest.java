@@ -69,7 +69,7 @@ class ExternalMetricsApiTest {
         assertThat(stale.status()).isEqualTo(503);
         assertThat(json(stale).path("message").asText()).contains("31 s old");
         assertThat(direct.status()).isEqualTo(409);
-        assertThat(json(direct).path("message").asText()).contains("mode direct").contains("external-metrics");
+        assertThat(json(direct).path("message").asText()).contains("mode Direct").contains("ExternalMetrics");
         assertThat(api.handle("GET", VALUES, "workload=fresh", HPA).status()).as("exactly the allowed age").isEqualTo(200);
     }
 

@@ -172,7 +172,7 @@ class KedaExternalScalerTest {
         assertThatThrownBy(() -> stub().getMetrics(metrics("llama")))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                    assertThat(e.getStatus().getDescription()).contains("direct");
+                    assertThat(e.getStatus().getDescription()).contains("Direct");
                 });
         assertThatThrownBy(() -> stub().isActive(ref("llama", Map.of("metric", "cpu"))))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

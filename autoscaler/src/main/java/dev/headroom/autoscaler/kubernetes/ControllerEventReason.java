@@ -18,6 +18,8 @@ public enum ControllerEventReason {
     INVALID_POLICY("InvalidPolicy", true),
     /** The scale target could not be read. */
     TARGET_UNAVAILABLE("TargetUnavailable", true),
+    /** The policy names no selector and its target has none either: its pods cannot be found. */
+    INVALID_SELECTOR("InvalidSelector", true),
     /** A round of this policy failed unexpectedly (its pod watch, say); the message names the throwable. */
     RECONCILE_FAILED("ReconcileFailed", true);
 

@@ -6,9 +6,9 @@ import dev.headroom.autoscaler.policy.LearnedCapacity;
 import dev.headroom.autoscaler.policy.SignalInput;
 import dev.headroom.autoscaler.policy.DecisionReason;
 import dev.headroom.autoscaler.policy.ScalingDecision;
+import dev.headroom.autoscaler.policy.UpperCamelCase;
 import dev.headroom.signals.Signal;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -21,15 +21,16 @@ import java.util.logging.Logger;
 
 /**
  * Says on a {@code HeadroomPolicy} what the controller decided: a {@code v1} Event when the outcome changes, and
- * the status ({@code observedGeneration}, counts, last decision, one {@code Ready} condition) when anything but
- * the decision's time changes. The controller calls it as the leader only.
+ * the status ({@code observedGeneration}, counts, last decision, the HPA's conditions and {@code Ready},
+ * {@link PolicyConditions}) when anything but the decision's time changes. The controller calls it as the leader
+ * only.
  *
  * <p>Both are rate-limited by comparison, not by time, so the API server sees about as many writes as the HPA
  * makes: an Event's de-duplication key is its reason, the decision's reason, the desired count and whether acting
  * failed (a failure's key is its reason, the generation and the message); a status is compared with the last one
- * written, its decision time left out. The {@code Ready} condition keeps its transition time while its status
- * stays the same. What was last recorded and written is kept per workload in a {@link Memory} that the
- * controller holds, so a workload's explanations run under that workload's lock and nothing here is shared.
+ * written, its decision time left out. Each condition keeps its transition time while its status stays the same.
+ * What was last recorded and written is kept per workload in a {@link Memory} that the controller holds, so a
+ * workload's explanations run under that workload's lock and nothing here is shared.
  */
 final class DecisionExplainer {
 
@@ -68,7 +69,7 @@ final class DecisionExplainer {
         if (!eventKey.equals(memory.lastEventKey)) {
             String message = made.actionError().map(err -> "could not scale " + made.target() + " to "
                     + d.desired() + ": " + err + " (decision: " + d.message() + ")")
-                    .orElseGet(() -> "[" + made.mode().value() + ", " + d.reason() + "] " + d.message());
+                    .orElseGet(() -> "[" + made.mode().value() + ", " + d.reason().value() + "] " + d.message());
             if (made.scaleIn().isPresent()) {
                 // The pods named first: a message over the Event's limit is cut at its end.
                 message = "Scale-in " + made.scaleIn().get().describe() + ". " + message;
@@ -83,25 +84,24 @@ final class DecisionExplainer {
         status.desiredReplicas = d.desired();
         HeadroomPolicyStatus.LastDecision last = new HeadroomPolicyStatus.LastDecision();
         last.time = d.at().toString();
-        last.reason = d.reason().name();
+        last.reason = d.reason().value();
         last.dominantSignal = d.dominant().map(Signal::key).orElse(null);
         last.message = d.message();
         last.acted = made.acted();
         status.lastDecision = last;
         status.learnedCapacity = learnedCapacity(d);
-        boolean ok = made.actionError().isEmpty();
-        status.conditions = List.of(condition(memory, ok ? "True" : "False", ok ? "Deciding" : "ScaleFailed",
-                ok ? "deciding every " + interval.toMillis() + " ms in " + made.mode().value() + " mode"
-                        : made.actionError().get(), status.observedGeneration));
+        status.conditions = PolicyConditions.stamped(PolicyConditions.decided(made, interval),
+                previousConditions(resource, memory), clock.instant(), status.observedGeneration);
         writeStatus(resource, memory, status);
     }
 
     /**
      * No decision could be made (an invalid policy, an unreadable target): an Event once per distinct message,
-     * and {@code Ready=False} with {@code conditionReason}, keeping the last decision's counts.
+     * and the failing condition False with {@code Ready}, keeping the last decision's counts.
      */
-    void explainFailure(HeadroomPolicy resource, Memory memory, ControllerEventReason reason,
-                        String conditionReason, String message, Long generation) {
+    void explainFailure(HeadroomPolicy resource, Memory memory, PolicyConditions.Failure failure, String message,
+                        Long generation) {
+        ControllerEventReason reason = failure.event();
         String eventKey = reason + "/" + generation + "/" + message;
         if (!eventKey.equals(memory.lastEventKey) && events.record(resource, reason, message) != null) {
             memory.lastEventKey = eventKey;
@@ -115,7 +115,9 @@ final class DecisionExplainer {
             status.lastDecision = previous.lastDecision;
             status.learnedCapacity = previous.learnedCapacity;
         }
-        status.conditions = List.of(condition(memory, "False", conditionReason, message, generation));
+        List<Condition> before = previousConditions(resource, memory);
+        status.conditions = PolicyConditions.stamped(PolicyConditions.failed(failure, message, before), before,
+                clock.instant(), generation);
         writeStatus(resource, memory, status);
     }
 
@@ -136,18 +138,13 @@ final class DecisionExplainer {
                 || r == DecisionReason.SCALING_DISABLED ? ControllerEventReason.HELD : ControllerEventReason.UNCHANGED;
     }
 
-    /** The Ready condition, keeping its transition time while its status stays the same. */
-    private Condition condition(Memory memory, String status, String reason, String message, Long generation) {
-        String since = clock.instant().toString();
-        if (memory.lastStatus != null) {
-            for (Condition c : memory.lastStatus.conditions) {
-                if (HeadroomPolicyStatus.READY.equals(c.getType()) && status.equals(c.getStatus())) {
-                    since = c.getLastTransitionTime();
-                }
-            }
-        }
-        return new ConditionBuilder().withType(HeadroomPolicyStatus.READY).withStatus(status).withReason(reason)
-                .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(since).build();
+    /**
+     * The conditions last written: this controller's own, else (after a restart, or a new leader) those on the
+     * resource, so that a transition time survives a change of hands.
+     */
+    private static List<Condition> previousConditions(HeadroomPolicy resource, Memory memory) {
+        HeadroomPolicyStatus last = memory.lastStatus != null ? memory.lastStatus : resource.getStatus();
+        return last == null || last.conditions == null ? List.of() : last.conditions;
     }
 
     private void writeStatus(HeadroomPolicy resource, Memory memory, HeadroomPolicyStatus status) {
@@ -176,8 +173,8 @@ final class DecisionExplainer {
                 HeadroomPolicyStatus.LearnedCapacity s = new HeadroomPolicyStatus.LearnedCapacity();
                 s.requestsPerSecondPerReplica = round(c.perReplica());
                 s.target = round(input.target());
-                s.binding = c.binding().name();
-                s.confidence = c.confidence().name();
+                s.binding = UpperCamelCase.of(c.binding());
+                s.confidence = UpperCamelCase.of(c.confidence());
                 s.samples = c.samples();
                 s.loadSeen = round(c.loadSeen());
                 s.promptTokens = (double) Math.round(c.promptTokens());

@@ -12,7 +12,6 @@ import dev.headroom.autoscaler.loop.VictimMarker;
 import dev.headroom.autoscaler.policy.ReplicaReport;
 import dev.headroom.autoscaler.policy.ScalingPolicy;
 import dev.headroom.autoscaler.policy.WorkloadSnapshot;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -38,9 +37,9 @@ import java.util.logging.Logger;
 
 /**
  * The controller role: for every {@code HeadroomPolicy}, once per {@code interval}, discover the target's pods
- * (an informer on the policy's selector), poll their sidecars at once, aggregate, decide with the
- * {@link ScalingPolicy}, act according to the mode, and explain (Event, status, {@link DecisionListener},
- * {@link DecisionBook}).
+ * (an informer on the policy's selector, or on the target's own, read from its scale subresource), poll their
+ * sidecars at once, aggregate, decide with the {@link ScalingPolicy}, act according to the mode, and explain
+ * (Event, status, {@link DecisionListener}, {@link DecisionBook}).
  *
  * <p>This class orchestrates: the informers, the tick, what is kept per workload, and the order of the steps.
  * The steps are its parts: {@link PodReports} turns the pods into reports (which count, which are ready, where
@@ -103,6 +102,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     private final Settings settings;
     private final InstantSource clock;
     private final ScaleActuator actuator;
+    private final TargetSelectors targetSelectors;
     private final DecisionLoop loop;
     private final PodReports pods;
     private final PodDeletionCosts deletionCosts;
@@ -120,7 +120,8 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
 
     /** What is kept per workload between ticks; read and written under its own lock. */
     private static final class Workload {
-        LabelSelector selector;
+        /** The selector {@link #pods} watches by, serialized. */
+        String selector;
         SharedIndexInformer<Pod> pods;
         final DecisionExplainer.Memory explained = new DecisionExplainer.Memory();
         /** Rounds of this workload that ended in an unexpected {@link Throwable}. */
@@ -156,6 +157,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.actuator = Objects.requireNonNull(actuator, "actuator");
+        this.targetSelectors = new ScaleSubresourceSelectors(client);
         this.loop = new DecisionLoop(policy, actuator);
         this.engines = Objects.requireNonNull(engines, "engines");
         this.pods = new PodReports(Objects.requireNonNull(poller, "poller"), engines, settings.readinessDelay());
@@ -258,8 +260,9 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     /**
      * A round of one workload threw (its pod watch, the poll, the policy, the explanation): logged with the policy
      * and the throwable, counted ({@link #failures}, {@link DecisionListener#onFailure}), its stale decision dropped
-     * from the book (nothing serves a number this round did not make), and {@code Ready=False, ReconcileFailed}
-     * with the throwable's class and message on its status, as the leader.
+     * from the book (nothing serves a number this round did not make), and {@code ScalingActive=False} and
+     * {@code Ready=False}, reason {@code ReconcileFailed}, with the throwable's class and message on its status, as
+     * the leader.
      */
     private void failed(HeadroomPolicy p, WorkloadKey key, Throwable e) {
         Workload w = workloads.computeIfAbsent(key, k -> new Workload());
@@ -271,7 +274,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             book.remove(key);
             listener.onFailure(key, e);
             synchronized (w) {
-                explainFailure(p, w, ControllerEventReason.RECONCILE_FAILED, "ReconcileFailed",
+                explainFailure(p, w, PolicyConditions.Failure.RECONCILE_FAILED,
                         "the controller failed on this policy: " + what + " (tried again every tick)",
                         p.getMetadata().getGeneration());
             }
@@ -303,19 +306,29 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             r = PolicySpecs.resolve(resource);
         } catch (InvalidPolicyException e) {
             book.remove(key);
-            explainFailure(resource, w, ControllerEventReason.INVALID_POLICY, "InvalidPolicy", e.getMessage(),
-                    generation);
+            explainFailure(resource, w, PolicyConditions.Failure.INVALID_POLICY, e.getMessage(), generation);
             return Optional.empty();
         }
-        ensurePodWatch(key, w, r.selector());
         int current;
+        Optional<String> selector;
         try {
             current = actuator.currentReplicas(r.target());
+            selector = podSelector(r);
         } catch (ScaleException e) {
-            explainFailure(resource, w, ControllerEventReason.TARGET_UNAVAILABLE, "TargetUnavailable",
+            explainFailure(resource, w, PolicyConditions.Failure.FAILED_GET_SCALE,
                     "cannot read the scale of " + r.target() + ": " + e.getMessage(), generation);
             return Optional.empty();
         }
+        if (selector.isEmpty()) {
+            // Never "every pod in the namespace": no watch, no decision, and the policy says what to set.
+            book.remove(key);
+            stopPodWatch(w);
+            explainFailure(resource, w, PolicyConditions.Failure.INVALID_SELECTOR, r.target()
+                    + " has no label selector (neither its scale subresource's status.selector nor its"
+                    + " spec.selector), so its pods cannot be found: set spec.selector on the policy", generation);
+            return Optional.empty();
+        }
+        ensurePodWatch(key, w, selector.get());
         Instant now = clock.instant();
         List<Pod> podList = w.pods.getStore().list();
         List<ReplicaReport> reports = pods.read(r, podList, now);
@@ -359,7 +372,28 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         return Optional.empty();
     }
 
-    private void ensurePodWatch(WorkloadKey key, Workload w, LabelSelector selector) {
+    /**
+     * The selector of the workload's pods: the policy's {@code spec.selector} when it gives one, else the target's
+     * own, as the HPA reads it (its scale subresource's {@code status.selector}), so that the policy need not repeat
+     * the Deployment's. Read every round, as the HPA does, so a changed Deployment selector is followed.
+     */
+    private Optional<String> podSelector(PolicySpecs.Resolved r) throws ScaleException {
+        if (r.selector().isPresent()) {
+            return Optional.of(LabelSelectors.serialize(r.selector().get()));
+        }
+        return targetSelectors.selectorOf(r.target());
+    }
+
+    private static void stopPodWatch(Workload w) {
+        if (w.pods != null) {
+            w.pods.close();
+            w.pods = null;
+            w.selector = null;
+        }
+    }
+
+    /** Watches the workload's pods by {@code selector}, serialized; a changed selector starts a new watch. */
+    private void ensurePodWatch(WorkloadKey key, Workload w, String selector) {
         if (w.pods != null && Objects.equals(w.selector, selector)) {
             return;
         }
@@ -371,10 +405,10 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
     }
 
     /** Only the leader explains a failure, as it explains decisions. */
-    private void explainFailure(HeadroomPolicy resource, Workload w, ControllerEventReason reason,
-                                String conditionReason, String message, Long generation) {
+    private void explainFailure(HeadroomPolicy resource, Workload w, PolicyConditions.Failure failure,
+                                String message, Long generation) {
         if (leadership.isLeader()) {
-            explainer.explainFailure(resource, w.explained, reason, conditionReason, message, generation);
+            explainer.explainFailure(resource, w.explained, failure, message, generation);
         }
     }
 

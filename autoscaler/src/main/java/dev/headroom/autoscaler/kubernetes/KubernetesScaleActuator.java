@@ -50,7 +50,7 @@ public final class KubernetesScaleActuator implements ScaleActuator {
         int waits = 0;
         for (int attempt = 1; attempt <= backoff.maxAttempts(); attempt++) {
             try {
-                Scalable<?> resource = resource(target);
+                Scalable<?> resource = scalable(client, target);
                 Scale scale = resource.scale();
                 if (scale == null || scale.getSpec() == null) {
                     throw new ScaleException(ScaleException.Kind.NOT_FOUND, attempt, target + " has no scale", null);
@@ -93,7 +93,8 @@ public final class KubernetesScaleActuator implements ScaleActuator {
                 last);
     }
 
-    private Scalable<?> resource(ScaleTarget t) {
+    /** The target's scale subresource: typed clients for the apps kinds, the generic one for any other. */
+    static Scalable<?> scalable(KubernetesClient client, ScaleTarget t) {
         boolean apps = t.apiVersion().equals("apps/v1");
         if (apps && t.kind().equals("Deployment")) {
             return client.apps().deployments().inNamespace(t.namespace()).withName(t.name());

@@ -53,7 +53,8 @@ public final class PolicySpecs {
      * @param key        namespace and name
      * @param generation {@code metadata.generation} it was read at
      * @param target     the object to scale
-     * @param selector   the pods' label selector, as {@code matchLabels} and {@code matchExpressions}
+     * @param selector   the pods' label selector as the policy gives it; empty: the target's own, read from its
+     *                   scale subresource as the HPA reads it
      * @param port       the port signals are read from: the sidecar's, or the engine's with {@code source: engine}
      * @param path       the path signals are read from: the sidecar's signals path, or the engine's metrics path
      * @param mode       how decisions are acted on
@@ -61,7 +62,7 @@ public final class PolicySpecs {
      * @param source     where the pods' signals are read
      */
     public record Resolved(WorkloadKey key, long generation, ScaleTarget target,
-                           io.fabric8.kubernetes.api.model.LabelSelector selector, int port, String path,
+                           Optional<io.fabric8.kubernetes.api.model.LabelSelector> selector, int port, String path,
                            ScalingMode mode, PolicySpec spec, SignalSource source) {
     }
 
@@ -82,12 +83,8 @@ public final class PolicySpecs {
             String apiVersion = blank(s.scaleTargetRef.apiVersion) ? "apps/v1" : s.scaleTargetRef.apiVersion;
             target = new ScaleTarget(apiVersion, s.scaleTargetRef.kind, key.namespace(), s.scaleTargetRef.name);
         }
-        boolean noLabels = s.selector == null
-                || ((s.selector.getMatchLabels() == null || s.selector.getMatchLabels().isEmpty())
-                && (s.selector.getMatchExpressions() == null || s.selector.getMatchExpressions().isEmpty()));
-        if (noLabels) {
-            problems.add("spec.selector must select the target's pods with matchLabels or matchExpressions;"
-                    + " an empty selector would poll every pod in the namespace");
+        if (s.selector != null) {
+            selectorProblems(s.selector, problems);
         }
         SignalSource source = s.source == null ? SignalSource.SIDECAR : s.source;
         int port;
@@ -136,8 +133,8 @@ public final class PolicySpecs {
         ScalingMode mode = s.mode == null ? ScalingMode.DRY_RUN : s.mode;
         if (mode == ScalingMode.DIRECT && s.minReplicas != null && s.minReplicas == 0) {
             // At zero no pod runs, no sidecar reports, and the policy holds at zero on "no data" for good.
-            problems.add("spec.minReplicas is 0 in direct mode; Headroom cannot scale from zero, since no pod would"
-                    + " be left to report load: set minReplicas to 1 or more, or use mode: keda with a trigger that"
+            problems.add("spec.minReplicas is 0 in Direct mode; Headroom cannot scale from zero, since no pod would"
+                    + " be left to report load: set minReplicas to 1 or more, or use mode: KEDA with a trigger that"
                     + " sees demand without pods (a queue, a gateway's request rate) to wake the workload");
         }
         if (!problems.isEmpty()) {
@@ -146,8 +143,37 @@ public final class PolicySpecs {
         PolicySpec spec = new PolicySpec(min, s.maxReplicas, targets, behavior, voting, forecast,
                 Optional.ofNullable(slo));
         Long generation = policy.getMetadata().getGeneration();
-        return new Resolved(key, generation == null ? 0 : generation, target, s.selector, port, path, mode, spec,
-                source);
+        return new Resolved(key, generation == null ? 0 : generation, target, Optional.ofNullable(s.selector), port,
+                path, mode, spec, source);
+    }
+
+    /**
+     * A selector given must select by something: an empty one would poll every pod in the namespace. (Left out, the
+     * target's own selector is used.)
+     */
+    private static void selectorProblems(io.fabric8.kubernetes.api.model.LabelSelector selector,
+                                         List<String> problems) {
+        if (LabelSelectors.isEmpty(selector)) {
+            problems.add("spec.selector, when given, must select the target's pods with matchLabels or"
+                    + " matchExpressions; an empty selector would poll every pod in the namespace (leave it out to"
+                    + " use the target's own selector)");
+            return;
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (int i = 0; i < selector.getMatchExpressions().size(); i++) {
+                var r = selector.getMatchExpressions().get(i);
+                String at = "spec.selector.matchExpressions[" + i + "]";
+                if (r == null || blank(r.getKey()) || r.getOperator() == null) {
+                    problems.add(at + " needs key and operator");
+                } else if (!List.of("In", "NotIn", "Exists", "DoesNotExist").contains(r.getOperator())) {
+                    problems.add(at + ".operator is '" + r.getOperator()
+                            + "'; expected In, NotIn, Exists or DoesNotExist");
+                } else if ((r.getOperator().equals("In") || r.getOperator().equals("NotIn"))
+                        && (r.getValues() == null || r.getValues().isEmpty())) {
+                    problems.add(at + " (" + r.getOperator() + ") needs at least one value");
+                }
+            }
+        }
     }
 
     private static int port(String field, Integer value, int fallback, List<String> problems) {

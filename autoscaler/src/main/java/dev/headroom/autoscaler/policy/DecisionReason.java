@@ -1,6 +1,9 @@
 package dev.headroom.autoscaler.policy;
 
-/** Why a decision came out as it did; one per decision, also the Kubernetes Event reason and metric label. */
+/**
+ * Why a decision came out as it did; one per decision. Written as {@link #value()} in the status, Events and decisions,
+ * lower-cased as a metric label.
+ */
 public enum DecisionReason {
     /** More replicas: some signal is above its target beyond the tolerance. */
     SCALE_UP,
@@ -21,5 +24,13 @@ public enum DecisionReason {
     /** Held at or brought down to {@code maxReplicas}. */
     AT_MAX,
     /** The target has 0 replicas while {@code minReplicas} &gt; 0: someone scaled it to zero; left alone. */
-    SCALING_DISABLED
+    SCALING_DISABLED;
+
+    /**
+     * The reason as the controller writes it into a {@code HeadroomPolicy}'s status, its Events and its decisions:
+     * UpperCamelCase, as Kubernetes' own reasons ({@code ScaleUp}, {@code HeldMissingData}).
+     */
+    public String value() {
+        return UpperCamelCase.of(this);
+    }
 }

@@ -88,7 +88,7 @@ class DecisionExplainerTest {
 
         assertThat(events()).singleElement().satisfies(e -> {
             assertThat(e.getReason()).isEqualTo("ScaledUp");
-            assertThat(e.getMessage()).startsWith("[direct, SCALE_UP] decided 2 → 3");
+            assertThat(e.getMessage()).startsWith("[Direct, ScaleUp] decided 2 → 3");
         });
 
         clock.advance(Duration.ofSeconds(1));
@@ -120,19 +120,19 @@ class DecisionExplainerTest {
         clock.advance(Duration.ofSeconds(10));
         explainer.explain(resource, memory, made(3, 3, DecisionReason.WITHIN_TOLERANCE, false, Optional.empty()));
 
-        assertThat(stored().conditions).singleElement().satisfies(c -> {
+        assertThat(stored().conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("True");
             assertThat(c.getReason()).isEqualTo("Deciding");
-            assertThat(c.getMessage()).isEqualTo("deciding every 1000 ms in direct mode");
+            assertThat(c.getMessage()).isEqualTo("deciding every 1000 ms in Direct mode");
             assertThat(c.getLastTransitionTime()).isEqualTo(T0.toString());
         });
 
         clock.advance(Duration.ofSeconds(10));
         explainer.explain(resource, memory, made(3, 5, DecisionReason.SCALE_UP, false, Optional.of("HTTP 403 forbidden")));
 
-        assertThat(stored().conditions).singleElement().satisfies(c -> {
+        assertThat(stored().conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("ScaleFailed");
+            assertThat(c.getReason()).isEqualTo("FailedUpdateScale");
             assertThat(c.getMessage()).isEqualTo("HTTP 403 forbidden");
             assertThat(c.getLastTransitionTime()).isEqualTo(T0.plusSeconds(20).toString());
         });
@@ -148,19 +148,19 @@ class DecisionExplainerTest {
         HeadroomPolicy withStatus = client.resources(HeadroomPolicy.class).inNamespace(NS).withName("engine").get();
 
         clock.advance(Duration.ofSeconds(1));
-        explainer.explainFailure(withStatus, memory, ControllerEventReason.TARGET_UNAVAILABLE, "TargetUnavailable",
+        explainer.explainFailure(withStatus, memory, PolicyConditions.Failure.FAILED_GET_SCALE,
                 "cannot read the scale of Deployment llm/engine: not found", 1L);
         clock.advance(Duration.ofSeconds(1));
-        explainer.explainFailure(withStatus, memory, ControllerEventReason.TARGET_UNAVAILABLE, "TargetUnavailable",
+        explainer.explainFailure(withStatus, memory, PolicyConditions.Failure.FAILED_GET_SCALE,
                 "cannot read the scale of Deployment llm/engine: not found", 1L);
 
         assertThat(events()).extracting(Event::getReason).containsExactlyInAnyOrder("ScaledUp", "TargetUnavailable");
         HeadroomPolicyStatus status = stored();
         assertThat(status.desiredReplicas).isEqualTo(3);
-        assertThat(status.lastDecision.reason).isEqualTo("SCALE_UP");
-        assertThat(status.conditions).singleElement().satisfies(c -> {
+        assertThat(status.lastDecision.reason).isEqualTo("ScaleUp");
+        assertThat(status.conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("TargetUnavailable");
+            assertThat(c.getReason()).isEqualTo("FailedGetScale");
             assertThat(c.getLastTransitionTime()).isEqualTo(T0.plusSeconds(1).toString());
         });
     }

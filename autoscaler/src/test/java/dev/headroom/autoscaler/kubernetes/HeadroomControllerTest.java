@@ -170,11 +170,11 @@ class HeadroomControllerTest {
         HeadroomPolicy p = stored();
         assertThat(p.getStatus().desiredReplicas).isEqualTo(3);
         assertThat(p.getStatus().currentReplicas).isEqualTo(3);
-        assertThat(p.getStatus().lastDecision.reason).isEqualTo("SCALE_UP");
+        assertThat(p.getStatus().lastDecision.reason).isEqualTo("ScaleUp");
         assertThat(p.getStatus().lastDecision.acted).isTrue();
         assertThat(p.getStatus().lastDecision.dominantSignal).isEqualTo("queue");
         assertThat(p.getStatus().observedGeneration).isEqualTo(p.getMetadata().getGeneration());
-        assertThat(p.getStatus().conditions).singleElement().satisfies(c -> {
+        assertThat(p.getStatus().conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
             assertThat(c.getType()).isEqualTo("Ready");
             assertThat(c.getStatus()).isEqualTo("True");
         });
@@ -350,7 +350,7 @@ class HeadroomControllerTest {
         assertThat(replicas()).isEqualTo(2);
         assertThat(events()).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("Recommended");
-            assertThat(e.getMessage()).startsWith("[dry-run, ");
+            assertThat(e.getMessage()).startsWith("[DryRun, ");
         });
         assertThat(stored().getStatus().desiredReplicas).isEqualTo(3);
         assertThat(stored().getStatus().currentReplicas).isEqualTo(2);
@@ -426,7 +426,7 @@ class HeadroomControllerTest {
         assertThat(controller.tick()).isEmpty();
         assertThat(controller.all()).isEmpty();
         HeadroomPolicy stored = stored();
-        assertThat(stored.getStatus().conditions).singleElement().satisfies(c -> {
+        assertThat(stored.getStatus().conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo("InvalidPolicy");
             assertThat(c.getMessage()).contains("spec.maxReplicas").contains("gpu_utilization");

@@ -1,8 +1,10 @@
 package dev.headroom.autoscaler.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicySpec;
 import dev.headroom.autoscaler.kubernetes.crd.ScaleDownVotingRule;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
+import dev.headroom.autoscaler.kubernetes.crd.SignalSource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -55,9 +57,24 @@ class HeadroomPolicyCrdTest {
         assertThat(voting.getEnum()).extracting(JsonNode::asText).containsExactlyInAnyOrderElementsOf(
                 Arrays.stream(ScaleDownVotingRule.values()).map(ScaleDownVotingRule::value).toList());
         assertThat(voting.getDescription()).contains("LoadSignals (default)").contains("EverySignal");
-        // Modelled as mode is: the enum's values are the names in the resource.
+        // mode: the names in the resource, and the first release's spellings beside them.
         assertThat(spec().getProperties().get("mode").getEnum()).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrderElementsOf(Arrays.stream(ScalingMode.values()).map(ScalingMode::value)
-                        .toList());
+                .containsAll(Arrays.stream(ScalingMode.values()).map(ScalingMode::value).toList())
+                .contains("dry-run", "external-metrics", "keda", "direct").hasSize(8);
+    }
+
+    @Test
+    void aPolicyInTheFirstReleasesSpellingReadsAsTheSameModeAndIsWrittenInTheNewOne() {
+        KubernetesSerialization json = new KubernetesSerialization();
+        for (String[] spelling : new String[][]{{"dry-run", "DryRun"}, {"external-metrics", "ExternalMetrics"},
+                {"keda", "KEDA"}, {"direct", "Direct"}}) {
+            HeadroomPolicySpec old = json.unmarshal("{\"mode\": \"" + spelling[0] + "\", \"source\": \"engine\"}",
+                    HeadroomPolicySpec.class);
+            HeadroomPolicySpec current = json.unmarshal("{\"mode\": \"" + spelling[1] + "\", \"source\": \"Engine\"}",
+                    HeadroomPolicySpec.class);
+            assertThat(old.mode).isEqualTo(current.mode).isEqualTo(ScalingMode.fromValue(spelling[1]).orElseThrow());
+            assertThat(old.source).isEqualTo(current.source).isEqualTo(SignalSource.ENGINE);
+            assertThat(json.asJson(old)).contains("\"mode\":\"" + spelling[1] + "\"").contains("\"source\":\"Engine\"");
+        }
     }
 }

@@ -32,17 +32,17 @@ class MinReplicasZeroTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"direct"})
+    @ValueSource(strings = {"Direct", "direct"})
     void zeroIsRefusedInDirectModeNamingTheFieldAndWhatToUseInstead(String mode) {
         assertThatThrownBy(() -> PolicySpecs.resolve(policy(mode, 0)))
                 .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).singleElement()
-                        .satisfies(p -> assertThat(p).startsWith("spec.minReplicas is 0 in direct mode")
-                                .contains("cannot scale from zero").contains("1 or more").contains("mode: keda")));
+                        .satisfies(p -> assertThat(p).startsWith("spec.minReplicas is 0 in Direct mode")
+                                .contains("cannot scale from zero").contains("1 or more").contains("mode: KEDA")));
         assertThat(PolicySpecs.resolve(policy(mode, 1)).spec().minReplicas()).isEqualTo(1);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"keda", "dry-run", "external-metrics"})
+    @ValueSource(strings = {"KEDA", "keda", "DryRun", "dry-run", "ExternalMetrics", "external-metrics"})
     void zeroStaysAllowedWhereSomethingElseActs(String mode) {
         assertThat(PolicySpecs.resolve(policy(mode, 0)).spec().minReplicas()).isZero();
     }

@@ -1,6 +1,7 @@
 package dev.headroom.autoscaler.kubernetes;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * fabric8's CRUD server plus the {@code scale} subresource as the API server serves it: {@code GET .../scale}
- * reads {@code spec.replicas} of the parent with its {@code resourceVersion}; {@code PUT .../scale} with a
+ * reads {@code spec.replicas} of the parent with its {@code resourceVersion}, and its {@code spec.selector}
+ * serialized into {@code status.selector}; {@code PUT .../scale} with a
  * stale {@code resourceVersion} answers 409 Conflict, else sets {@code spec.replicas} on the stored parent.
  * A test can make another writer touch the target just before the next scale write (a real conflict), have the
  * next writes fail with a server error, or forbid writes as RBAC does; every applied write is logged with the
@@ -193,10 +195,14 @@ public final class ScaleSubresourceDispatcher extends KubernetesCrudDispatcher {
         Map<String, Object> spec = (Map<String, Object>) target.getAdditionalProperties().get("spec");
         Object replicas = spec == null ? null : spec.get("replicas");
         int n = replicas instanceof Number num ? num.intValue() : 1;
+        Object selector = spec == null ? null : spec.get("selector");
+        String serialized = selector == null ? null
+                : LabelSelectors.serialize(Serialization.unmarshal(Serialization.asJson(selector), LabelSelector.class));
         return new ScaleBuilder().withNewMetadata().withName(target.getMetadata().getName())
                 .withNamespace(target.getMetadata().getNamespace())
                 .withResourceVersion(target.getMetadata().getResourceVersion()).endMetadata()
-                .withNewSpec().withReplicas(n).endSpec().withNewStatus().withReplicas(n).endStatus().build();
+                .withNewSpec().withReplicas(n).endSpec().withNewStatus().withReplicas(n).withSelector(serialized)
+                .endStatus().build();
     }
 
     private static MockResponse json(int code, Object body) {

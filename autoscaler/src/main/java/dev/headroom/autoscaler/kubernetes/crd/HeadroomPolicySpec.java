@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
@@ -16,25 +17,28 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
         message = "spec.minReplicas must not exceed spec.maxReplicas")
-@ValidationRule(value = "!has(self.mode) || self.mode != 'direct' || !has(self.minReplicas) || self.minReplicas >= 1",
-        message = "spec.minReplicas is 0 in direct mode; Headroom cannot scale from zero (use mode: keda)")
+@ValidationRule(value = "!has(self.mode) || !(self.mode in ['Direct', 'direct']) || !has(self.minReplicas)"
+        + " || self.minReplicas >= 1",
+        message = "spec.minReplicas is 0 in Direct mode; Headroom cannot scale from zero (use mode: KEDA)")
 public class HeadroomPolicySpec {
 
     @Required
     @JsonPropertyDescription("The object to scale: anything with a scale subresource (Deployment, StatefulSet, ...).")
     public ScaleTargetRef scaleTargetRef;
 
-    @Required
-    @JsonPropertyDescription("Selects the target's pods, whose sidecars are polled.")
+    @JsonPropertyDescription("Selects the target's pods, whose sidecars are polled. Absent: the target's own selector, "
+            + "read from its scale subresource (status.selector) as the HPA reads it; give one only to poll a subset.")
     public LabelSelector selector;
 
     @JsonPropertyDescription("Where each pod's Headroom sidecar serves /v1/signals. A pod's annotation "
             + "headroom.dev/sidecar-port overrides the port.")
     public SidecarEndpoint sidecar;
 
-    @JsonPropertyDescription("Where each pod's signals are read: sidecar (default; the pod's Headroom sidecar, "
-            + "/v1/signals) or engine (the controller scrapes the engine's own metrics endpoint, spec.engine, with "
-            + "the sidecar's reader and window; no sidecar needed, no per-pod GPU readings or OTLP).")
+    @JsonPropertyDescription("Where each pod's signals are read: Sidecar (default; the pod's Headroom sidecar, "
+            + "/v1/signals) or Engine (the controller scrapes the engine's own metrics endpoint, spec.engine, with "
+            + "the sidecar's reader and window; no sidecar needed, no per-pod GPU readings or OTLP). The first "
+            + "release's sidecar and engine are still accepted.")
+    @SchemaFrom(type = SignalSource.Spelling.class)
     public SignalSource source;
 
     @JsonPropertyDescription("Where each pod's engine serves its metrics, for source: engine. A pod's annotation "
@@ -57,8 +61,10 @@ public class HeadroomPolicySpec {
     @JsonPropertyDescription("Stabilisation windows, rate policies and tolerance per direction, as the HPA's.")
     public BehaviorSpec behavior;
 
-    @JsonPropertyDescription("direct (patch the scale subresource), external-metrics, keda, or dry-run "
-            + "(decide and explain only). Default dry-run.")
+    @JsonPropertyDescription("Direct (patch the scale subresource), ExternalMetrics, KEDA, or DryRun "
+            + "(decide and explain only). Default DryRun. The first release's direct, external-metrics, keda and "
+            + "dry-run are still accepted.")
+    @SchemaFrom(type = ScalingMode.Spelling.class)
     public ScalingMode mode;
 
     @JsonPropertyDescription("Carries the summed load signals one lead time ahead along their recent trend, so that "

@@ -12,7 +12,10 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HeadroomPolicyStatus {
 
-    /** The one condition type: the policy is valid, its target found and decisions are being made. */
+    /**
+     * The summing-up condition type, beside the HPA's {@code AbleToScale}, {@code ScalingActive} and
+     * {@code ScalingLimited}: the policy is valid, its target found and decisions are being made.
+     */
     public static final String READY = "Ready";
 
     @JsonPropertyDescription("The policy generation this status describes.")
@@ -24,6 +27,9 @@ public class HeadroomPolicyStatus {
     public LastDecision lastDecision;
     @JsonPropertyDescription("With spec.slo: the per-replica load at which the SLO is just met, as last learned.")
     public LearnedCapacity learnedCapacity;
+    @JsonPropertyDescription("The HPA's AbleToScale, ScalingActive and ScalingLimited, with the HPA's reasons "
+            + "(e.g. SucceededRescale, FailedGetScale, ValidMetricFound, InvalidSelector, TooManyReplicas, "
+            + "DesiredWithinRange), and Ready, which sums them up.")
     public List<Condition> conditions = new ArrayList<>();
 
     /** The learned SLO capacity and its evidence (the policy's {@code LearnedCapacity}). */
@@ -33,11 +39,11 @@ public class HeadroomPolicyStatus {
         public Double requestsPerSecondPerReplica;
         @JsonPropertyDescription("The arrivals_ps target it sets (a share of the capacity).")
         public Double target;
-        @JsonPropertyDescription("The SLO term that binds: ITL, TTFT, SATURATION (the replica's own batch or KV "
-                + "limit, reached), KV_CACHE (the KV cache would fill, read from its use) or EVIDENCE (capped a "
+        @JsonPropertyDescription("The SLO term that binds: ITL, TTFT, Saturation (the replica's own batch or KV "
+                + "limit, reached), KVCache (the KV cache would fill, read from its use) or Evidence (capped a "
                 + "bounded step beyond the load seen).")
         public String binding;
-        @JsonPropertyDescription("CONFIDENT (votes both ways) or PROVISIONAL (may only ask for more replicas).")
+        @JsonPropertyDescription("Confident (votes both ways) or Provisional (may only ask for more replicas).")
         public String confidence;
         @JsonPropertyDescription("Samples the fit used.")
         public Integer samples;
@@ -69,7 +75,7 @@ public class HeadroomPolicyStatus {
     public static class LastDecision {
         @JsonPropertyDescription("RFC 3339 time of the decision.")
         public String time;
-        @JsonPropertyDescription("One of the decision reasons, e.g. SCALE_UP, HELD_MISSING_DATA.")
+        @JsonPropertyDescription("One of the decision reasons, e.g. ScaleUp, HeldMissingData, AtMax.")
         public String reason;
         @JsonPropertyDescription("The signal that set the recommendation, when one did.")
         public String dominantSignal;
