@@ -75,12 +75,19 @@ class DashboardSchemaTest {
                 .anySatisfy(e -> assertThat(e).startsWith("headroom_finished_requests_per_second{"));
         assertThat(legends(engine, "Requests arriving and finished per second"))
                 .containsExactlyInAnyOrder("arriving {{pod}}", "finished {{pod}}");
-        // The mean time per output token beside the per-token quantiles of the same histogram.
+        // The mean time per output token beside the per-pod quantiles of the same histogram, and the p95 over all
+        // the selected pods from the histogram's buckets, summed by le: the one latency quantile that aggregates.
         assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Inter-token latency p50 / p95 / mean"))
                 .extracting(Dashboard.Query::expr)
-                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_seconds{").contains("quantile="))
-                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_mean_seconds{")
-                        .doesNotContain("quantile"));
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_p95_seconds{"))
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_mean_seconds{"))
+                .anySatisfy(e -> assertThat(e).startsWith("histogram_quantile(0.95, sum by (le) (rate(")
+                        .contains("headroom_inter_token_latency_seconds_bucket{"));
+        // No panel reads a quantile label: the per-pod quantiles carry their percentile in their names.
+        for (Path file : PrometheusTools.dashboards()) {
+            assertThat(Dashboard.read(file).queries()).extracting(Dashboard.Query::expr)
+                    .allSatisfy(e -> assertThat(e).doesNotContain("quantile=").doesNotContain("{{quantile}}"));
+        }
         assertThat(legends(engine, "Inter-token latency p50 / p95 / mean")).contains("{{pod}} mean");
         // The trap panel: composite saturation and GPU utilisation in the same panel.
         assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Saturation next to GPU utilisation"))
