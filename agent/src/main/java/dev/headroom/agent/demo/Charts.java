@@ -4,6 +4,8 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -41,6 +43,17 @@ final class Charts {
         p.setDomainGridlinePaint(Color.LIGHT_GRAY);
         p.setRangeGridlinePaint(Color.LIGHT_GRAY);
         return p;
+    }
+
+    /** A solid vertical line at {@code seconds}, e.g. a moment the act is about; its label sits at the top. */
+    static ValueMarker verticalLine(double seconds, Color colour) {
+        ValueMarker marker = new ValueMarker(seconds);
+        marker.setPaint(colour);
+        marker.setStroke(new BasicStroke(1.5f));
+        marker.setLabelPaint(colour);
+        marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        return marker;
     }
 
     /** A dashed horizontal line, e.g. where saturation reaches its target. */
