@@ -202,8 +202,9 @@ public final class DemoReport {
         // The two moments the act is about, as vertical lines across every panel; the top one names them.
         Moments moments = moments();
         moments.gpuPinned().ifPresent(t -> mark(plot, t, String.format(Locale.ROOT, "GPU pinned (%s), replica not full",
-                percent(t.gpuUtilization())), new Color(0x616161)));
-        moments.replicaFull().ifPresent(t -> mark(plot, t, "replica full", new Color(0xd62728)));
+                percent(t.gpuUtilization())), new Color(0x616161), 0));
+        // One line lower, so that two moments close together keep both labels readable.
+        moments.replicaFull().ifPresent(t -> mark(plot, t, "replica full", new Color(0xd62728), 16));
 
         JFreeChart chart = new JFreeChart("GPU utilisation pins long before the replica is full", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
@@ -214,10 +215,12 @@ public final class DemoReport {
     static final String FULL_LABEL = String.format(Locale.ROOT, "replica full (KV cache ≥ %.0f %% or a queue held %d s)",
             KV_FULL * 100, QUEUE_HELD_TICKS);
 
-    private static void mark(CombinedDomainXYPlot plot, DemoTick at, String label, Color colour) {
+    private void mark(CombinedDomainXYPlot plot, DemoTick at, String label, Color colour, double down) {
+        // The label reads on the right of its line, or on its left late in the run, where the right would clip it.
+        boolean late = at.elapsedSeconds() > 0.7 * ticks.get(ticks.size() - 1).elapsedSeconds();
         List<XYPlot> panels = plot.getSubplots();
         for (int i = 0; i < panels.size(); i++) {
-            ValueMarker line = Charts.verticalLine(at.elapsedSeconds(), colour);
+            ValueMarker line = Charts.verticalLine(at.elapsedSeconds(), colour, !late, down);
             if (i == 0) {
                 line.setLabel(String.format(Locale.ROOT, "%s at %.0f s", label, at.elapsedSeconds()));
             }
