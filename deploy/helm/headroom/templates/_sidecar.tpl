@@ -22,6 +22,7 @@ The dict (every key optional):
               NVML then reads those GPUs only; empty: no GPU readings (HEADROOM_GPU_PROBE=none)
   image       the image (ghcr.io/headroom-dev/headroom:<the chart's appVersion>)
   resources   the container's resources (requests 25m / 128Mi, limit 192Mi: ~100 MiB resident, measured)
+  logFormat   text (dated lines, the default) or json (one JSON object a line: QUARKUS_LOG_CONSOLE_JSON_ENABLED)
   extraEnv    more variables (name/value or valueFrom), e.g. HEADROOM_SIDECAR_*
   volumeName  the writable /tmp volume's name (headroom-tmp; the same key for headroom.sidecarVolumes)
 */}}
@@ -51,6 +52,12 @@ The dict (every key optional):
     {{- else }}
     - name: HEADROOM_GPU_PROBE
       value: none
+    {{- end }}
+    {{- if eq (default "text" .logFormat) "json" }}
+    - name: QUARKUS_LOG_CONSOLE_JSON_ENABLED
+      value: "true"
+    {{- else if ne (default "text" .logFormat) "text" }}
+    {{- fail (printf "headroom.sidecar: logFormat must be text or json, was %s" .logFormat) }}
     {{- end }}
     {{- with .extraEnv }}
     {{- toYaml . | nindent 4 }}

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +62,13 @@ class DemoTest {
         // The point of the demo, in numbers: GPU utilisation looks full before the replica is.
         assertThat(md).contains("GPU utilisation first ≥ 90 %", "saturation first ≥ 1.0");
         assertThat(md).containsPattern("GPU utilisation read \\d+ % at (\\d+) s");
+        // The two moments the act is about, found in the measured series (and marked on the chart at the same
+        // seconds, DemoReportMomentsTest): the GPU pinned first, the replica really full later.
+        Matcher gpu = Pattern.compile("\\| GPU utilisation first ≥ 90 % \\| (\\d+) s").matcher(md);
+        Matcher full = Pattern.compile("\\| replica full \\(KV cache ≥ 95 % or a queue held 3 s\\) \\| (\\d+) s").matcher(md);
+        assertThat(gpu.find()).as("GPU pinned in %s", md).isTrue();
+        assertThat(full.find()).as("replica full in %s", md).isTrue();
+        assertThat(Integer.parseInt(gpu.group(1))).isLessThan(Integer.parseInt(full.group(1)));
 
         // The GPU reading went through the sidecar's probe and out on /q/metrics like a real one.
         String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();

@@ -90,7 +90,7 @@ class SidecarTest {
                 assertThat(metrics).as("exported name of %s", signal).contains(ExportedMetric.of(signal).name() + "{");
             }
             assertThat(metrics).contains(ExportedMetric.SATURATION_COMPOSITE + "{model=\"" + EngineConfig.demo().modelName() + "\"}");
-            // The two signals without a quantile label, under the names src/docs/signals.md lists.
+            // Signals under the names src/docs/signals.md lists.
             assertThat(metrics).containsPattern("headroom_arriving_requests_per_second\\{model=\"[^\"]+\"} \\d")
                     .containsPattern("headroom_inter_token_latency_mean_seconds\\{model=\"[^\"]+\"} \\d");
             assertThat(metrics).contains(ExportedMetric.SCRAPES + "_total{outcome=\"ok\"}");

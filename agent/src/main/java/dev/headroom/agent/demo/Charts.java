@@ -4,6 +4,9 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -41,6 +44,21 @@ final class Charts {
         p.setDomainGridlinePaint(Color.LIGHT_GRAY);
         p.setRangeGridlinePaint(Color.LIGHT_GRAY);
         return p;
+    }
+
+    /**
+     * A solid vertical line at {@code seconds}, e.g. a moment the act is about; its label, if it gets one, sits at
+     * the top, on the right of the line or on its left, {@code down} pixels below the top.
+     */
+    static ValueMarker verticalLine(double seconds, Color colour, boolean labelOnTheRight, double down) {
+        ValueMarker marker = new ValueMarker(seconds);
+        marker.setPaint(colour);
+        marker.setStroke(new BasicStroke(1.5f));
+        marker.setLabelPaint(colour);
+        marker.setLabelAnchor(labelOnTheRight ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT);
+        marker.setLabelTextAnchor(labelOnTheRight ? TextAnchor.TOP_LEFT : TextAnchor.TOP_RIGHT);
+        marker.setLabelOffset(new RectangleInsets(3 + down, 3, 3, 3));
+        return marker;
     }
 
     /** A dashed horizontal line, e.g. where saturation reaches its target. */

@@ -4,6 +4,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
@@ -26,8 +28,22 @@ import java.util.function.ToDoubleFunction;
  */
 public final class DemoReport {
 
-    /** GPU utilisation at or above this reads as "busy" on a dashboard. */
+    /** GPU utilisation at or above this reads as "busy" on a dashboard: pinned, to anyone scaling on it. */
     static final double GPU_BUSY = 0.90;
+    /** KV-cache occupancy at or above this is a full cache: a new request waits or preempts another. */
+    static final double KV_FULL = 0.95;
+    /**
+     * Ticks in a row with requests waiting that make a queue building rather than a burst: a waiting request or
+     * two in one second happens well below capacity, a queue that stays does not.
+     */
+    static final int QUEUE_HELD_TICKS = 3;
+
+    /**
+     * The two moments act 1 is about, found in the measured series: when GPU utilisation first reads pinned, and
+     * when the replica is really full (its KV cache full, or a queue held). Empty where the run never got there.
+     */
+    record Moments(Optional<DemoTick> gpuPinned, Optional<DemoTick> replicaFull) {
+    }
 
     private final List<DemoTick> ticks;
 
@@ -77,8 +93,31 @@ public final class DemoReport {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "";
     }
 
+    Moments moments() {
+        return new Moments(firstReaching(ticks, DemoTick::gpuUtilization, GPU_BUSY), firstFull(ticks));
+    }
+
+    /**
+     * The first tick at which the replica is full: its KV cache at {@link #KV_FULL}, or the first of
+     * {@link #QUEUE_HELD_TICKS} ticks in a row with requests waiting, whichever comes first.
+     */
+    static Optional<DemoTick> firstFull(List<DemoTick> ticks) {
+        int waiting = 0;
+        for (int i = 0; i < ticks.size(); i++) {
+            DemoTick t = ticks.get(i);
+            if (t.kvUtilization() >= KV_FULL) {
+                return Optional.of(t);
+            }
+            waiting = t.queue() >= 1 ? waiting + 1 : 0;
+            if (waiting == QUEUE_HELD_TICKS) {
+                return Optional.of(ticks.get(i - QUEUE_HELD_TICKS + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The first tick at which {@code value} reached {@code threshold}, if any. */
-    static java.util.Optional<DemoTick> firstReaching(List<DemoTick> ticks, ToDoubleFunction<DemoTick> value, double threshold) {
+    static Optional<DemoTick> firstReaching(List<DemoTick> ticks, ToDoubleFunction<DemoTick> value, double threshold) {
         return ticks.stream().filter(t -> value.applyAsDouble(t) >= threshold).findFirst();
     }
 
@@ -90,14 +129,17 @@ public final class DemoReport {
                 ticks.get(0).offeredRps(), last.offeredRps(), last.elapsedSeconds()));
         md.append(chartLine).append("\n\n");
 
-        var gpuBusy = firstReaching(ticks, DemoTick::gpuUtilization, GPU_BUSY);
+        Moments moments = moments();
+        var gpuBusy = moments.gpuPinned();
         var saturated = firstReaching(ticks, DemoTick::saturation, 1.0);
         md.append("| moment | time | offered load | GPU utilisation | KV cache | queue | saturation |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         gpuBusy.ifPresent(t -> md.append(row(String.format(Locale.ROOT, "GPU utilisation first ≥ %.0f %%", GPU_BUSY * 100), t)));
         saturated.ifPresent(t -> md.append(row("saturation first ≥ 1.0 (a target reached)", t)));
+        moments.replicaFull().ifPresent(t -> md.append(row(FULL_LABEL, t)));
         md.append(row("end of the ramp", last));
         md.append('\n');
+        md.append("The chart marks the first and the last of these moments with vertical lines.\n\n");
 
         if (gpuBusy.isPresent() && saturated.isPresent()) {
             DemoTick g = gpuBusy.get();
@@ -157,9 +199,33 @@ public final class DemoReport {
         latency.addSeries(series("TTFT p95 (s)", DemoTick::ttftP95Seconds));
         plot.add(linePlot(latency, "seconds", new Color[] {new Color(0x8c564b)}), 1);
 
+        // The two moments the act is about, as vertical lines across every panel; the top one names them.
+        Moments moments = moments();
+        moments.gpuPinned().ifPresent(t -> mark(plot, t, String.format(Locale.ROOT, "GPU pinned (%s), replica not full",
+                percent(t.gpuUtilization())), new Color(0x616161), 0));
+        // One line lower, so that two moments close together keep both labels readable.
+        moments.replicaFull().ifPresent(t -> mark(plot, t, "replica full", new Color(0xd62728), 16));
+
         JFreeChart chart = new JFreeChart("GPU utilisation pins long before the replica is full", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
+    }
+
+    /** How the summary and the chart name the second moment, with the thresholds that define it. */
+    static final String FULL_LABEL = String.format(Locale.ROOT, "replica full (KV cache ≥ %.0f %% or a queue held %d s)",
+            KV_FULL * 100, QUEUE_HELD_TICKS);
+
+    private void mark(CombinedDomainXYPlot plot, DemoTick at, String label, Color colour, double down) {
+        // The label reads on the right of its line, or on its left late in the run, where the right would clip it.
+        boolean late = at.elapsedSeconds() > 0.7 * ticks.get(ticks.size() - 1).elapsedSeconds();
+        List<XYPlot> panels = plot.getSubplots();
+        for (int i = 0; i < panels.size(); i++) {
+            ValueMarker line = Charts.verticalLine(at.elapsedSeconds(), colour, !late, down);
+            if (i == 0) {
+                line.setLabel(String.format(Locale.ROOT, "%s at %.0f s", label, at.elapsedSeconds()));
+            }
+            panels.get(i).addDomainMarker(line);
+        }
     }
 
     private XYSeries series(String name, ToDoubleFunction<DemoTick> value) {

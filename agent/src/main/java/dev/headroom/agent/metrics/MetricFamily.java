@@ -1,5 +1,6 @@
 package dev.headroom.agent.metrics;
 
+import dev.headroom.collectors.engine.LatencySignal;
 import dev.headroom.signals.Signal;
 
 import java.util.EnumMap;
@@ -12,11 +13,11 @@ import java.util.Set;
 
 /**
  * Every metric Headroom exports, one row each: the one table that the Prometheus exporters (Micrometer:
- * {@code SignalMeters}, {@code GpuMeters}, {@code ControllerMeters}) and the OTLP exporter ({@code SignalInstruments},
+ * {@code SignalMeters}, {@code GpuMeters}, {@code ControllerMeters}; the latency histograms {@code LatencyHistograms}) and the OTLP exporter ({@code SignalInstruments},
  * {@code GenAiHistograms}) render from, so that a name, unit or description is written once.
  *
  * <p>A row is a metric family: one name, one type, one set of label keys; the series of a family differ by label
- * values (the two quantiles of a latency are one family, told apart by {@code quantile}). The Prometheus name is
+ * values. The Prometheus name is
  * the one on {@code /q/metrics} (with {@code _total} on a counter, as the exposition writes it); the OTLP name and
  * its UCUM unit are chosen so that the OpenTelemetry Collector's Prometheus translation gives the Prometheus name
  * back, so that a dashboard reads either path ({@code OtlpMetricNamesTest}). {@code src/docs/signals.md} and
@@ -54,7 +55,7 @@ public enum MetricFamily {
                     + " scrape of the engine is headroom_scrapes_total's outcome, not this)", List.of(Labels.KIND),
             Why.LOOPS),
 
-    // The signals (Signal order; the two quantiles of a latency share a family).
+    // The signals (Signal order), one family each.
     QUEUE("headroom_queue_requests", "headroom.queue.requests", "{request}", Type.GAUGE, Unknown.STALE,
             "Requests waiting to be scheduled", List.of(Labels.MODEL)),
     RUNNING("headroom_running_requests", "headroom.running.requests", "{request}", Type.GAUGE, Unknown.STALE,
@@ -74,16 +75,48 @@ public enum MetricFamily {
     ARRIVALS_PS("headroom_arriving_requests_per_second", "headroom.arriving_requests", "{request}/s", Type.GAUGE,
             Unknown.STALE, "Requests arriving per second: finished plus the growth of running and waiting",
             List.of(Labels.MODEL)),
-    TTFT("headroom_time_to_first_token_seconds", "headroom.time_to_first_token", "s", Type.GAUGE, Unknown.STALE,
-            "Time to first token over the window", List.of(Labels.MODEL, Labels.QUANTILE)),
-    ITL("headroom_inter_token_latency_seconds", "headroom.inter_token_latency", "s", Type.GAUGE, Unknown.STALE,
-            "Inter-token latency over the window", List.of(Labels.MODEL, Labels.QUANTILE)),
+    // A latency quantile over this pod's window: one series per pod, which no PromQL can combine across pods
+    // (averaging p95s gives no p95). It is named as a per-pod quantile, with the percentile in the name: a
+    // quantile label would say "summary" to Prometheus, and a summary is not what these are.
+    TTFT_P50("headroom_time_to_first_token_p50_seconds", "headroom.time_to_first_token.p50", "s", Type.GAUGE,
+            Unknown.STALE, perPod("Median", "time to first token", "headroom_time_to_first_token_seconds"),
+            List.of(Labels.MODEL)),
+    TTFT_P95("headroom_time_to_first_token_p95_seconds", "headroom.time_to_first_token.p95", "s", Type.GAUGE,
+            Unknown.STALE, perPod("95th percentile of", "time to first token", "headroom_time_to_first_token_seconds"),
+            List.of(Labels.MODEL)),
+    ITL_P50("headroom_inter_token_latency_p50_seconds", "headroom.inter_token_latency.p50", "s", Type.GAUGE,
+            Unknown.STALE, perPod("Median", "inter-token latency", "headroom_inter_token_latency_seconds"),
+            List.of(Labels.MODEL)),
+    ITL_P95("headroom_inter_token_latency_p95_seconds", "headroom.inter_token_latency.p95", "s", Type.GAUGE,
+            Unknown.STALE, perPod("95th percentile of", "inter-token latency", "headroom_inter_token_latency_seconds"),
+            List.of(Labels.MODEL)),
     ITL_MEAN("headroom_inter_token_latency_mean_seconds", "headroom.inter_token_latency.mean", "s", Type.GAUGE,
             Unknown.STALE, "Mean inter-token latency (time per output token) over the window", List.of(Labels.MODEL)),
-    E2E("headroom_e2e_request_latency_seconds", "headroom.e2e_request_latency", "s", Type.GAUGE, Unknown.STALE,
-            "End-to-end request latency over the window", List.of(Labels.MODEL, Labels.QUANTILE)),
-    QUEUE_TIME("headroom_request_queue_time_seconds", "headroom.request_queue_time", "s", Type.GAUGE, Unknown.STALE,
-            "Time requests waited before scheduling, over the window", List.of(Labels.MODEL, Labels.QUANTILE)),
+    E2E_P50("headroom_e2e_request_latency_p50_seconds", "headroom.e2e_request_latency.p50", "s", Type.GAUGE,
+            Unknown.STALE, perPod("Median", "end-to-end request latency", "headroom_e2e_request_latency_seconds"),
+            List.of(Labels.MODEL)),
+    E2E_P95("headroom_e2e_request_latency_p95_seconds", "headroom.e2e_request_latency.p95", "s", Type.GAUGE,
+            Unknown.STALE, perPod("95th percentile of", "end-to-end request latency",
+            "headroom_e2e_request_latency_seconds"), List.of(Labels.MODEL)),
+    QUEUE_TIME_P50("headroom_request_queue_time_p50_seconds", "headroom.request_queue_time.p50", "s", Type.GAUGE,
+            Unknown.STALE, perPod("Median", "time requests waited before scheduling",
+            "headroom_request_queue_time_seconds"), List.of(Labels.MODEL)),
+    QUEUE_TIME_P95("headroom_request_queue_time_p95_seconds", "headroom.request_queue_time.p95", "s", Type.GAUGE,
+            Unknown.STALE, perPod("95th percentile of", "time requests waited before scheduling",
+            "headroom_request_queue_time_seconds"), List.of(Labels.MODEL)),
+
+    // The engine's latency distributions, as histograms that add up across pods: sum the buckets by le, then
+    // histogram_quantile. The counts are the engine's own cumulative ones (data-parallel ranks summed), with its
+    // bucket bounds; absent while the engine does not expose the latency or the signals are stale.
+    TTFT_HISTOGRAM("headroom_time_to_first_token_seconds", "headroom.time_to_first_token", "s", Type.HISTOGRAM,
+            Unknown.NEVER, histogram("time to first token"), List.of(Labels.MODEL)),
+    ITL_HISTOGRAM("headroom_inter_token_latency_seconds", "headroom.inter_token_latency", "s", Type.HISTOGRAM,
+            Unknown.NEVER, histogram("inter-token latency (one observation per gap between two output tokens)"),
+            List.of(Labels.MODEL)),
+    E2E_HISTOGRAM("headroom_e2e_request_latency_seconds", "headroom.e2e_request_latency", "s", Type.HISTOGRAM,
+            Unknown.NEVER, histogram("end-to-end request latency"), List.of(Labels.MODEL)),
+    QUEUE_TIME_HISTOGRAM("headroom_request_queue_time_seconds", "headroom.request_queue_time", "s", Type.HISTOGRAM,
+            Unknown.NEVER, histogram("time requests waited before scheduling"), List.of(Labels.MODEL)),
 
     // The sidecar's saturation, against its display targets (headroom.sidecar.targets.*).
     SATURATION("headroom_saturation_ratio", "headroom.saturation", "1", Type.GAUGE, Unknown.STALE,
@@ -191,7 +224,6 @@ public enum MetricFamily {
         public static final String DIALECT = "dialect";
         public static final String VERSION = "version";
         public static final String OUTCOME = "outcome";
-        public static final String QUANTILE = "quantile";
         public static final String SIGNAL = "signal";
         public static final String SOURCE = "source";
         public static final String NAMESPACE = "namespace";
@@ -347,14 +379,14 @@ public enum MetricFamily {
         BY_SIGNAL.put(Signal.REQUESTS_PS, FINISHED_PS);
         BY_SIGNAL.put(Signal.ARRIVALS_PS, ARRIVALS_PS);
         BY_SIGNAL.put(Signal.ITL_MEAN, ITL_MEAN);
-        BY_SIGNAL.put(Signal.TTFT_P50, TTFT);
-        BY_SIGNAL.put(Signal.TTFT_P95, TTFT);
-        BY_SIGNAL.put(Signal.ITL_P50, ITL);
-        BY_SIGNAL.put(Signal.ITL_P95, ITL);
-        BY_SIGNAL.put(Signal.E2E_P50, E2E);
-        BY_SIGNAL.put(Signal.E2E_P95, E2E);
-        BY_SIGNAL.put(Signal.QUEUE_TIME_P50, QUEUE_TIME);
-        BY_SIGNAL.put(Signal.QUEUE_TIME_P95, QUEUE_TIME);
+        BY_SIGNAL.put(Signal.TTFT_P50, TTFT_P50);
+        BY_SIGNAL.put(Signal.TTFT_P95, TTFT_P95);
+        BY_SIGNAL.put(Signal.ITL_P50, ITL_P50);
+        BY_SIGNAL.put(Signal.ITL_P95, ITL_P95);
+        BY_SIGNAL.put(Signal.E2E_P50, E2E_P50);
+        BY_SIGNAL.put(Signal.E2E_P95, E2E_P95);
+        BY_SIGNAL.put(Signal.QUEUE_TIME_P50, QUEUE_TIME_P50);
+        BY_SIGNAL.put(Signal.QUEUE_TIME_P95, QUEUE_TIME_P95);
         if (BY_SIGNAL.size() != Signal.values().length) {
             throw new IllegalStateException("every signal needs a row");
         }
@@ -365,11 +397,22 @@ public enum MetricFamily {
         return BY_SIGNAL.get(signal);
     }
 
-    /**
-     * The {@code quantile} label of a signal's series ({@code 0.5}, {@code 0.95}); null for a signal that is not
-     * a latency quantile.
-     */
-    public static String quantile(Signal signal) {
-        return of(signal).labels.contains(Labels.QUANTILE) ? Double.toString(signal.quantile()) : null;
+    /** The histogram an engine latency is exported as, on both paths. */
+    public static MetricFamily histogram(LatencySignal latency) {
+        return switch (latency) {
+            case TTFT -> TTFT_HISTOGRAM;
+            case ITL -> ITL_HISTOGRAM;
+            case E2E -> E2E_HISTOGRAM;
+            case QUEUE_TIME -> QUEUE_TIME_HISTOGRAM;
+        };
+    }
+
+    private static String perPod(String which, String what, String histogram) {
+        return which + " " + what + " over this pod's window; a per-pod quantile that cannot be averaged across"
+                + " pods (histogram_quantile over " + histogram + "_bucket can)";
+    }
+
+    private static String histogram(String what) {
+        return "The engine's " + what + ", its own cumulative histogram; sum the buckets by le across pods";
     }
 }

@@ -29,8 +29,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The engine's own cumulative latency histograms, re-published over OTLP as histograms under the GenAI
- * semantic-convention names ({@link OtlpMetric#genAi(LatencySignal)}), unit {@code s}, cumulative temporality.
+ * The engine's own cumulative latency histograms, re-published over OTLP as histograms, unit {@code s}, cumulative
+ * temporality: each under Headroom's name ({@link OtlpMetric#histogram(LatencySignal)}, what the dashboards read
+ * after the Collector's Prometheus translation) and, where the GenAI semantic conventions define one, under the
+ * conventions' name too ({@link OtlpMetric#genAi(LatencySignal)}).
  *
  * <p>The OpenTelemetry API records observations one by one; the engine has already aggregated them, so this is
  * a {@link MetricProducer} (registered with {@code SdkMeterProviderBuilder.registerMetricProducer}) that hands the
@@ -72,27 +74,44 @@ public final class GenAiHistograms implements MetricProducer {
             return List.of();
         }
         EngineSample sample = latest.get();
-        Attributes attributes = attributes(sample.engine(), current.get(), operationName);
+        Attributes genAi = attributes(sample.engine(), current.get(), operationName);
+        Attributes engine = SignalInstruments.engineAttributes(sample.engine().model(), current.get().engineUrl());
         long nanos = epochNanos(sample.scrapedAt());
-        List<MetricData> out = new ArrayList<>(3);
+        List<MetricData> out = new ArrayList<>(7);
         for (LatencySignal latency : LatencySignal.values()) {
-            Optional<OtlpMetric> metric = OtlpMetric.genAi(latency);
             Optional<Histogram> histogram = sample.latency(latency);
-            if (metric.isEmpty() || histogram.isEmpty()) {
+            if (histogram.isEmpty()) {
                 continue;
             }
-            HistogramPointData point = point(latency, histogram.get(), attributes, nanos);
-            if (point != null) {
-                OtlpMetric m = metric.get();
-                out.add(new HistogramMetric(resource, SCOPE, m.name(), m.description(), m.unit(),
-                        HistogramData.create(AggregationTemporality.CUMULATIVE, List.of(point))));
+            Point point = point(latency, histogram.get(), genAi, nanos);
+            if (point == null) {
+                continue;
+            }
+            // Under Headroom's name, with the attributes of every other Headroom series, so that the Collector's
+            // Prometheus translation gives the name /q/metrics has; and under the GenAI name where there is one.
+            out.add(metric(resource, OtlpMetric.histogram(latency), point.at(engine)));
+            Optional<OtlpMetric> conventions = OtlpMetric.genAi(latency);
+            if (conventions.isPresent()) {
+                out.add(metric(resource, conventions.get(), point.at(genAi)));
             }
         }
         return out;
     }
 
+    private static MetricData metric(Resource resource, OtlpMetric m, HistogramPointData point) {
+        return new HistogramMetric(resource, SCOPE, m.name(), m.description(), m.unit(),
+                HistogramData.create(AggregationTemporality.CUMULATIVE, List.of(point)));
+    }
+
+    /** One engine histogram as OTLP points take it, for any attributes. */
+    private record Point(long start, long nanos, double sum, List<Double> boundaries, List<Long> counts) {
+        HistogramPointData at(Attributes attributes) {
+            return HistogramPointData.create(start, nanos, attributes, sum, false, 0, false, 0, boundaries, counts);
+        }
+    }
+
     /** The OTLP point for one engine histogram, or null (with the reason logged) when it is not a valid one. */
-    private HistogramPointData point(LatencySignal latency, Histogram h, Attributes attributes, long nanos) {
+    private Point point(LatencySignal latency, Histogram h, Attributes attributes, long nanos) {
         int n = h.bucketCount();
         double[] bounds = h.upperBounds();
         double[] cumulative = h.cumulativeCounts();
@@ -122,7 +141,7 @@ public final class GenAiHistograms implements MetricProducer {
             return null;
         }
         long start = startNanos(latency, attributes, bounds, cumulative, nanos);
-        return HistogramPointData.create(start, nanos, attributes, h.sum(), false, 0, false, 0, boundaries, counts);
+        return new Point(start, nanos, h.sum(), boundaries, counts);
     }
 
     /** The series' start time, started again when the series is new or the engine's counts went back. */

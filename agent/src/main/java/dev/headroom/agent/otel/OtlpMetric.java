@@ -14,16 +14,16 @@ import java.util.Optional;
  * <p>Names are dotted OpenTelemetry names with UCUM units in the unit field, chosen so that the OpenTelemetry
  * Collector's Prometheus translation (dots to underscores, unit suffix appended, {@code _total} on counters,
  * annotations such as {@code {request}} dropped) gives back exactly the {@code /q/metrics} name: a dashboard
- * works on either path. The latency quantiles are windowed quantiles, not distributions, so they keep
- * Headroom's names. The engine's own latency histograms are exported besides them under the GenAI
- * semantic-convention names ({@link #genAi(LatencySignal)}); see {@code src/docs/observability.md}.
+ * works on either path. The windowed latency quantiles are per-pod gauges; the engine's own latency histograms
+ * are exported beside them under Headroom's names ({@link #histogram(LatencySignal)}) and, where the GenAI
+ * semantic conventions define one, under its name too ({@link #genAi(LatencySignal)}); see
+ * {@code src/docs/observability.md}.
  *
  * @param name        the OTLP instrument name, e.g. {@code headroom.queue.requests}
  * @param unit        the UCUM unit, e.g. {@code s}, {@code 1}, {@code {request}}; empty for a plain number
  * @param description what the value means
- * @param quantile    the {@code quantile} attribute for latency quantiles, else null
  */
-public record OtlpMetric(String name, String unit, String description, String quantile) {
+public record OtlpMetric(String name, String unit, String description) {
 
     public OtlpMetric {
         Objects.requireNonNull(name, "name");
@@ -61,21 +61,24 @@ public record OtlpMetric(String name, String unit, String description, String qu
     public static final String ATTR_SERVER_ADDRESS = "server.address";
     public static final String ATTR_SERVER_PORT = "server.port";
     public static final String ATTR_SIGNAL = MetricFamily.Labels.SIGNAL;
-    public static final String ATTR_QUANTILE = MetricFamily.Labels.QUANTILE;
     public static final String ATTR_OUTCOME = MetricFamily.Labels.OUTCOME;
     public static final String ATTR_DIALECT = MetricFamily.Labels.DIALECT;
     public static final String ATTR_VERSION = MetricFamily.Labels.VERSION;
 
-    /** A row of the table as OTLP exports it (no quantile); the row must have an OTLP name. */
+    /** A row of the table as OTLP exports it; the row must have an OTLP name. */
     public static OtlpMetric of(MetricFamily family) {
         return new OtlpMetric(family.otlpName().orElseThrow(() -> new IllegalArgumentException(family + " is not exported over OTLP")),
-                family.unit(), family.description(), null);
+                family.unit(), family.description());
     }
 
-    /** How {@code signal} is exported over OTLP: its family's name, unit and description, and its quantile. */
+    /** How {@code signal} is exported over OTLP: its family's name, unit and description. */
     public static OtlpMetric of(Signal signal) {
-        OtlpMetric family = of(MetricFamily.of(signal));
-        return new OtlpMetric(family.name(), family.unit(), family.description(), MetricFamily.quantile(signal));
+        return of(MetricFamily.of(signal));
+    }
+
+    /** The histogram, under Headroom's name, an engine latency is published as (every latency has one). */
+    public static OtlpMetric histogram(LatencySignal latency) {
+        return of(MetricFamily.histogram(latency));
     }
 
     /**

@@ -14,7 +14,6 @@ import io.opentelemetry.api.metrics.ObservableMeasurement;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,11 +70,8 @@ public final class SignalInstruments implements AutoCloseable {
         saturation = gauge(meter, OtlpMetric.SATURATION, all);
         composite = gauge(meter, OtlpMetric.SATURATION_COMPOSITE, all);
         target = gauge(meter, OtlpMetric.SATURATION_TARGET, all);
-        // The two quantiles of a latency share one instrument, told apart by the quantile attribute.
-        Map<String, ObservableDoubleMeasurement> byName = new LinkedHashMap<>();
         for (Signal signal : Signal.values()) {
-            OtlpMetric m = OtlpMetric.of(signal);
-            bySignal.put(signal, byName.computeIfAbsent(m.name(), n -> gauge(meter, m, all)));
+            bySignal.put(signal, gauge(meter, OtlpMetric.of(signal), all));
         }
         callback = meter.batchCallback(this::record, all.get(0),
                 all.subList(1, all.size()).toArray(ObservableMeasurement[]::new));
@@ -116,10 +112,7 @@ public final class SignalInstruments implements AutoCloseable {
             return;
         }
         for (Signal signal : Signal.values()) {
-            OtlpMetric m = OtlpMetric.of(signal);
-            Attributes attrs = m.quantile() == null ? engine
-                    : engine.toBuilder().put(OtlpMetric.ATTR_QUANTILE, m.quantile()).build();
-            recordKnown(bySignal.get(signal), s.signals().get(signal), attrs);
+            recordKnown(bySignal.get(signal), s.signals().get(signal), engine);
             recordKnown(saturation, s.saturation().get(signal), withSignal(engine, signal));
         }
         recordKnown(composite, s.saturation().composite(), engine);

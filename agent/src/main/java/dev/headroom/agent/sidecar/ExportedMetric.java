@@ -4,15 +4,16 @@ import dev.headroom.agent.metrics.MetricFamily;
 import dev.headroom.signals.Signal;
 
 /**
- * One canonical signal as exported on {@code /q/metrics}: the name of its family, its {@code quantile} label (a
- * latency quantile; else null) and the family's description, read from {@link MetricFamily}, where every
+ * One canonical signal as exported on {@code /q/metrics}: the name of its family and the family's description,
+ * read from {@link MetricFamily}, where every
  * exported name, unit and description lives. The constants are the Micrometer meter names of the sidecar's
  * other families.
  *
- * <p>Conventions: {@code headroom_} prefix, snake_case, base units (seconds, ratios), latency quantiles as a
- * {@code quantile} label on one family per distribution.
+ * <p>Conventions: {@code headroom_} prefix, snake_case, base units (seconds, ratios); a windowed latency quantile
+ * is a per-pod gauge with the percentile in its name ({@code _p95_seconds}), and the distribution it comes from is
+ * a histogram that adds up across pods.
  */
-public record ExportedMetric(String name, String quantile, String description) {
+public record ExportedMetric(String name, String description) {
 
     public static final String ENGINE_UP = MetricFamily.ENGINE_UP.meterName();
     public static final String ENGINE_INFO = MetricFamily.ENGINE_INFO.meterName();
@@ -38,6 +39,6 @@ public record ExportedMetric(String name, String quantile, String description) {
     /** How {@code signal} is exported on {@code /q/metrics}. */
     public static ExportedMetric of(Signal signal) {
         MetricFamily family = MetricFamily.of(signal);
-        return new ExportedMetric(family.meterName(), MetricFamily.quantile(signal), family.description());
+        return new ExportedMetric(family.meterName(), family.description());
     }
 }

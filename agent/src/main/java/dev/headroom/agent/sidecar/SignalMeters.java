@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.CollectorRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * Publishes the sidecar's latest {@link EngineState} as Micrometer gauges (hence Prometheus on
  * {@code /q/metrics}). Unknown and stale values read {@code NaN}: absent data must never look like an idle
  * engine. Signal gauges carry the {@code model} label, so they are re-registered when the engine's identity
- * changes (a new model behind the same URL); {@code headroom_engine_info} carries dialect and version.
+ * changes (a new model behind the same URL); {@code headroom_engine_info} carries dialect and version. The
+ * engine's latency histograms go beside them ({@link LatencyHistograms}).
  *
  * <p>Micrometer holds gauge state weakly; this object keeps the snapshot reference strongly for as long as
  * the sidecar runs.
@@ -33,9 +36,17 @@ public final class SignalMeters {
     private final List<Meter> identityMeters = new ArrayList<>();
     private final List<Meter> fixedMeters = new ArrayList<>();
     private EngineIdentity registeredIdentity;
+    /** Where the latency histograms are registered; null when there is no Prometheus registry, or once closed. */
+    private CollectorRegistry histogramRegistry;
+    private final LatencyHistograms histograms = new LatencyHistograms(latest::get);
 
     public SignalMeters(MeterRegistry registry) {
         this.registry = registry;
+        histogramRegistry = LatencyHistograms.prometheus(registry)
+                .map(PrometheusMeterRegistry::getPrometheusRegistry).orElse(null);
+        if (histogramRegistry != null) {
+            histogramRegistry.register(histograms);
+        }
         fixedMeters.add(MicrometerFamilies.gauge(MetricFamily.ENGINE_UP, latest, r -> r.get() != null && r.get().engineUp() ? 1 : 0)
                 .register(registry));
         fixedMeters.add(MicrometerFamilies.gauge(MetricFamily.SIGNALS_STALE, latest, r -> r.get() == null || r.get().signals().stale() ? 1 : 0)
@@ -58,6 +69,10 @@ public final class SignalMeters {
         fixedMeters.forEach(registry::remove);
         fixedMeters.clear();
         registeredIdentity = null;
+        if (histogramRegistry != null) {
+            histogramRegistry.unregister(histograms);
+            histogramRegistry = null;
+        }
     }
 
     /** Called once after every scrape, from the scraping thread, with the state that scrape produced. */
@@ -106,10 +121,8 @@ public final class SignalMeters {
                 .tags(model.and(MetricFamily.Labels.DIALECT, identity.dialect(), MetricFamily.Labels.VERSION, identity.version()))
                 .register(registry));
         for (Signal signal : Signal.values()) {
-            String quantile = MetricFamily.quantile(signal);
-            Tags tags = quantile == null ? model : model.and(MetricFamily.Labels.QUANTILE, quantile);
             identityMeters.add(MicrometerFamilies.gauge(MetricFamily.of(signal), latest, current(s -> s.signals().get(signal)))
-                    .tags(tags)
+                    .tags(model)
                     .register(registry));
             // A signal without a target has no saturation: no series, rather than one that always reads NaN.
             if (latest.get().targets().get(signal).isPresent()) {

@@ -140,6 +140,16 @@ class HelmChartTest {
     }
 
     @Test
+    void controllerLogsAreDatedTextByDefaultAndJsonOnOneValue() {
+        Map<String, EnvVar> plain = env(single(Deploy.one(Deploy.parse(Deploy.render(t -> t)), Deployment.class)
+                .getSpec().getTemplate().getSpec()));
+        assertThat(plain).doesNotContainKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED");
+        Map<String, EnvVar> json = env(single(Deploy.one(Deploy.parse(Deploy.render(t -> t.set("controller.logFormat",
+                "json"))), Deployment.class).getSpec().getTemplate().getSpec()));
+        assertThat(json.get("QUARKUS_LOG_CONSOLE_JSON_ENABLED").getValue()).isEqualTo("true");
+    }
+
+    @Test
     void lintIsClean() {
         LintResult result = new Helm(Deploy.chart()).lint().strict().call();
         assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();

@@ -50,6 +50,8 @@ class RelabelTest {
     private static final Pattern SELECTOR = Pattern.compile("\\b(headroom_[a-z0-9_]+)\\s*\\{([^}]*)}");
     private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|on)\\s*\\(([^)]*)\\)");
+    /** A filter by another metric's series: {@code unless on (labels) metric{...}} or {@code and on (...)}. */
+    private static final Pattern FILTER = Pattern.compile("\\b(?:unless|and)\\s+on\\s*\\(([^)]*)\\)\\s*(headroom_[a-z0-9_]+)");
     private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.*),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\)$");
 
     @Test
@@ -148,7 +150,18 @@ class RelabelTest {
                     default -> "x";
                 });
             }
-            out.put(f.prometheusName().get(), (controllers ? controller : sidecar).series(own));
+            Target target = controllers ? controller : sidecar;
+            String name = f.prometheusName().get();
+            if (f.type() == MetricFamily.Type.HISTOGRAM) {
+                // A histogram is its samples: buckets with le, then sum and count.
+                Map<String, String> bucket = new LinkedHashMap<>(own);
+                bucket.put("le", "+Inf");
+                out.put(name + "_bucket", target.series(bucket));
+                out.put(name + "_sum", target.series(own));
+                out.put(name + "_count", target.series(own));
+            } else {
+                out.put(name, target.series(own));
+            }
         }
         return out;
     }
@@ -224,17 +237,19 @@ class RelabelTest {
 
     /**
      * Whether every metric selector of {@code expr} selects a series, and every label the expression filters or
-     * groups on is on the series of every metric it names.
+     * groups on is on the series of every metric it names; a metric that only filters the others
+     * ({@code unless on (namespace, workload) headroom_engine_info{...}}) needs the labels it is matched on.
      */
     private static boolean selects(String expr, Map<String, String> context, Map<String, Map<String, String>> series) {
         Set<String> grouping = new TreeSet<>();
         Matcher g = GROUPING.matcher(expr);
         while (g.find()) {
-            for (String l : g.group(1).split(",")) {
-                if (!l.isBlank()) {
-                    grouping.add(l.strip());
-                }
-            }
+            grouping.addAll(labelList(g.group(1)));
+        }
+        Map<String, Set<String>> filters = new java.util.HashMap<>();
+        Matcher f = FILTER.matcher(expr);
+        while (f.find()) {
+            filters.put(f.group(2), labelList(f.group(1)));
         }
         Matcher m = METRIC.matcher(expr);
         boolean any = false;
@@ -242,10 +257,21 @@ class RelabelTest {
             any = true;
             Map<String, String> s = series.get(m.group(1));
             assertThat(s).as("%s is exported (%s)", m.group(1), expr).isNotNull();
-            assertThat(s.keySet()).as("labels of %s grouped on in %s", m.group(1), expr).containsAll(grouping);
+            assertThat(s.keySet()).as("labels of %s grouped on in %s", m.group(1), expr)
+                    .containsAll(filters.getOrDefault(m.group(1), grouping));
         }
         return any && !matching(expr, context, series).isEmpty()
                 && SELECTOR.matcher(expr).results().allMatch(r -> !matching(r.group(), context, series).isEmpty());
+    }
+
+    private static Set<String> labelList(String commaSeparated) {
+        Set<String> out = new TreeSet<>();
+        for (String l : commaSeparated.split(",")) {
+            if (!l.isBlank()) {
+                out.add(l.strip());
+            }
+        }
+        return out;
     }
 
     /** The series a selector (the first in {@code expr}) selects, with the variables of {@code context}. */

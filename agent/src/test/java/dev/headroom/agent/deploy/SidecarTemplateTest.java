@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The chart's {@code headroom.sidecar} and {@code headroom.sidecarVolumes} named templates, included the way
@@ -49,7 +50,7 @@ class SidecarTemplateTest {
                       image: vllm/vllm-openai:v0.6.3
                       ports:
                         - containerPort: 8000
-                    {{- include "headroom.sidecar" (dict "enginePort" .Values.enginePort "dialect" .Values.dialect "gpuDevices" .Values.gpuDevices "engineUrl" .Values.engineUrl) | nindent 8 }}
+                    {{- include "headroom.sidecar" (dict "enginePort" .Values.enginePort "dialect" .Values.dialect "gpuDevices" .Values.gpuDevices "engineUrl" .Values.engineUrl "logFormat" .Values.logFormat) | nindent 8 }}
                   volumes:
                     - name: dshm
                       emptyDir: {medium: Memory}
@@ -118,6 +119,15 @@ class SidecarTemplateTest {
         Container sidecar = render(t -> t.set("enginePort", 30000).set("engineUrl", "http://127.0.0.1:9400/stats"))
                 .getSpec().getTemplate().getSpec().getContainers().get(1);
         assertThat(env(sidecar)).containsEntry("HEADROOM_SIDECAR_ENGINE_URL", "http://127.0.0.1:9400/stats");
+    }
+
+    @Test
+    void jsonLogsAreOneSwitchAndAnythingButTextOrJsonIsRefused() {
+        Container sidecar = render(t -> t.set("logFormat", "json")).getSpec().getTemplate().getSpec().getContainers().get(1);
+        assertThat(env(sidecar)).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+        assertThat(env(render(t -> t.set("logFormat", "text")).getSpec().getTemplate().getSpec().getContainers().get(1)))
+                .doesNotContainKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED");
+        assertThatThrownBy(() -> render(t -> t.set("logFormat", "logfmt"))).hasMessageContaining("logFormat must be text or json");
     }
 
     private static Deployment render(UnaryOperator<TemplateCommand> options) {

@@ -70,6 +70,7 @@ class ValuesSchemaTest {
         assertRejected(v -> v.with("controller").put("replicas", "two"), "/controller/replicas");
         assertRejected(v -> v.with("controller").put("httpPort", 70000), "/controller/httpPort");
         assertRejected(v -> v.with("controller").put("logLevel", "VERBOSE"), "/controller/logLevel");
+        assertRejected(v -> v.with("controller").put("logFormat", "logfmt"), "/controller/logFormat");
         assertRejected(v -> v.with("controller").putArray("scaleTargets"), "/controller/scaleTargets");
         assertRejected(v -> v.with("controller").with("podDisruptionBudget").put("minAvailable", "half"),
                 "/controller/podDisruptionBudget/minAvailable");

@@ -1,6 +1,7 @@
 package dev.headroom.agent.metrics;
 
 import dev.headroom.collectors.engine.GaugeSignal;
+import dev.headroom.collectors.engine.LatencySignal;
 import dev.headroom.collectors.engine.Rejection;
 import dev.headroom.signals.Saturation;
 import dev.headroom.signals.Signals;
@@ -84,6 +85,8 @@ class MetricFamilyTest {
 
     /** Family name → label keys, as {@code /q/metrics} shows them. */
     private static Map<String, Set<String>> prometheus;
+    /** A histogram's name → the label keys of its {@code _bucket} samples. */
+    private static final Map<String, Set<String>> bucketLabels = new TreeMap<>();
     /** Instrument name → attribute keys, as OTLP exports them. */
     private static Map<String, Set<String>> otlp;
 
@@ -180,10 +183,23 @@ class MetricFamilyTest {
         }
         assertThat(prometheusNames).doesNotHaveDuplicates().allMatch(n -> n.matches("headroom_[a-z0-9_]+"));
         assertThat(otlpNames).doesNotHaveDuplicates().allMatch(n -> n.matches("(headroom|gen_ai)\\.[a-z0-9_.]+"));
-        // The two quantiles of a latency are one family, told apart by their label.
-        assertThat(Arrays.stream(Signal.values()).map(MetricFamily::of).distinct().count()).isLessThan(Signal.values().length);
-        assertThat(MetricFamily.quantile(Signal.TTFT_P95)).isEqualTo("0.95");
-        assertThat(MetricFamily.quantile(Signal.ITL_MEAN)).isNull();
+        // Each signal is a family of its own (a per-pod quantile says so in its name), and no family carries the
+        // quantile label, which Prometheus reserves for summaries.
+        assertThat(Arrays.stream(Signal.values()).map(MetricFamily::of).distinct().count()).isEqualTo(Signal.values().length);
+        assertThat(MetricFamily.of(Signal.TTFT_P95).prometheusName()).contains("headroom_time_to_first_token_p95_seconds");
+        assertThat(MetricFamily.values()).allSatisfy(f -> assertThat(f.labels()).doesNotContain("quantile"));
+    }
+
+    @Test
+    void everyEngineLatencyIsAlsoAHistogramOnBothPathsWithLeBuckets() {
+        for (LatencySignal latency : LatencySignal.values()) {
+            MetricFamily h = MetricFamily.histogram(latency);
+            assertThat(h.type()).isEqualTo(MetricFamily.Type.HISTOGRAM);
+            assertThat(h.exporters()).containsExactlyInAnyOrder(MetricFamily.Exporter.PROMETHEUS, MetricFamily.Exporter.OTLP);
+            // The buckets carry le beside the row's labels; _sum and _count only the row's.
+            assertThat(bucketLabels.get(h.prometheusName().orElseThrow())).as("%s_bucket", h)
+                    .containsExactlyInAnyOrder(MetricFamily.Labels.MODEL, "le");
+        }
     }
 
     /** The OTLP attributes of a row both export: {@code model} becomes the engine's GenAI and server attributes. */
@@ -202,18 +218,40 @@ class MetricFamilyTest {
         return out;
     }
 
+    /**
+     * Family name → label keys. A histogram's samples ({@code _bucket}, {@code _sum}, {@code _count}) count as its
+     * family, as its {@code # TYPE} line names it; the buckets' {@code le} is kept apart, in {@link #bucketLabels}.
+     */
     private static Map<String, Set<String>> families(String text) {
         Map<String, Set<String>> out = new TreeMap<>();
+        Set<String> histograms = new HashSet<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# TYPE ") && line.endsWith(" histogram")) {
+                histograms.add(line.split(" ")[2]);
+            }
+        }
         for (String line : text.split("\n")) {
             Matcher m = SAMPLE.matcher(line);
             if (line.startsWith("#") || !m.find()) {
                 continue;
             }
-            Set<String> keys = out.computeIfAbsent(m.group(1), n -> new TreeSet<>());
+            String name = m.group(1);
+            String family = name.replaceFirst("_(bucket|sum|count)$", "");
+            boolean bucket = name.endsWith("_bucket") && histograms.contains(family);
+            if (!histograms.contains(family)) {
+                family = name;
+            }
+            Set<String> keys = out.computeIfAbsent(family, n -> new TreeSet<>());
+            Set<String> bucketKeys = bucket ? bucketLabels.computeIfAbsent(family, n -> new TreeSet<>()) : null;
             if (m.group(3) != null) {
                 Matcher label = LABEL.matcher(m.group(3));
                 while (label.find()) {
-                    keys.add(label.group(1));
+                    if (bucket) {
+                        bucketKeys.add(label.group(1));
+                    }
+                    if (!(bucket && label.group(1).equals("le"))) {
+                        keys.add(label.group(1));
+                    }
                 }
             }
         }

@@ -95,8 +95,8 @@ class GenAiHistogramsTest {
         state.set(Optional.of(stale()));
         assertThat(producer.produce(Resource.empty())).isEmpty();
 
-        // TTFT's cumulative counts fall from one bucket to the next: not a histogram. E2E is fine; queue time has
-        // no GenAI name; ITL is not exposed.
+        // TTFT's cumulative counts fall from one bucket to the next: not a histogram, under no name. E2E is fine,
+        // under both names; queue time has no GenAI name, only Headroom's; ITL is not exposed.
         EngineSample sample = EngineSample.builder(T0, new EngineIdentity("sglang", "qwen", null))
                 .latency(LatencySignal.TTFT, new Histogram(BOUNDS, new double[] {5, 3, 9, 10}, 10, 1))
                 .latency(LatencySignal.E2E, new Histogram(BOUNDS, new double[] {0, 0, 1, 4}, 4, 9))
@@ -104,10 +104,19 @@ class GenAiHistogramsTest {
                 .build();
         state.set(fresh(sample));
         Collection<MetricData> out = producer.produce(Resource.empty());
-        assertThat(out).extracting(MetricData::getName).containsExactly(OtlpMetric.GEN_AI_REQUEST_DURATION.name());
-        HistogramPointData e2e = out.iterator().next().getHistogramData().getPoints().iterator().next();
+        assertThat(out).extracting(MetricData::getName).containsExactlyInAnyOrder(
+                OtlpMetric.GEN_AI_REQUEST_DURATION.name(), OtlpMetric.histogram(LatencySignal.E2E).name(),
+                OtlpMetric.histogram(LatencySignal.QUEUE_TIME).name());
+        HistogramPointData e2e = only(out, OtlpMetric.GEN_AI_REQUEST_DURATION).getHistogramData().getPoints().iterator().next();
         assertThat(e2e.getCounts()).containsExactly(0L, 0L, 1L, 3L);
         assertThat(e2e.getAttributes().get(AttributeKey.stringKey(OtlpMetric.ATTR_PROVIDER))).isEqualTo("sglang");
+        // Under Headroom's name: the same point, with the attributes of Headroom's other series (no GenAI ones).
+        HistogramPointData headroom = only(out, OtlpMetric.histogram(LatencySignal.E2E)).getHistogramData()
+                .getPoints().iterator().next();
+        assertThat(headroom.getCounts()).isEqualTo(e2e.getCounts());
+        assertThat(headroom.getStartEpochNanos()).isEqualTo(e2e.getStartEpochNanos());
+        assertThat(headroom.getAttributes().asMap().keySet()).extracting(AttributeKey::getKey)
+                .containsExactlyInAnyOrder(OtlpMetric.ATTR_MODEL, OtlpMetric.ATTR_SERVER_ADDRESS, OtlpMetric.ATTR_SERVER_PORT);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.headroom.agent.sidecar.ExportedMetric;
 import dev.headroom.agent.sidecar.SidecarConfig;
 import dev.headroom.agent.sidecar.SidecarRuntime;
 import dev.headroom.agent.sidecar.SidecarSettings;
+import dev.headroom.collectors.engine.LatencySignal;
 import dev.headroom.signals.Signal;
 import dev.headroom.collectors.exposition.Exposition;
 import dev.headroom.collectors.exposition.ExpositionFormat;
@@ -75,24 +76,26 @@ class OtlpHttpExportTest {
             // Under load: some export says the engine is busy, with the GenAI model attribute and the server.
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
                 ReceivedExport export = receiver.received().stream()
-                        .filter(e -> point(e.points(), "headroom.running.requests", null).map(Point::value).orElse(0.0) > 0)
+                        .filter(e -> point(e.points(), "headroom.running.requests").map(Point::value).orElse(0.0) > 0)
                         .reduce((a, b) -> b).orElseThrow();
                 List<Point> points = export.points();
-                Point running = point(points, "headroom.running.requests", null).orElseThrow();
+                Point running = point(points, "headroom.running.requests").orElseThrow();
                 assertThat(running.unit()).isEqualTo("{request}");
                 assertThat(running.kind()).isEqualTo("gauge");
                 assertThat(running.attributes()).containsEntry(OtlpMetric.ATTR_MODEL, model)
                         .containsEntry(OtlpMetric.ATTR_SERVER_ADDRESS, "127.0.0.1")
                         .containsEntry(OtlpMetric.ATTR_SERVER_PORT, Integer.toString(engine.baseUri().getPort()));
-                Point kv = point(points, "headroom.kv_cache.utilization", null).orElseThrow();
+                Point kv = point(points, "headroom.kv_cache.utilization").orElseThrow();
                 assertThat(kv.unit()).isEqualTo("1");
                 assertThat(kv.value()).isBetween(0.1, 1.0);
-                assertThat(point(points, "headroom.generation_tokens", null).orElseThrow().unit()).isEqualTo("{token}/s");
-                assertThat(point(points, "headroom.saturation.composite", null).orElseThrow().value()).isPositive();
+                assertThat(point(points, "headroom.generation_tokens").orElseThrow().unit()).isEqualTo("{token}/s");
+                assertThat(point(points, "headroom.saturation.composite").orElseThrow().value()).isPositive();
+                // A windowed quantile is a per-pod gauge named for its percentile, with no quantile attribute.
                 Point ttft = receiver.received().stream().flatMap(e -> e.points().stream())
-                        .filter(p -> p.name().equals("headroom.time_to_first_token")).findFirst().orElseThrow();
+                        .filter(p -> p.name().equals("headroom.time_to_first_token.p95")).findFirst().orElseThrow();
                 assertThat(ttft.unit()).isEqualTo("s");
-                assertThat(ttft.attributes()).containsKey(OtlpMetric.ATTR_QUANTILE);
+                assertThat(ttft.kind()).isEqualTo("gauge");
+                assertThat(ttft.attributes()).doesNotContainKey("quantile");
                 busy.set(export);
             });
 
@@ -100,7 +103,7 @@ class OtlpHttpExportTest {
             assertThat(last.path()).isEqualTo("/v1/metrics");
             assertThat(last.headers()).containsEntry("authorization", "Bearer otlp-test-token")
                     .containsEntry("content-type", "application/x-protobuf");
-            Point up = point(last.points(), "headroom.engine.up", null).orElseThrow();
+            Point up = point(last.points(), "headroom.engine.up").orElseThrow();
             assertThat(up.resource()).containsEntry("service.name", "headroom-sidecar")
                     .containsEntry("k8s.pod.name", "llm-0")
                     .containsEntry("k8s.namespace.name", "inference")
@@ -112,7 +115,7 @@ class OtlpHttpExportTest {
             assertThat(scrapes.kind()).isEqualTo("sum");
             assertThat(scrapes.monotonic()).isTrue();
             assertThat(scrapes.value()).isPositive();
-            Point identity = point(last.points(), "headroom.engine.info", null).orElseThrow();
+            Point identity = point(last.points(), "headroom.engine.info").orElseThrow();
             assertThat(identity.attributes()).containsEntry(OtlpMetric.ATTR_DIALECT, "vllm-v1")
                     .containsEntry(OtlpMetric.ATTR_MODEL, model);
 
@@ -124,15 +127,15 @@ class OtlpHttpExportTest {
                 ReceivedExport export = latestExport();
                 List<Point> points = export.points();
                 Exposition prometheus = prometheusNow();
-                assertThat(point(points, OtlpMetric.SIGNALS_STALE.name(), null).map(Point::value)).hasValue(0.0);
-                assertThat(point(points, OtlpMetric.of(Signal.KV_CAPACITY_TOKENS).name(), null).map(Point::value))
+                assertThat(point(points, OtlpMetric.SIGNALS_STALE.name()).map(Point::value)).hasValue(0.0);
+                assertThat(point(points, OtlpMetric.of(Signal.KV_CAPACITY_TOKENS).name()).map(Point::value))
                         .hasValue((double) EngineConfig.demo().kvCapacityTokens());
                 for (Signal signal : Signal.values()) {
                     ExportedMetric prom = ExportedMetric.of(signal);
                     OtlpMetric otlp = OtlpMetric.of(signal);
-                    assertThat(point(points, otlp.name(), otlp.quantile()).map(Point::value))
+                    assertThat(point(points, otlp.name()).map(Point::value))
                             .as("%s over OTLP and on /q/metrics", signal)
-                            .isEqualTo(boxed(value(prometheus, prom.name(), prom.quantile())));
+                            .isEqualTo(boxed(value(prometheus, prom.name())));
                     assertThat(pointWithSignal(points, OtlpMetric.SATURATION.name(), signal).map(Point::value))
                             .as("saturation of %s", signal)
                             .isEqualTo(boxed(valueWithSignal(prometheus, ExportedMetric.SATURATION, signal)));
@@ -140,22 +143,36 @@ class OtlpHttpExportTest {
                             .as("target of %s", signal)
                             .isEqualTo(boxed(valueWithSignal(prometheus, ExportedMetric.SATURATION_TARGET, signal)));
                 }
-                assertThat(point(points, OtlpMetric.SATURATION_COMPOSITE.name(), null).map(Point::value))
-                        .isEqualTo(boxed(value(prometheus, ExportedMetric.SATURATION_COMPOSITE, null)));
-                assertThat(point(points, OtlpMetric.ENGINE_UP.name(), null).map(Point::value)).hasValue(1.0);
+                assertThat(point(points, OtlpMetric.SATURATION_COMPOSITE.name()).map(Point::value))
+                        .isEqualTo(boxed(value(prometheus, ExportedMetric.SATURATION_COMPOSITE)));
+                assertThat(point(points, OtlpMetric.ENGINE_UP.name()).map(Point::value)).hasValue(1.0);
 
                 // The engine's own histograms under the GenAI names: bucket for bucket what its /metrics says.
                 Exposition engineMetrics = engineMetrics(engine);
                 int port = engine.baseUri().getPort();
-                assertGenAiHistogram(export, OtlpMetric.GEN_AI_TIME_TO_FIRST_TOKEN,
-                        engineHistogram(engineMetrics, VllmMetricsRenderer.TIME_TO_FIRST_TOKEN), model, port);
+                EngineHistogram engineTtft = engineHistogram(engineMetrics, VllmMetricsRenderer.TIME_TO_FIRST_TOKEN);
+                assertGenAiHistogram(export, OtlpMetric.GEN_AI_TIME_TO_FIRST_TOKEN, engineTtft, model, port);
                 assertGenAiHistogram(export, OtlpMetric.GEN_AI_TIME_PER_OUTPUT_TOKEN,
                         engineHistogram(engineMetrics, VllmMetricsRenderer.INTER_TOKEN_LATENCY), model, port);
                 assertGenAiHistogram(export, OtlpMetric.GEN_AI_REQUEST_DURATION,
                         engineHistogram(engineMetrics, VllmMetricsRenderer.E2E_REQUEST_LATENCY), model, port);
-                assertThat(export.histograms()).extracting(HistogramPoint::name).containsExactlyInAnyOrder(
-                        OtlpMetric.GEN_AI_TIME_TO_FIRST_TOKEN.name(), OtlpMetric.GEN_AI_TIME_PER_OUTPUT_TOKEN.name(),
-                        OtlpMetric.GEN_AI_REQUEST_DURATION.name());
+                // And under Headroom's names, with the attributes of its other series: on both paths, the same
+                // buckets, which add up across pods (the Prometheus histogram with its le buckets).
+                HistogramPoint headroomTtft = export.histograms().stream()
+                        .filter(p -> p.name().equals(OtlpMetric.histogram(LatencySignal.TTFT).name()))
+                        .findFirst().orElseThrow();
+                assertThat(headroomTtft.attributes()).containsOnlyKeys(OtlpMetric.ATTR_MODEL,
+                        OtlpMetric.ATTR_SERVER_ADDRESS, OtlpMetric.ATTR_SERVER_PORT);
+                assertThat(headroomTtft.bucketCounts()).isEqualTo(engineTtft.bucketCounts());
+                assertThat(headroomTtft.bounds()).isEqualTo(engineTtft.bounds());
+                assertThat(engineHistogram(prometheus, "headroom_time_to_first_token_seconds"))
+                        .as("/q/metrics histogram").isEqualTo(engineTtft);
+                List<String> expected = new ArrayList<>(List.of(OtlpMetric.GEN_AI_TIME_TO_FIRST_TOKEN.name(),
+                        OtlpMetric.GEN_AI_TIME_PER_OUTPUT_TOKEN.name(), OtlpMetric.GEN_AI_REQUEST_DURATION.name()));
+                for (LatencySignal latency : LatencySignal.values()) {
+                    expected.add(OtlpMetric.histogram(latency).name());
+                }
+                assertThat(export.histograms()).extracting(HistogramPoint::name).containsExactlyInAnyOrderElementsOf(expected);
             });
 
             // Cumulative: one engine run is one series per histogram, its start fixed and its count never falling.
@@ -173,8 +190,10 @@ class OtlpHttpExportTest {
         // The engine is gone. Once its state is stale no GenAI histogram is sent: not the old one, not a zero one.
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
             ReceivedExport export = latestExport();
-            assertThat(point(export.points(), OtlpMetric.SIGNALS_STALE.name(), null).map(Point::value)).hasValue(1.0);
+            assertThat(point(export.points(), OtlpMetric.SIGNALS_STALE.name()).map(Point::value)).hasValue(1.0);
             assertThat(export.histograms()).isEmpty();
+            assertThat(RestAssured.get("/q/metrics").then().statusCode(200).extract().asString())
+                    .doesNotContain("headroom_time_to_first_token_seconds_bucket{");
         });
     }
 
@@ -249,11 +268,8 @@ class OtlpHttpExportTest {
         return all.get(all.size() - 1);
     }
 
-    private static Optional<Point> point(List<Point> points, String name, String quantile) {
-        return points.stream().filter(p -> p.name().equals(name))
-                .filter(p -> quantile == null ? !p.attributes().containsKey(OtlpMetric.ATTR_QUANTILE)
-                        : quantile.equals(p.attributes().get(OtlpMetric.ATTR_QUANTILE)))
-                .findFirst();
+    private static Optional<Point> point(List<Point> points, String name) {
+        return points.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     private static Optional<Point> pointWithSignal(List<Point> points, String name, Signal signal) {
@@ -267,13 +283,12 @@ class OtlpHttpExportTest {
         return new ExpositionParser().parse(body, ExpositionFormat.PROMETHEUS_TEXT);
     }
 
-    private static OptionalDouble value(Exposition e, String family, String quantile) {
+    private static OptionalDouble value(Exposition e, String family) {
         MetricFamily f = e.family(family);
         if (f == null) {
             return OptionalDouble.empty();
         }
-        return f.samples().stream().filter(s -> quantile == null || quantile.equals(s.label("quantile")))
-                .mapToDouble(Sample::value).filter(v -> !Double.isNaN(v)).findFirst();
+        return f.samples().stream().mapToDouble(Sample::value).filter(v -> !Double.isNaN(v)).findFirst();
     }
 
     private static OptionalDouble valueWithSignal(Exposition e, String family, Signal signal) {

@@ -21,7 +21,6 @@ class OtlpMetricNamesTest {
         OtlpMetric otlp = OtlpMetric.of(signal);
         ExportedMetric prometheus = ExportedMetric.of(signal);
         assertThat(prometheusName(otlp.name(), otlp.unit())).isEqualTo(prometheus.name());
-        assertThat(otlp.quantile()).isEqualTo(prometheus.quantile());
         assertThat(otlp.description()).isEqualTo(prometheus.description());
     }
 

@@ -48,6 +48,17 @@ record Dashboard(Path file, JsonNode json) {
         return out;
     }
 
+    /** The Prometheus annotation queries (Grafana's built-in annotation has none), named by the annotation. */
+    List<Query> annotationQueries() {
+        List<Query> out = new ArrayList<>();
+        for (JsonNode a : json.path("annotations").path("list")) {
+            if ("prometheus".equals(a.path("datasource").path("type").asText())) {
+                out.add(new Query("annotation " + a.path("name").asText(), "", a.path("expr").asText()));
+            }
+        }
+        return out;
+    }
+
     /** The label_values(...) queries of the query variables, by variable name. */
     Map<String, String> variableQueries() {
         Map<String, String> out = new java.util.LinkedHashMap<>();

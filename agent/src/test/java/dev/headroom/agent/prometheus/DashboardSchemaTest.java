@@ -55,6 +55,18 @@ class DashboardSchemaTest {
                 PrometheusTools.DASHBOARDS.resolve("grafana/headroom-engine.json").toFile());
         ObjectNode unknownKey = dashboard.deepCopy().put("colour", "blue");
         assertThat(schema.validate(unknownKey)).isNotEmpty();
+        // Open only where Grafana's dashboard kind is open: an annotation query takes its datasource's own keys,
+        // but still needs its name, and a wrong type is still wrong.
+        ObjectNode annotations = (ObjectNode) new ObjectMapper().readTree(
+                PrometheusTools.DASHBOARDS.resolve("grafana/headroom-autoscaling.json").toFile());
+        ObjectNode prometheusAnnotation = (ObjectNode) annotations.path("annotations").path("list").get(1);
+        assertThat(prometheusAnnotation.path("expr").asText()).isNotBlank();
+        ObjectNode nameless = annotations.deepCopy();
+        ((ObjectNode) nameless.path("annotations").path("list").get(1)).remove("name");
+        assertThat(schema.validate(nameless)).isNotEmpty();
+        ObjectNode badEnable = annotations.deepCopy();
+        ((ObjectNode) badEnable.path("annotations").path("list").get(1)).put("enable", "yes");
+        assertThat(schema.validate(badEnable)).isNotEmpty();
         ObjectNode badGrid = dashboard.deepCopy();
         ((ObjectNode) badGrid.path("panels").get(0).path("gridPos")).put("w", "wide");
         assertThat(schema.validate(badGrid)).isNotEmpty();
@@ -75,12 +87,19 @@ class DashboardSchemaTest {
                 .anySatisfy(e -> assertThat(e).startsWith("headroom_finished_requests_per_second{"));
         assertThat(legends(engine, "Requests arriving and finished per second"))
                 .containsExactlyInAnyOrder("arriving {{pod}}", "finished {{pod}}");
-        // The mean time per output token beside the per-token quantiles of the same histogram.
+        // The mean time per output token beside the per-pod quantiles of the same histogram, and the p95 over all
+        // the selected pods from the histogram's buckets, summed by le: the one latency quantile that aggregates.
         assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Inter-token latency p50 / p95 / mean"))
                 .extracting(Dashboard.Query::expr)
-                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_seconds{").contains("quantile="))
-                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_mean_seconds{")
-                        .doesNotContain("quantile"));
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_p95_seconds{"))
+                .anySatisfy(e -> assertThat(e).startsWith("headroom_inter_token_latency_mean_seconds{"))
+                .anySatisfy(e -> assertThat(e).startsWith("histogram_quantile(0.95, sum by (le) (rate(")
+                        .contains("headroom_inter_token_latency_seconds_bucket{"));
+        // No panel reads a quantile label: the per-pod quantiles carry their percentile in their names.
+        for (Path file : PrometheusTools.dashboards()) {
+            assertThat(Dashboard.read(file).queries()).extracting(Dashboard.Query::expr)
+                    .allSatisfy(e -> assertThat(e).doesNotContain("quantile=").doesNotContain("{{quantile}}"));
+        }
         assertThat(legends(engine, "Inter-token latency p50 / p95 / mean")).contains("{{pod}} mean");
         // The trap panel: composite saturation and GPU utilisation in the same panel.
         assertThat(engine.queries()).filteredOn(q -> q.panel().equals("Saturation next to GPU utilisation"))
@@ -100,6 +119,17 @@ class DashboardSchemaTest {
                 .anySatisfy(e -> assertThat(e).contains("headroom_policy_saturation_composite_ratio"));
         assertThat(autoscaling.queries()).extracting(Dashboard.Query::expr)
                 .anySatisfy(e -> assertThat(e).contains("headroom_policy_target"));
+        // A per-model view: a model variable, and every panel narrowed by it (the controller's series, which
+        // carry no model, through the engines' info series of their workload).
+        assertThat(autoscaling.variables()).containsExactly("datasource", "namespace", "workload", "model");
+        assertThat(autoscaling.queries()).extracting(Dashboard.Query::expr)
+                .allSatisfy(e -> assertThat(e).contains("$model"));
+        // Scaling decisions as annotations, from Prometheus: the desired replicas changing, and the decisions to
+        // scale up or down by reason.
+        assertThat(autoscaling.annotationQueries()).extracting(Dashboard.Query::expr)
+                .anySatisfy(e -> assertThat(e).contains("changes(headroom_desired_replicas{"))
+                .anySatisfy(e -> assertThat(e).contains("headroom_scaling_decisions_total{").contains("scale_up|scale_down"))
+                .allSatisfy(e -> assertThat(e).contains("$namespace", "$workload", "$model"));
     }
 
     @Test
@@ -113,9 +143,9 @@ class DashboardSchemaTest {
         assertThat(units).containsEntry("Tokens per second", "tokens/s").containsEntry("Preemptions per second", "ops")
                 .containsEntry("Requests arriving and finished per second", "reqps");
         assertThat(autoscaling.path("links").findValuesAsText("url")).singleElement().asString()
-                .startsWith("/d/" + engine.path("uid").asText() + "?").contains("${namespace:queryparam}");
+                .startsWith("/d/" + engine.path("uid").asText() + "?").contains("${namespace:queryparam}", "${model:queryparam}");
         assertThat(engine.path("links").findValuesAsText("url")).singleElement().asString()
-                .startsWith("/d/" + autoscaling.path("uid").asText() + "?").contains("${namespace:queryparam}");
+                .startsWith("/d/" + autoscaling.path("uid").asText() + "?").contains("${namespace:queryparam}", "${model:queryparam}");
     }
 
     @Test

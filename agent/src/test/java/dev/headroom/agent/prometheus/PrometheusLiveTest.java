@@ -153,7 +153,11 @@ class PrometheusLiveTest {
                 await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                         .untilAsserted(() -> {
                             for (Dashboard d : dashboards) {
-                                for (Dashboard.Query q : d.queries()) {
+                                // Panels and annotations alike: the controller decides to scale up (and is refused),
+                                // so the decision annotations have their events too.
+                                List<Dashboard.Query> queries = new ArrayList<>(d.queries());
+                                queries.addAll(d.annotationQueries());
+                                for (Dashboard.Query q : queries) {
                                     String expr = q.substituted(variables);
                                     assertThat(numbers(query(api, expr)))
                                             .as("%s / %s (%s): %s", d.file().getFileName(), q.panel(), q.refId(), expr)
@@ -200,7 +204,7 @@ class PrometheusLiveTest {
                 // Each variable's label_values() finds the value the panels were queried with.
                 for (Dashboard d : dashboards) {
                     for (var v : d.variableQueries().entrySet()) {
-                        assertThat(labelValues(api, v.getValue().replace("$namespace", NAMESPACE).replace("$model", model)))
+                        assertThat(labelValues(api, new Dashboard.Query(v.getKey(), "", v.getValue()).substituted(variables)))
                                 .as("variable %s of %s", v.getKey(), d.file().getFileName())
                                 .contains(variables.get(v.getKey()));
                     }
