@@ -142,7 +142,8 @@ public final class Evaluation {
         return new PolicyResult(contender.name(), contender.description(), run.offered(), ttft, itl,
                 run.sloAttainment(slo.ttftSeconds(), slo.itlSeconds()), run.gpuHours(), run.scaleEvents().size(), most,
                 n == 0 ? Double.NaN : sum / n, wall,
-                new PolicyResult.Timeline(seconds, rate, desired, ready, starting),
+                new PolicyResult.Timeline(seconds, rate, desired, ready, starting, PolicyResult.Timeline.perTick(seconds,
+                        run.missedArrivals(slo.ttftSeconds(), slo.itlSeconds()))),
                 new PolicyResult.ScaleInLoss(run.lost().size(), run.cutOff(), drainAware));
     }
 }

@@ -74,13 +74,48 @@ public record PolicyResult(String name, String description, int requests, Quanti
      * @param desired     the policy's answer
      * @param ready       replicas serving
      * @param starting    replicas loading
+     * @param missed      requests that arrived since the previous tick (up to this one) and missed the SLO
      */
-    public record Timeline(double[] seconds, double[] arrivalRate, int[] desired, int[] ready, int[] starting) {
+    public record Timeline(double[] seconds, double[] arrivalRate, int[] desired, int[] ready, int[] starting,
+                           int[] missed) {
         public Timeline {
             int n = seconds.length;
-            if (arrivalRate.length != n || desired.length != n || ready.length != n || starting.length != n) {
+            if (arrivalRate.length != n || desired.length != n || ready.length != n || starting.length != n
+                    || missed.length != n) {
                 throw new IllegalArgumentException("timeline columns must have one value per tick");
             }
+        }
+
+        /** A timeline in which no request missed the SLO. */
+        public Timeline(double[] seconds, double[] arrivalRate, int[] desired, int[] ready, int[] starting) {
+            this(seconds, arrivalRate, desired, ready, starting, new int[seconds.length]);
+        }
+
+        /**
+         * Per tick, how many of {@code arrivals} (ascending seconds) fall after the previous tick and up to this
+         * one (the first tick takes all before it, the last all after).
+         */
+        static int[] perTick(double[] seconds, double[] arrivals) {
+            int[] counts = new int[seconds.length];
+            int tick = 0;
+            for (double a : arrivals) {
+                while (tick < seconds.length - 1 && a > seconds[tick]) {
+                    tick++;
+                }
+                if (seconds.length > 0) {
+                    counts[tick]++;
+                }
+            }
+            return counts;
+        }
+
+        /** Requests that missed the SLO, in all. */
+        public int missedTotal() {
+            int sum = 0;
+            for (int m : missed) {
+                sum += m;
+            }
+            return sum;
         }
 
         public int size() {

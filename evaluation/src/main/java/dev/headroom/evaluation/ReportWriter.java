@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -110,9 +111,65 @@ public final class ReportWriter {
             b.append("- `").append(r.name()).append("`: ").append(r.description()).append('\n');
         }
         b.append('\n');
+        List<String> misses = new ArrayList<>();
+        for (PolicyResult r : result.results()) {
+            whereMissesFell(r).ifPresent(misses::add);
+        }
+        if (!misses.isEmpty()) {
+            b.append("Where the misses fell (by arrival; a policy's misses packed into a few minutes are one event, ")
+                    .append("such as a start or a first rise, not a steady shortfall):\n\n");
+            misses.forEach(line -> b.append("- ").append(line).append('\n'));
+            b.append('\n');
+        }
         b.append(verdict(result)).append("\n\n");
         b.append("![load and replicas over time, per policy](").append(chart).append(")\n");
         return b.toString();
+    }
+
+    /** Minutes over which {@link #whereMissesFell} reports the densest share of a policy's misses. */
+    static final double MISS_SPAN_SECONDS = 300;
+
+    /**
+     * One line on when a policy's misses arrived: how many, from when to when, and the share the densest
+     * {@link #MISS_SPAN_SECONDS} hold; empty when it missed nothing.
+     */
+    static Optional<String> whereMissesFell(PolicyResult r) {
+        PolicyResult.Timeline t = r.timeline();
+        int total = t.missedTotal();
+        if (total == 0) {
+            return Optional.empty();
+        }
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < t.size(); i++) {
+            if (t.missed()[i] > 0) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+        int densest = 0;
+        int densestFrom = 0;
+        int inSpan = 0;
+        int from = 0;
+        for (int i = 0; i < t.size(); i++) {
+            inSpan += t.missed()[i];
+            while (t.seconds()[i] - (from == 0 ? 0 : t.seconds()[from - 1]) > MISS_SPAN_SECONDS) {
+                inSpan -= t.missed()[from++];
+            }
+            if (inSpan > densest) {
+                densest = inSpan;
+                densestFrom = from;
+            }
+        }
+        while (t.missed()[densestFrom] == 0) {
+            densestFrom++; // the span is told from its first miss
+        }
+        double start = first == 0 ? 0 : t.seconds()[first - 1];
+        return Optional.of(String.format(Locale.ROOT,
+                "`%s`: %,d requests missed (%.2f %%), arriving from %.0f s to %.0f s; the densest %.0f minutes"
+                        + " (from %.0f s) hold %.0f %% of them",
+                r.name(), total, 100.0 * total / Math.max(1, r.requests()), start, t.seconds()[last],
+                MISS_SPAN_SECONDS / 60, densestFrom == 0 ? 0 : t.seconds()[densestFrom - 1], 100.0 * densest / total));
     }
 
     /** The oracle's account: a reference or not, and why; its peak, its own attainment, how it was found. */

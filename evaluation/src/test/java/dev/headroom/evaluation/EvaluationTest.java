@@ -90,6 +90,50 @@ class EvaluationTest {
     }
 
     @Test
+    void everyMissIsPlacedOnTheTimelineAndTheReportSaysWhenTheyFell(@TempDir Path dir) throws Exception {
+        for (PolicyResult r : first.results()) {
+            long missed = Math.round((1 - r.sloAttainment()) * r.requests());
+            assertThat(r.timeline().missedTotal()).as(r.name()).isEqualTo(missed);
+        }
+        String text = Files.readString(ReportWriter.write(first, dir.resolve("out"), "./headroom evaluate"));
+        for (PolicyResult r : first.results()) {
+            if (r.timeline().missedTotal() > 0) {
+                assertThat(text).contains("- `" + r.name() + "`: " + String.format(java.util.Locale.ROOT, "%,d",
+                        r.timeline().missedTotal()) + " requests missed");
+            } else {
+                assertThat(text).doesNotContain("- `" + r.name() + "`: 0 requests missed");
+            }
+        }
+    }
+
+    @Test
+    void whereTheMissesFellNamesTheirSpanAndTheDensestFiveMinutes() {
+        // Ticks every 15 s for 20 minutes; 90 misses between 120 and 300 s, 10 more at 900 s.
+        int n = 80;
+        double[] seconds = new double[n];
+        int[] missed = new int[n];
+        for (int i = 0; i < n; i++) {
+            seconds[i] = 15 * (i + 1);
+        }
+        for (int i = 8; i < 20; i++) {
+            missed[i] = i == 8 ? 2 : 8; // ticks ending at 135 … 300 s: 2 + 11 × 8 = 90
+        }
+        missed[59] = 10; // the tick ending at 900 s
+        PolicyResult.Timeline t = new PolicyResult.Timeline(seconds, new double[n], new int[n], new int[n],
+                new int[n], missed);
+        PolicyResult r = new PolicyResult("p", "d", 10_000, new PolicyResult.Quantiles(1, 1, 1),
+                new PolicyResult.Quantiles(1, 1, 1), 0.99, 1, 0, 1, 1, 0, t);
+        assertThat(ReportWriter.whereMissesFell(r)).hasValue("`p`: 100 requests missed (1.00 %), arriving from"
+                + " 120 s to 900 s; the densest 5 minutes (from 120 s) hold 90 % of them");
+        PolicyResult clean = new PolicyResult("q", "d", 10_000, new PolicyResult.Quantiles(1, 1, 1),
+                new PolicyResult.Quantiles(1, 1, 1), 1.0, 1, 0, 1, 1, 0,
+                new PolicyResult.Timeline(seconds, new double[n], new int[n], new int[n], new int[n]));
+        assertThat(ReportWriter.whereMissesFell(clean)).isEmpty();
+        assertThat(PolicyResult.Timeline.perTick(new double[] {15, 30, 45}, new double[] {0, 15, 15.5, 44, 99}))
+                .containsExactly(2, 1, 2);
+    }
+
+    @Test
     void theReportNamesEveryPolicyAndTheCommand(@TempDir Path dir) throws Exception {
         Path report = ReportWriter.write(first, dir.resolve("out"), "./headroom evaluate --duration 300");
         String text = Files.readString(report);

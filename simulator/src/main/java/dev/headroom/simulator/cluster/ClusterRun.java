@@ -84,6 +84,27 @@ public record ClusterRun(
     }
 
     /**
+     * The arrival times of the requests that missed the SLO as {@link #sloAttainment} counts them (latency beyond
+     * either objective, or lost to a scale-in), ascending.
+     */
+    public double[] missedArrivals(double ttftSeconds, double itlSeconds) {
+        double[] missed = new double[offered()];
+        int n = 0;
+        for (ServedRequest r : requests) {
+            double itl = r.meanItlSeconds();
+            if (!(r.ttftSeconds() <= ttftSeconds && (Double.isNaN(itl) || itl <= itlSeconds))) {
+                missed[n++] = r.arrivalSeconds();
+            }
+        }
+        for (LostRequest r : lost) {
+            missed[n++] = r.arrivalSeconds();
+        }
+        double[] sorted = Arrays.copyOf(missed, n);
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    /**
      * The {@code q}-quantile (nearest rank) of a per-request figure, NaN values (unknown) left out; NaN when
      * none is known.
      */
