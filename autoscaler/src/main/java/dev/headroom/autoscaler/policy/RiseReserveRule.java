@@ -29,6 +29,8 @@ import java.util.Optional;
  * rise larger than that margin keeps replicas, and only by what it exceeds it. Such a reserve is always on: it is
  * learned from the load's shape, before any objective is missed. A slow load (a diurnal day, a conversation's
  * drift) rises less within a reaction time than the margin and keeps nothing; steps and bursts keep their excess.
+ * Once the workload's misses have spent the SLO's error budget (below), a rise at the capacity has proven too
+ * close to the edge, and the risen load is held at the target instead.
  *
  * <p>A load signal without a learned capacity behind it (a target learned from an alarm) holds the risen load at
  * its target, and only once a workload's decisions over the {@link #LOOKBACK} found a latency objective exceeded (a
@@ -116,8 +118,9 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
                 continue;
             }
             // With the capacity learned from the SLO, the risen load is held at that capacity: the target's margin
-            // already covers a rise up to it, and only what a past rise went beyond it is kept, always. A target
-            // without a capacity behind it keeps the risen load at the target, once the misses have shown the need.
+            // already covers a rise up to it, and only what a past rise went beyond it is kept, always. Once the
+            // misses have spent the error budget, or where no capacity stands behind the target, the risen load is
+            // held at the target, margin and all.
             Optional<LearnedCapacity> learned = input.learned();
             if (learned.isEmpty() && !missedBeyondBudget) {
                 continue;
@@ -126,7 +129,8 @@ final class RiseReserveRule implements PolicyRule<RiseReserveRule.History> {
             double load = input.workloadValue().getAsDouble();
             double ceiling = secondHighest(p);
             double reserved = Math.min(load * (1 + rise(p, horizon)), Math.max(load, ceiling));
-            double perReplica = learned.map(LearnedCapacity::perReplica).orElse(input.target());
+            double perReplica = learned.isPresent() && !missedBeyondBudget ? learned.get().perReplica()
+                    : input.target();
             int needed = ReplicaCalculator.ceilReplicas(reserved / perReplica);
             if (needed > input.proposedReplicas().getAsInt()) {
                 inputs.set(i, input.proposing(Math.min(needed, spec.maxReplicas()), SignalOutcome.RESERVED_FOR_RISE));

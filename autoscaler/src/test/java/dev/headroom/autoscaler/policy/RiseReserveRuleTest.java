@@ -48,9 +48,7 @@ class RiseReserveRuleTest {
         List<SignalInput> inputs = new ArrayList<>();
         LEARNED.forEach((signal, target) -> inputs.add(context.evaluate(signal, target)));
         if (latencyMissed) {
-            inputs.add(new SignalInput(Signal.TTFT_P95, Aggregation.of(Signal.TTFT_P95), 2.0, java.util.OptionalDouble.of(3.0),
-                    java.util.OptionalDouble.of(3.0), java.util.OptionalDouble.of(1.5),
-                    java.util.OptionalInt.of(current + 1), current, SignalOutcome.STEPPED));
+            inputs.add(ttftMissed(current));
         }
         rule.apply(context, state, inputs);
         now = now.plusSeconds(15);
@@ -62,12 +60,19 @@ class RiseReserveRuleTest {
      * the target 10 (a 25 % margin below it).
      */
     private SignalInput decideOnLearnedCapacity(int current, double arrivalsTotal) {
+        return decideOnLearnedCapacity(current, arrivalsTotal, false);
+    }
+
+    private SignalInput decideOnLearnedCapacity(int current, double arrivalsTotal, boolean latencyMissed) {
         WorkloadSnapshot snapshot = Fixtures.snapshot(now, Signal.ARRIVALS_PS, 0, 0, perPod(current, arrivalsTotal));
         RuleContext context = new RuleContext(SLO, snapshot, current, now);
         LearnedCapacity capacity = new LearnedCapacity(12.5, LearnedCapacity.SloTerm.ITL,
                 LearnedCapacity.Confidence.CONFIDENT, 40, 10, 1000, 200, 0.08, 1.0, 20);
         List<SignalInput> inputs = new ArrayList<>();
         inputs.add(context.evaluate(Signal.ARRIVALS_PS, 10.0).withLearned(capacity));
+        if (latencyMissed) {
+            inputs.add(ttftMissed(current));
+        }
         rule.apply(context, state, inputs);
         now = now.plusSeconds(15);
         return inputs.get(0);
@@ -86,6 +91,18 @@ class RiseReserveRuleTest {
     }
 
     @Test
+    void onALearnedCapacityMissesBeyondTheBudgetHoldTheRisenLoadAtTheTarget() {
+        // The same step, but TTFT missed for a minute as it rose: holding the step at the capacity has proven too
+        // close to the edge, so it is held at the target (50 / 10 = 5).
+        SignalInput last = null;
+        for (int t = 0; t < 60; t++) {
+            last = decideOnLearnedCapacity(5, t >= 20 && t < 40 ? 50 : 20, t >= 21 && t <= 24);
+        }
+        assertThat(last.outcome()).isEqualTo(SignalOutcome.RESERVED_FOR_RISE);
+        assertThat(last.proposedReplicas()).hasValue(5);
+    }
+
+    @Test
     void onALearnedCapacityARiseWithinTheMarginKeepsNothing() {
         // A load that drifts between 20 and 23 req/s within a reaction time: 15 %, less than the 25 % margin the
         // target already keeps below the capacity.
@@ -96,6 +113,13 @@ class RiseReserveRuleTest {
         assertThat(last.workloadValue()).hasValue(20);
         assertThat(last.outcome()).as("%s", last).isNotEqualTo(SignalOutcome.RESERVED_FOR_RISE);
         assertThat(last.proposedReplicas()).as("%s", last).hasValue(2);
+    }
+
+    /** The TTFT objective exceeded: p95 at 1.5 × its target. */
+    private static SignalInput ttftMissed(int current) {
+        return new SignalInput(Signal.TTFT_P95, Aggregation.of(Signal.TTFT_P95), 2.0, java.util.OptionalDouble.of(3.0),
+                java.util.OptionalDouble.of(3.0), java.util.OptionalDouble.of(1.5),
+                java.util.OptionalInt.of(current + 1), current, SignalOutcome.STEPPED);
     }
 
     @Test
