@@ -18,7 +18,7 @@ class ControllerCommandTest {
     void helpSaysWhatItDoesAndHowItIsConfigured(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("controller", "--help");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.getOutput()).contains("HeadroomPolicy", "direct", "dry-run", "/v1/decisions",
+        assertThat(result.getOutput()).contains("HeadroomPolicy", "Direct", "DryRun", "ExternalMetrics", "KEDA", "/v1/decisions",
                 "HEADROOM_CONTROLLER_");
     }
 

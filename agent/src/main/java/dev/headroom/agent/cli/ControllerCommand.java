@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "controller", mixinStandardHelpOptions = true,
         description = {"Scale workloads on their engines' saturation, as HeadroomPolicy resources say.",
                 "Polls each target's sidecars (/v1/signals), decides as the HPA would, and acts by the policy's mode:"
-                        + " direct (scale subresource, leader only), dry-run, external-metrics or keda. Serves"
+                        + " Direct (scale subresource, leader only), DryRun, ExternalMetrics or KEDA. Serves"
                         + " /q/metrics; GET /v1/decisions on the KEDA scaler's TLS port, per client certificate, and on"
                         + " this port only with headroom.controller.decisions-on-http-port=true (no authentication).",
                 "Configuration: headroom.controller.* or HEADROOM_CONTROLLER_* variables; the cluster from the"

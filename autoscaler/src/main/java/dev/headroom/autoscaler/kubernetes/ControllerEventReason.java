@@ -12,12 +12,12 @@ public enum ControllerEventReason {
     UNCHANGED("Unchanged", false),
     /** No change because data is missing or stale, or the target was scaled to zero by hand. */
     HELD("Held", true),
-    /** Scaling failed after the retries. */
-    SCALE_FAILED("ScaleFailed", true),
+    /** Scaling failed after the retries (the HPA's Event reason for it). */
+    SCALE_FAILED("FailedRescale", true),
     /** The policy cannot be used; the message lists every problem. */
     INVALID_POLICY("InvalidPolicy", true),
-    /** The scale target could not be read. */
-    TARGET_UNAVAILABLE("TargetUnavailable", true),
+    /** The scale target could not be read (the HPA's Event and condition reason for it). */
+    TARGET_UNAVAILABLE("FailedGetScale", true),
     /** The policy names no selector and its target has none either: its pods cannot be found. */
     INVALID_SELECTOR("InvalidSelector", true),
     /** A round of this policy failed unexpectedly (its pod watch, say); the message names the throwable. */

@@ -137,7 +137,7 @@ class DecisionExplainerTest {
             assertThat(c.getLastTransitionTime()).isEqualTo(T0.plusSeconds(20).toString());
         });
         assertThat(events()).anySatisfy(e -> {
-            assertThat(e.getReason()).isEqualTo("ScaleFailed");
+            assertThat(e.getReason()).isEqualTo("FailedRescale");
             assertThat(e.getMessage()).startsWith("could not scale Deployment llm/engine to 5: HTTP 403 forbidden");
         });
     }
@@ -154,7 +154,7 @@ class DecisionExplainerTest {
         explainer.explainFailure(withStatus, memory, PolicyConditions.Failure.FAILED_GET_SCALE,
                 "cannot read the scale of Deployment llm/engine: not found", 1L);
 
-        assertThat(events()).extracting(Event::getReason).containsExactlyInAnyOrder("ScaledUp", "TargetUnavailable");
+        assertThat(events()).extracting(Event::getReason).containsExactlyInAnyOrder("ScaledUp", "FailedGetScale");
         HeadroomPolicyStatus status = stored();
         assertThat(status.desiredReplicas).isEqualTo(3);
         assertThat(status.lastDecision.reason).isEqualTo("ScaleUp");
