@@ -218,6 +218,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         if (informer == null) {
             throw new IllegalStateException("call watch() or start() first");
         }
+        Instant started = clock.instant();
         List<HeadroomPolicy> all = informer.getStore().list();
         List<HeadroomPolicy> current = new ArrayList<>(ownership.mine(all));
         List<WorkloadKey> keys = new ArrayList<>(current.size());
@@ -252,6 +253,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             }
         }
         heartbeat.beat();
+        listener.onTick(started, clock.instant(), decided.length);
         return made;
     }
 
