@@ -26,6 +26,11 @@ final class ProcessFootprint {
                 .getProcessCpuTime();
     }
 
+    /** Threads started since the JVM started. */
+    static long threadsStarted() {
+        return ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+    }
+
     /** VmRSS, in bytes. */
     static long rssBytes() {
         try {
