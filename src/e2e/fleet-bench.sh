@@ -18,12 +18,13 @@ if [ ! -f "$cpfile" ] || { [ -z "${FLEET_BENCH_NO_BUILD:-}" ] && [ -n "$(find po
   ./mvnw -o -B -ntp -q -pl autoscaler,agent -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
 fi
-cp="agent/target/test-classes:agent/target/classes:$(cat "$cpfile")"
+# FLEET_BENCH_CLASSPATH_PREFIX: classes put first (e.g. an earlier version of one class, to compare before/after).
+cp="${FLEET_BENCH_CLASSPATH_PREFIX:+$FLEET_BENCH_CLASSPATH_PREFIX:}agent/target/test-classes:agent/target/classes:$(cat "$cpfile")"
 main=dev.headroom.agent.controller.fleet.FleetBench
 # The launcher's controller flags, as `./headroom controller` runs, then CONTROLLER_JAVA_OPTS_APPEND (a later -Xmx
 # or -D wins): e.g. CONTROLLER_JAVA_OPTS_APPEND=-Xmx512m for a fleet the default 48 MiB heap cannot hold.
 launcher_flags=$(sed -n '/^  sidecar|controller)/,/;;/p' headroom | tail -n +2 | sed 's/.*jvm=(//; s/) ;;//' | tr -s ' \n' ' ')
-controller_flags="$launcher_flags ${CONTROLLER_JAVA_OPTS_APPEND:-}"
+controller_flags="$launcher_flags -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${CONTROLLER_JAVA_OPTS_APPEND:-}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 work=$(mktemp -d /tmp/headroom-fleet.XXXXXX)
