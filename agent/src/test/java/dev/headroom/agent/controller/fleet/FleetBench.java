@@ -82,6 +82,11 @@ public final class FleetBench {
 
     /** Runs the controller against the fleet in {@code ready} and prints one row. */
     static void control(Path ready, Duration warmup, Duration measure) throws Exception {
+        // `headroom controller` runs in Quarkus, which sets the log level (INFO) as it starts; this JVM runs the
+        // controller without Quarkus. Left unconfigured, the log manager takes every debug record of the JDK HTTP
+        // client (several per request) and queues it for good: a fifth of the CPU and a growing heap, not the
+        // controller's.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         Properties fleet = new Properties();
         try (InputStream in = Files.newInputStream(ready)) {
             fleet.load(in);
