@@ -1,6 +1,7 @@
 package dev.headroom.agent.controller;
 
 import dev.headroom.autoscaler.kubernetes.Backoff;
+import dev.headroom.autoscaler.kubernetes.DecisionListener;
 import dev.headroom.autoscaler.kubernetes.EngineScrapes;
 import dev.headroom.autoscaler.kubernetes.EventRecorder;
 import dev.headroom.autoscaler.kubernetes.HeadroomController;
@@ -37,6 +38,15 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
 
     /** Builds and starts the controller role. */
     public static ControllerRun start(KubernetesClient client, ControllerConfig config, MeterRegistry registry) {
+        return start(client, config, registry, DecisionListener.NONE);
+    }
+
+    /**
+     * Builds and starts the controller role, telling {@code observer} of every decision and tick after the meters
+     * (the fleet benchmark measures the production controller this way).
+     */
+    public static ControllerRun start(KubernetesClient client, ControllerConfig config, MeterRegistry registry,
+                                      DecisionListener observer) {
         InstantSource clock = InstantSource.system();
         ExecutorService workers = Executors.newFixedThreadPool(4, daemon("headroom-controller-io"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("headroom-controller"));
@@ -61,7 +71,8 @@ public record ControllerRun(KubernetesClient client, HeadroomController controll
                 new SidecarPoller(config.pollTimeout(), clock, workers, SidecarPoller.DEFAULT_CLIENTS),
                 EngineScrapes.defaults(settings.interval(), config.pollTimeout(), clock),
                 HeadroomController.DEFAULT_PARALLELISM, leadership, ownership,
-                new EventRecorder(client, clock, identity), new ControllerMeters(registry));
+                new EventRecorder(client, clock, identity),
+                DecisionListener.both(new ControllerMeters(registry), observer));
         Optional<LeaderElection> election = Optional.empty();
         Optional<ShardedLeases> shards = Optional.empty();
         if (config.shards() > 1) {

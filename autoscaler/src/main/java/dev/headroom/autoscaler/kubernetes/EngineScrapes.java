@@ -104,7 +104,7 @@ public final class EngineScrapes implements AutoCloseable {
     public Map<String, Signals> scrapeAll(WorkloadKey workload, Map<String, URI> urlsByPod) {
         Map<String, Engine> engines = byWorkload.computeIfAbsent(workload, k -> new ConcurrentHashMap<>());
         engines.keySet().retainAll(urlsByPod.keySet());
-        Map<String, Future<?>> pending = new LinkedHashMap<>();
+        Map<String, Future<Signals>> pending = new LinkedHashMap<>();
         Map<String, Engine> current = new LinkedHashMap<>();
         urlsByPod.forEach((pod, url) -> {
             Engine e = engines.compute(pod, (k, old) -> old != null && old.url().equals(url) ? old : engine(url));
@@ -112,7 +112,7 @@ public final class EngineScrapes implements AutoCloseable {
             if (e.busy().compareAndSet(false, true)) {
                 pending.put(pod, executor.submit(() -> {
                     try {
-                        e.monitor().scrapeOnce();
+                        return e.monitor().scrapeOnce().signals();
                     } finally {
                         e.busy().set(false);
                     }
@@ -120,9 +120,11 @@ public final class EngineScrapes implements AutoCloseable {
             }
         });
         long deadline = System.nanoTime() + roundBound().toNanos();
-        for (Future<?> f : pending.values()) {
+        Map<String, Signals> scraped = new LinkedHashMap<>();
+        for (Map.Entry<String, Future<Signals>> f : pending.entrySet()) {
             try {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                scraped.put(f.getKey(), f.getValue().get(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS));
             } catch (TimeoutException | ExecutionException e) {
                 // The scrape bounds itself; its pod reads what its window holds.
             } catch (InterruptedException e) {
@@ -130,8 +132,13 @@ public final class EngineScrapes implements AutoCloseable {
                 break;
             }
         }
+        // A pod scraped this round reads the signals its scrape computed over the window: computing them again
+        // (the window's quantiles and rates) would double the round's cost. The others read the window as it is.
         Map<String, Signals> out = new LinkedHashMap<>();
-        current.forEach((pod, e) -> out.put(pod, e.monitor().snapshot().signals()));
+        current.forEach((pod, e) -> {
+            Signals s = scraped.get(pod);
+            out.put(pod, s != null ? s : e.monitor().snapshot().signals());
+        });
         return out;
     }
 

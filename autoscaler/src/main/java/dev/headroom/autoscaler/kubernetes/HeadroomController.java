@@ -220,6 +220,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
         if (informer == null) {
             throw new IllegalStateException("call watch() or start() first");
         }
+        Instant started = clock.instant();
         List<HeadroomPolicy> all = informer.getStore().list();
         List<HeadroomPolicy> current = new ArrayList<>(ownership.mine(all));
         List<WorkloadKey> keys = new ArrayList<>(current.size());
@@ -254,6 +255,7 @@ public final class HeadroomController implements DecisionBook, AutoCloseable {
             }
         }
         heartbeat.beat();
+        listener.onTick(started, clock.instant(), decided.length);
         return made;
     }
 

@@ -74,13 +74,17 @@ class HeadroomControllerTest {
     }
 
     HeadroomController controller(LeadershipCheck leadership) {
+        return controller(leadership, DecisionListener.NONE);
+    }
+
+    HeadroomController controller(LeadershipCheck leadership, DecisionListener listener) {
         HeadroomController c = new HeadroomController(client,
                 new HeadroomController.Settings(Optional.of(NS), Duration.ofSeconds(1), Duration.ofSeconds(5),
                         Duration.ofSeconds(30)),
                 clock, new HpaCompatiblePolicy(clock),
                 new KubernetesScaleActuator(client, Backoff.defaults(), waits::add),
                 new SidecarPoller(Duration.ofMillis(500), clock, executor), leadership,
-                new EventRecorder(client, clock, "controller-0"), DecisionListener.NONE);
+                new EventRecorder(client, clock, "controller-0"), listener);
         c.watch();
         return c;
     }
@@ -140,6 +144,32 @@ class HeadroomControllerTest {
 
     HeadroomPolicy stored() {
         return client.resources(HeadroomPolicy.class).inNamespace(NS).withName("engine").get();
+    }
+
+    @Test
+    void eachTickIsToldWithItsStartItsEndAndItsWorkloadsAfterItsDecisions() throws Exception {
+        deployment(1);
+        pod("engine-a", sidecar(Map.of(Signal.QUEUE, 1.0, Signal.KV_UTILIZATION, 0.5)), true, Duration.ofMinutes(5));
+        policy(ScalingMode.DRY_RUN, 1, 8);
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        controller = controller(LeadershipCheck.ALWAYS, new DecisionListener() {
+            @Override
+            public void onDecision(WorkloadDecision d) {
+                told.add("decision " + d.key().name());
+            }
+
+            @Override
+            public void onTick(Instant started, Instant ended, int workloads) {
+                told.add("tick " + started + " to " + ended + ", " + workloads + " workload(s)");
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> controller.watchedPolicies() == 1);
+
+        controller.tick();
+
+        // The manual clock stands still: the tick starts and ends at its instant.
+        assertThat(told).containsExactly("decision engine",
+                "tick " + clock.instant() + " to " + clock.instant() + ", 1 workload(s)");
     }
 
     @Test
