@@ -110,6 +110,11 @@ public class SidecarRuntime {
             GpuProbe probe = gpu;
             if (probe != null && probe.state() != ProbeState.CLOSED) {
                 GpuReading reading = probe.poll();
+                GpuReading before = lastGpu;
+                if (before == null ? reading.state() != ProbeState.AVAILABLE : before.state() != reading.state()) {
+                    // Once per change, not every second: e.g. the engine's device list not written yet, then read.
+                    LOG.infof("GPU (%s) %s: %s", reading.source(), reading.state(), reading.message());
+                }
                 lastGpu = reading;
                 gpuMeters.update(reading);
             }
