@@ -32,7 +32,7 @@ The dict (every key optional):
               (NVIDIA_VISIBLE_DEVICES syntax: UUIDs or indexes): those GPUs. none: no GPU readings
   gpuDevicesFile  where the engine writes its GPUs (/headroom/gpus); its folder is the headroom-engine volume,
               mounted read-only here and writable in the engine by headroom.engineMounts
-  image       the image (ghcr.io/headroom-dev/headroom:<the chart's appVersion>)
+  image       the image (ghcr.io/headroom-dev/headroom-sidecar:<the chart's appVersion>, from Dockerfile.sidecar)
   resources   the container's resources (requests 25m / 128Mi, limit 192Mi: ~100 MiB resident, measured)
   logFormat   text (dated lines, the default) or json (one JSON object a line: QUARKUS_LOG_CONSOLE_JSON_ENABLED)
   extraEnv    more variables (name/value or valueFrom), e.g. HEADROOM_SIDECAR_*
@@ -45,7 +45,7 @@ The dict (every key optional):
 {{- $url := default (printf "http://127.0.0.1:%d%s" $port (default "/metrics" .enginePath)) .engineUrl -}}
 {{- $resources := default (dict "requests" (dict "cpu" "25m" "memory" "128Mi") "limits" (dict "memory" "192Mi")) .resources -}}
 - name: headroom
-  image: {{ default (printf "ghcr.io/headroom-dev/headroom:%s" (include "headroom.sidecar.appVersion" .)) .image | quote }}
+  image: {{ default (printf "ghcr.io/headroom-dev/headroom-sidecar:%s" (include "headroom.sidecar.appVersion" .)) .image | quote }}
   args: ["sidecar"]
   env:
     - name: HEADROOM_SIDECAR_ENGINE_URL

@@ -81,7 +81,7 @@ class SidecarTemplateTest {
         PodSpec pod = render(t -> t).getSpec().getTemplate().getSpec();
         assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("vllm", "headroom");
         Container sidecar = pod.getContainers().get(1);
-        assertThat(sidecar.getImage()).isEqualTo("ghcr.io/headroom-dev/headroom:" + appVersion());
+        assertThat(sidecar.getImage()).as("the slim sidecar image").isEqualTo("ghcr.io/headroom-dev/headroom-sidecar:" + appVersion());
         assertThat(sidecar.getArgs()).containsExactly("sidecar");
         // NVML sees every GPU of the node (so the runtime mounts the library) and reports the engine's only.
         assertThat(env(sidecar)).containsExactlyInAnyOrderEntriesOf(Map.of(
