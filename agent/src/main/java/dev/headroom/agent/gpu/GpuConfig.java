@@ -22,8 +22,8 @@ public interface GpuConfig {
 
     /**
      * A file holding the engine container's own GPUs (its {@code NVIDIA_VISIBLE_DEVICES}, written by the engine's
-     * command into a shared volume, e.g. {@code /headroom/gpus}): NVML then reads only those, and nothing until the
-     * file is written. Unset: every GPU this container sees.
+     * command into a shared volume, e.g. {@code /headroom/gpus}): the probe (NVML or DCGM) then reports only those, and
+     * nothing until the file is written. Unset: every GPU this container sees.
      */
     Optional<String> devicesFile();
 

@@ -31,13 +31,9 @@ public final class GpuProbes {
             case "nvml" -> Optional.of(NvmlProbe.open(NvmlConfig.library(config.nvmlLibrary()),
                     DeviceVisibility.fromEnvironment(environment), engineDevices(config), clock));
             case "dcgm" -> {
-                if (config.devicesFile().isPresent()) {
-                    throw new IllegalArgumentException("headroom.gpu.devices-file is read by the nvml probe only;"
-                            + " with probe=dcgm name the engine's GPUs in NVIDIA_VISIBLE_DEVICES, or drop it");
-                }
                 String url = config.dcgmUrl().orElseThrow(() -> new IllegalArgumentException(
                         "headroom.gpu.probe=dcgm needs headroom.gpu.dcgm-url, e.g. http://NODE_IP:9400/metrics"));
-                yield Optional.of(DcgmExporterProbe.open(URI.create(url), environment, clock));
+                yield Optional.of(DcgmExporterProbe.open(URI.create(url), environment, engineDevices(config), clock));
             }
             default -> throw new IllegalArgumentException("headroom.gpu.probe must be nvml, dcgm or none, was '"
                     + config.probe() + "'");

@@ -1,6 +1,9 @@
 package dev.headroom.agent.gpu;
 
 import dev.headroom.collectors.gpu.DeviceScope;
+import dev.headroom.collectors.gpu.GpuProbe;
+import dev.headroom.collectors.gpu.GpuReading;
+import dev.headroom.collectors.gpu.ProbeState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +42,7 @@ class GpuProbesTest {
 
             @Override
             public Optional<String> dcgmUrl() {
-                return Optional.of("http://127.0.0.1:9400/metrics");
+                return Optional.of("http://127.0.0.1:9/metrics");
             }
         };
     }
@@ -63,9 +66,20 @@ class GpuProbesTest {
     }
 
     @Test
-    void theDcgmProbeRefusesADevicesFileItWouldIgnore() {
-        assertThatThrownBy(() -> GpuProbes.open(config("dcgm", "/headroom/gpus"), Map.of(), InstantSource.system()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("headroom.gpu.devices-file is read by the nvml probe only");
+    void theDcgmProbeWaitsForTheEnginesListToo() {
+        // A scrape would answer FAILED (nothing serves DCGM there) or AVAILABLE: the state says the probe waited.
+        Path file = dir.resolve("not-written");
+        try (GpuProbe probe = GpuProbes.open(config("dcgm", file.toString()), Map.of(), InstantSource.system())
+                .orElseThrow()) {
+            GpuReading r = probe.poll();
+            assertThat(r.state()).isEqualTo(ProbeState.DEVICES_UNKNOWN);
+            assertThat(r.message()).contains(file.toString(), "not written yet");
+        }
+    }
+
+    @Test
+    void anUnknownProbeIsRefusedNamingIt() {
+        assertThatThrownBy(() -> GpuProbes.open(config("rocm", null), Map.of(), InstantSource.system()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'rocm'");
     }
 }

@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * ({@code nvmlInit_v2}) until {@link #close()} calls {@code nvmlShutdown} once; the state is decided at open, so
  * a driver loaded later needs a new probe.
  *
- * <p>Each poll counts the devices, skips those {@link DeviceVisibility} hides, and reads memory, utilisation,
- * power and temperature. A field NVML does not support is absent; a device that answers {@code GPU_IS_LOST} is
+ * <p>Each poll first asks for the engine's own devices ({@link DeviceScope}, e.g. from an {@link EngineDeviceFile})
+ * and reads nothing while they are unknown. It then counts the devices, skips those {@link DeviceVisibility} and the
+ * engine's list hide, and reads memory, utilisation, power and temperature. A field NVML does not support is absent; a device that answers {@code GPU_IS_LOST} is
  * {@link DeviceStatus#LOST} with its last known identity while the others keep reporting. Name and UUID are read
  * once per device and kept. Polls are serialised (NVML's out-buffers are reused): about ten native calls per GPU.
  */
