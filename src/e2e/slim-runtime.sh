@@ -2,7 +2,9 @@
 # The sidecar image's Java runtime, built here without Docker: jlink with the modules and options that
 # agent/src/main/docker/Dockerfile.sidecar names, then the packaged agent run on it with the image's JVM flags:
 # `sidecar --help` (exits 0, binds nothing), and a real sidecar watching a simulated engine on loopback, whose
-# /q/health and /v1/signals must answer. Prints the runtime's size next to this JDK's.
+# /q/health and /v1/signals must answer. Then, where gcc can build the tests' stand-in NVML (two GPUs), a sidecar
+# given the engine's GPU list file must report the GPU as not known until the file is written, then only the listed
+# GPU. Prints the runtime's size next to this JDK's.
 #
 #   ./mvnw -pl signals,collectors,simulator,autoscaler,evaluation,agent -am package -DskipTests   # once
 #   src/e2e/slim-runtime.sh [WORK_DIR]
@@ -58,6 +60,21 @@ env -u JDK_JAVA_OPTIONS "$jdk/bin/java" -XX:+UseSerialGC -Dquarkus.http.host-ena
   -jar "$app/quarkus-run.jar" simulate --port="$engine_port" > "$work/engine.log" 2>&1 &
 pids+=($!)
 
+# Waits until /v1/signals on port $1 satisfies the Python expression $2 over `s` (the JSON); 60 s at most.
+wait_signals() {
+  local signals=""
+  for _ in $(seq 1 60); do
+    signals="$(curl -sf "http://127.0.0.1:$1/v1/signals" || true)"
+    if [ -n "$signals" ] && python3 -c 'import json, sys; s = json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+        "$signals" "$2"; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "slim-runtime: /v1/signals on port $1 never satisfied: $2; last: ${signals:-none}" >&2
+  return 1
+}
+
 port="$(free_port)"
 nvml=()
 expected_gpu=no_library
@@ -68,24 +85,30 @@ fi
 "$jre/bin/java" -Dquarkus.http.port="$port" "${nvml[@]}" -jar "$app/quarkus-run.jar" sidecar \
   --engine-url="http://127.0.0.1:$engine_port/metrics" > "$work/sidecar.log" 2>&1 &
 pids+=($!)
+sidecar_pid=$!
 
-for _ in $(seq 1 60); do
-  signals="$(curl -sf "http://127.0.0.1:$port/v1/signals" || true)"
-  if [ -n "$signals" ] && python3 - "$signals" "$expected_gpu" <<'PY'
-import json, sys
-s = json.loads(sys.argv[1])
-sys.exit(0 if s["engine"]["up"] is True and s["gpus"]["state"] == sys.argv[2] else 1)
-PY
-  then
-    health="$(curl -sf "http://127.0.0.1:$port/q/health")"
-    python3 -c 'import json,sys; h=json.loads(sys.argv[1]); sys.exit(0 if h["status"]=="UP" else 1)' "$health" \
-      || { echo "slim-runtime: /q/health: $health" >&2; exit 1; }
-    echo "sidecar on the slim runtime: /q/health UP; /v1/signals engine up, GPU $expected_gpu"
-    echo "sidecar resident set: $(awk '/VmRSS/ {print $2, $3}' "/proc/${pids[1]}/status")"
-    exit 0
-  fi
-  sleep 1
-done
-echo "slim-runtime: the sidecar did not report the engine in 60 s; last /v1/signals: ${signals:-none}" >&2
-tail -20 "$work/sidecar.log" >&2
-exit 1
+wait_signals "$port" "s['engine']['up'] is True and s['gpus']['state'] == '$expected_gpu'" \
+  || { tail -20 "$work/sidecar.log" >&2; exit 1; }
+health="$(curl -sf "http://127.0.0.1:$port/q/health")"
+python3 -c 'import json,sys; h=json.loads(sys.argv[1]); sys.exit(0 if h["status"]=="UP" else 1)' "$health" \
+  || { echo "slim-runtime: /q/health: $health" >&2; exit 1; }
+echo "sidecar on the slim runtime: /q/health UP; /v1/signals engine up, GPU $expected_gpu"
+echo "sidecar resident set: $(awk '/VmRSS/ {print $2, $3}' "/proc/$sidecar_pid/status")"
+
+# The engine's own GPUs on this runtime, through JNA: the tests' stand-in NVML (two GPUs), when gcc can build it.
+if command -v gcc > /dev/null; then
+  mkdir -p "$work/standin"
+  gcc -shared -fPIC -O1 -o "$work/standin/libnvidia-ml.so.1" "$root/collectors/src/test/c/nvml_standin.c"
+  gpus_port="$(free_port)"
+  HEADROOM_GPU_DEVICES_FILE="$work/gpus" NVIDIA_VISIBLE_DEVICES=all "$jre/bin/java" -Dquarkus.http.port="$gpus_port" \
+    -Dheadroom.gpu.nvml-library="$work/standin/libnvidia-ml.so.1" -jar "$app/quarkus-run.jar" sidecar \
+    --engine-url="http://127.0.0.1:$engine_port/metrics" > "$work/sidecar-gpus.log" 2>&1 &
+  pids+=($!)
+  wait_signals "$gpus_port" "s['gpus']['state'] == 'devices_unknown' and s['gpus']['devices'] == []" \
+    || { tail -20 "$work/sidecar-gpus.log" >&2; exit 1; }
+  engine_gpu=GPU-5a7d0000-0000-4000-8000-000000000001
+  echo "$engine_gpu" > "$work/gpus"
+  wait_signals "$gpus_port" "s['gpus']['state'] == 'available' and [d['uuid'] for d in s['gpus']['devices']] == ['$engine_gpu']" \
+    || { tail -20 "$work/sidecar-gpus.log" >&2; exit 1; }
+  echo "engine's GPU list on the slim runtime: not known until written, then only $engine_gpu of the stand-in's 2"
+fi
