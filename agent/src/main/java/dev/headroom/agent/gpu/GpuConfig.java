@@ -20,6 +20,13 @@ public interface GpuConfig {
     @WithDefault("nvidia-ml")
     String nvmlLibrary();
 
+    /**
+     * A file holding the engine container's own GPUs (its {@code NVIDIA_VISIBLE_DEVICES}, written by the engine's
+     * command into a shared volume, e.g. {@code /headroom/gpus}): the probe (NVML or DCGM) then reports only those, and
+     * nothing until the file is written. Unset: every GPU this container sees.
+     */
+    Optional<String> devicesFile();
+
     /** The DCGM exporter's metrics URL, e.g. {@code http://$(NODE_IP):9400/metrics}; required with {@code probe=dcgm}. */
     Optional<String> dcgmUrl();
 }

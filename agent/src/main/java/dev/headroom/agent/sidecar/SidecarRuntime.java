@@ -45,6 +45,8 @@ public class SidecarRuntime {
     private volatile SignalMeters meters;
     private volatile GpuProbe gpu;
     private volatile GpuReading lastGpu;
+    /** The GPU state last logged, so that a change is logged once (e.g. the engine's device list written). */
+    private ProbeState loggedGpuState;
     private GpuMeters gpuMeters;
     private volatile Duration interval;
     private ScheduledExecutorService scheduler;
@@ -86,6 +88,7 @@ public class SidecarRuntime {
             if (gpu.state() != ProbeState.AVAILABLE) {
                 LOG.warnf("GPU metrics unavailable (%s): %s", gpu.source(), gpu.message());
             }
+            loggedGpuState = gpu.state();
         }
         monitor = settings.monitor(clock);
         if (meters == null) {
@@ -110,6 +113,11 @@ public class SidecarRuntime {
             GpuProbe probe = gpu;
             if (probe != null && probe.state() != ProbeState.CLOSED) {
                 GpuReading reading = probe.poll();
+                if (reading.state() != loggedGpuState) {
+                    // Once per change, not every second: e.g. the engine's device list not written yet, then read.
+                    loggedGpuState = reading.state();
+                    LOG.infof("GPU (%s) %s: %s", reading.source(), reading.state(), reading.message());
+                }
                 lastGpu = reading;
                 gpuMeters.update(reading);
             }

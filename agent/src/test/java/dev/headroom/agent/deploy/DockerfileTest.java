@@ -15,20 +15,21 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code agent/src/main/docker/Dockerfile.jvm}, read as the Docker engine would read its instructions (no engine is
- * needed): the image runs the launcher's sidecar JVM flags, those flags start a JVM, and the port and user agree with
- * the application and the manifests.
+ * {@code agent/src/main/docker/Dockerfile.jvm} and {@code Dockerfile.sidecar}, read as the Docker engine would read
+ * their instructions (no engine is needed): each image runs the launcher's sidecar JVM flags, those flags start a
+ * JVM, and the port and user agree with the application and the manifests.
  */
 class DockerfileTest {
 
     private static final Path DOCKERFILE = Deploy.root().resolve("agent/src/main/docker/Dockerfile.jvm");
+    private static final Path SIDECAR_DOCKERFILE = Deploy.root().resolve("agent/src/main/docker/Dockerfile.sidecar");
     private static final Path LAUNCHER = Deploy.root().resolve("headroom");
 
     /** The Dockerfile's instructions, continuation lines joined, comments dropped: keyword and arguments. */
-    static List<String[]> instructions() {
+    static List<String[]> instructions(Path dockerfile) {
         List<String[]> out = new ArrayList<>();
         StringBuilder pending = new StringBuilder();
-        for (String raw : Deploy.read(DOCKERFILE).split("\n")) {
+        for (String raw : Deploy.read(dockerfile).split("\n")) {
             String line = raw.strip();
             if (pending.isEmpty() && (line.isEmpty() || line.startsWith("#"))) {
                 continue;
@@ -47,13 +48,22 @@ class DockerfileTest {
     }
 
     static List<String> args(String keyword) {
-        return instructions().stream().filter(i -> i[0].equals(keyword)).map(i -> i[1]).toList();
+        return args(DOCKERFILE, keyword);
+    }
+
+    static List<String> args(Path dockerfile, String keyword) {
+        return instructions(dockerfile).stream().filter(i -> i[0].equals(keyword)).map(i -> i[1]).toList();
     }
 
     /** {@code ENV KEY="value"} and {@code ENV KEY=value}, one variable per instruction. */
     static Map<String, String> env() {
+        return variables(DOCKERFILE, "ENV");
+    }
+
+    /** {@code ENV} or {@code ARG} variables, one per instruction, quotes dropped. */
+    static Map<String, String> variables(Path dockerfile, String keyword) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (String arg : args("ENV")) {
+        for (String arg : args(dockerfile, keyword)) {
             int eq = arg.indexOf('=');
             String value = arg.substring(eq + 1);
             if (value.startsWith("\"") || value.startsWith("'")) {
@@ -119,6 +129,42 @@ class DockerfileTest {
         String user = args("USER").get(0);
         assertThat(Deploy.read(Deploy.chart().resolve("values.yaml"))).contains("runAsUser: " + user);
         assertThat(Deploy.read(Deploy.examples().resolve("vllm-with-headroom.yaml"))).contains("runAsUser: " + user);
+    }
+
+    @Test
+    void theSidecarImageRunsTheSameAppOnAJlinkedRuntimeOnASmallBase() {
+        List<String> from = args(SIDECAR_DOCKERFILE, "FROM");
+        assertThat(from).hasSize(2);
+        assertThat(from.get(0)).as("a JDK, for jlink").startsWith("registry.access.redhat.com/ubi9/openjdk-17:")
+                .endsWith(" AS runtime");
+        assertThat(from.get(1)).startsWith("registry.access.redhat.com/ubi9/ubi-micro:");
+        assertThat(args(SIDECAR_DOCKERFILE, "RUN")).singleElement().asString()
+                .contains("jlink\" --add-modules ${JRE_MODULES} ${JLINK_OPTIONS} --output /opt/headroom/jre");
+        List<String> modules = List.of(variables(SIDECAR_DOCKERFILE, "ARG").get("JRE_MODULES").split(","));
+        assertThat(modules).contains("java.base", "jdk.unsupported", "jdk.zipfs")
+                .doesNotContain("java.desktop", "jdk.compiler", "jdk.httpserver");
+        List<String> copies = args(SIDECAR_DOCKERFILE, "COPY");
+        assertThat(copies.get(0)).isEqualTo("--from=runtime /opt/headroom/jre /opt/headroom/jre");
+        assertThat(copies.subList(1, copies.size())).as("the application's layers as in the JVM image")
+                .isEqualTo(args("COPY"));
+        assertThat(args(SIDECAR_DOCKERFILE, "ENTRYPOINT"))
+                .containsExactly("[ \"/opt/headroom/jre/bin/java\", \"-jar\", \"/deployments/quarkus-run.jar\" ]");
+        assertThat(args(SIDECAR_DOCKERFILE, "CMD")).containsExactly("[ \"sidecar\" ]");
+    }
+
+    @Test
+    void theSidecarImageCarriesTheSameFlagsAndTheyStartAJvm() throws Exception {
+        Map<String, String> sidecar = variables(SIDECAR_DOCKERFILE, "ENV");
+        // The java launcher reads JDK_JAVA_OPTIONS itself: no run-java.sh, so no collector of its own to conflict.
+        List<String> flags = List.of(sidecar.get("JDK_JAVA_OPTIONS").split("\\s+"));
+        assertThat(flags).containsSubsequence(launcherSidecarFlags());
+        assertThat(flags).as("the JVM image's flags, word for word")
+                .isEqualTo(List.of(env().get("JAVA_OPTS_APPEND").split("\\s+")));
+        assertThat(sidecar.get("MALLOC_ARENA_MAX")).isEqualTo(env().get("MALLOC_ARENA_MAX"));
+        assertThat(java(flags)).as("java %s -version", flags).isZero();
+        assertThat(args(SIDECAR_DOCKERFILE, "EXPOSE")).isEqualTo(args("EXPOSE"));
+        assertThat(args(SIDECAR_DOCKERFILE, "USER")).as("root only in the build stage, for jlink")
+                .containsExactly("root", args("USER").get(0));
     }
 
     /** The application's own configuration (the test classpath may carry a test one over it). */

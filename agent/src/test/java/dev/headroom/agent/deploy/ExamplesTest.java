@@ -104,11 +104,18 @@ class ExamplesTest {
         assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
         assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
         assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(sidecar.getVolumeMounts()).singleElement().satisfies(m -> {
-            assertThat(m.getMountPath()).isEqualTo("/tmp");
-            assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals(m.getName()))
-                    .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
-        });
+        // /tmp the one writable path; the engine's GPU list read only (EngineGpuListRecipeTest runs its writing).
+        assertThat(sidecar.getVolumeMounts()).extracting(m -> m.getMountPath(), m -> m.getReadOnly())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("/tmp", null),
+                        org.assertj.core.groups.Tuple.tuple("/headroom", true));
+        assertThat(sidecar.getVolumeMounts()).allSatisfy(m -> assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getName().equals(m.getName()))
+                .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull()));
+        assertThat(env.get("HEADROOM_GPU_PROBE")).isEqualTo("nvml");
+        assertThat(env).as("every GPU mounted for the library, the engine's own reported")
+                .containsEntry("NVIDIA_VISIBLE_DEVICES", "all")
+                .containsEntry("NVIDIA_DRIVER_CAPABILITIES", "utility")
+                .containsEntry("HEADROOM_GPU_DEVICES_FILE", "/headroom/gpus");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The chart's {@code headroom.sidecar} and {@code headroom.sidecarVolumes} named templates, included the way
@@ -50,7 +52,9 @@ class SidecarTemplateTest {
                       image: vllm/vllm-openai:v0.6.3
                       ports:
                         - containerPort: 8000
-                    {{- include "headroom.sidecar" (dict "enginePort" .Values.enginePort "dialect" .Values.dialect "gpuDevices" .Values.gpuDevices "engineUrl" .Values.engineUrl "logFormat" .Values.logFormat) | nindent 8 }}
+                      volumeMounts:
+                        {{- include "headroom.engineMounts" (dict "gpuDevicesFile" .Values.gpuDevicesFile) | nindent 12 }}
+                    {{- include "headroom.sidecar" (dict "enginePort" .Values.enginePort "dialect" .Values.dialect "gpuDevices" .Values.gpuDevices "gpuDevicesFile" .Values.gpuDevicesFile "engineUrl" .Values.engineUrl "logFormat" .Values.logFormat) | nindent 8 }}
                   volumes:
                     - name: dshm
                       emptyDir: {medium: Memory}
@@ -73,15 +77,19 @@ class SidecarTemplateTest {
     }
 
     @Test
-    void theDefaultsWatchTheEngineOverLoopbackAndReadNoGpu() {
+    void theDefaultsWatchTheEngineOverLoopbackAndReadTheEnginesOwnGpus() {
         PodSpec pod = render(t -> t).getSpec().getTemplate().getSpec();
         assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("vllm", "headroom");
         Container sidecar = pod.getContainers().get(1);
-        assertThat(sidecar.getImage()).isEqualTo("ghcr.io/headroom-dev/headroom:" + appVersion());
+        assertThat(sidecar.getImage()).as("the slim sidecar image").isEqualTo("ghcr.io/headroom-dev/headroom-sidecar:" + appVersion());
         assertThat(sidecar.getArgs()).containsExactly("sidecar");
+        // NVML sees every GPU of the node (so the runtime mounts the library) and reports the engine's only.
         assertThat(env(sidecar)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "HEADROOM_SIDECAR_ENGINE_URL", "http://127.0.0.1:8000/metrics",
-                "HEADROOM_GPU_PROBE", "none"));
+                "HEADROOM_GPU_PROBE", "nvml",
+                "NVIDIA_VISIBLE_DEVICES", "all",
+                "NVIDIA_DRIVER_CAPABILITIES", "utility",
+                "HEADROOM_GPU_DEVICES_FILE", "/headroom/gpus"));
         assertThat(sidecar.getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getName()).isEqualTo("headroom");
             assertThat(p.getContainerPort()).isEqualTo(8480);
@@ -93,13 +101,44 @@ class SidecarTemplateTest {
         assertThat(sidecar.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(sidecar.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(sidecar.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(sidecar.getVolumeMounts()).singleElement()
-                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        assertThat(sidecar.getVolumeMounts()).extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)
+                .containsExactly(tuple("/tmp", null), tuple("/headroom", true));
         String tmp = sidecar.getVolumeMounts().get(0).getName();
         assertThat(pod.getVolumes()).anySatisfy(v -> {
             assertThat(v.getName()).isEqualTo(tmp);
             assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("32Mi"));
         });
+        assertTheEngineWritesWhereTheSidecarReads(pod, "/headroom");
+    }
+
+    /** The engine's writable mount and the sidecar's read-only one are the same emptyDir of the pod. */
+    private static void assertTheEngineWritesWhereTheSidecarReads(PodSpec pod, String folder) {
+        VolumeMount engine = pod.getContainers().get(0).getVolumeMounts().get(0);
+        VolumeMount sidecar = pod.getContainers().get(1).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(folder)).findFirst().orElseThrow();
+        assertThat(engine.getMountPath()).isEqualTo(folder);
+        assertThat(engine.getReadOnly()).as("the engine writes its list").isNotEqualTo(Boolean.TRUE);
+        assertThat(sidecar.getName()).isEqualTo(engine.getName());
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals(engine.getName())).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    }
+
+    @Test
+    void theEnginesGpuListCanLiveElsewhere() {
+        PodSpec pod = render(t -> t.set("gpuDevicesFile", "/var/run/engine/gpus")).getSpec().getTemplate()
+                .getSpec();
+        assertThat(env(pod.getContainers().get(1))).containsEntry("HEADROOM_GPU_DEVICES_FILE", "/var/run/engine/gpus");
+        assertTheEngineWritesWhereTheSidecarReads(pod, "/var/run/engine");
+    }
+
+    @Test
+    void noneReadsNoGpuAndMountsNothingForIt() {
+        Container sidecar = render(t -> t.set("gpuDevices", "none")).getSpec().getTemplate().getSpec()
+                .getContainers().get(1);
+        assertThat(env(sidecar)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "HEADROOM_SIDECAR_ENGINE_URL", "http://127.0.0.1:8000/metrics",
+                "HEADROOM_GPU_PROBE", "none"));
+        assertThat(sidecar.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactly("/tmp");
     }
 
     @Test
@@ -112,6 +151,8 @@ class SidecarTemplateTest {
                 "HEADROOM_GPU_PROBE", "nvml",
                 "NVIDIA_VISIBLE_DEVICES", "GPU-1234",
                 "NVIDIA_DRIVER_CAPABILITIES", "utility"));
+        // A fixed list needs no file from the engine.
+        assertThat(sidecar.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactly("/tmp");
     }
 
     @Test

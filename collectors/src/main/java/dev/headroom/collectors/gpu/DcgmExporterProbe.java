@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.Set;
 
 /**
@@ -63,6 +64,8 @@ public final class DcgmExporterProbe implements GpuProbe {
 
     private final URI url;
     private final DeviceVisibility visibility;
+    /** The engine's own devices, asked at every poll (they may become known after the probe opens). */
+    private final Supplier<DeviceScope> engineDevices;
     private final InstantSource clock;
     private final Scraper scraper;
     private final FamilyFilter filter = FAMILIES::contains;
@@ -72,9 +75,19 @@ public final class DcgmExporterProbe implements GpuProbe {
     private boolean closed;
 
     public DcgmExporterProbe(ScrapeConfig config, DeviceVisibility visibility, InstantSource clock) {
+        this(config, visibility, () -> DeviceScope.ALL, clock);
+    }
+
+    /**
+     * Reports only the devices both {@code visibility} and {@code engineDevices} allow; while {@code engineDevices}
+     * answers unknown, polls answer {@link ProbeState#DEVICES_UNKNOWN} without scraping.
+     */
+    public DcgmExporterProbe(ScrapeConfig config, DeviceVisibility visibility, Supplier<DeviceScope> engineDevices,
+            InstantSource clock) {
         Objects.requireNonNull(config, "config");
         this.url = config.url();
         this.visibility = Objects.requireNonNull(visibility, "visibility");
+        this.engineDevices = Objects.requireNonNull(engineDevices, "engineDevices");
         this.clock = Objects.requireNonNull(clock, "clock");
         // fetch() and the reader's parse step only: no engine dialect is involved, so the registry is empty.
         this.scraper = new Scraper(config, DialectRegistry.of(), clock);
@@ -83,7 +96,14 @@ public final class DcgmExporterProbe implements GpuProbe {
 
     /** Default timeouts and limits; visibility from {@code env} (pass {@code System.getenv()} in production). */
     public static DcgmExporterProbe open(URI metricsUrl, Map<String, String> env, InstantSource clock) {
-        return new DcgmExporterProbe(ScrapeConfig.defaults(metricsUrl), DeviceVisibility.fromEnvironment(env), clock);
+        return open(metricsUrl, env, () -> DeviceScope.ALL, clock);
+    }
+
+    /** As {@link #open(URI, Map, InstantSource)}, reporting only the engine's own devices. */
+    public static DcgmExporterProbe open(URI metricsUrl, Map<String, String> env, Supplier<DeviceScope> engineDevices,
+            InstantSource clock) {
+        return new DcgmExporterProbe(ScrapeConfig.defaults(metricsUrl), DeviceVisibility.fromEnvironment(env),
+                engineDevices, clock);
     }
 
     @Override
@@ -112,6 +132,12 @@ public final class DcgmExporterProbe implements GpuProbe {
             if (closed) {
                 return GpuReading.unavailable(SOURCE, ProbeState.CLOSED, message, at);
             }
+            DeviceScope scope = engineDevices.get();
+            if (!scope.isKnown()) {
+                // Not every GPU of the node, and not none as if idle: nothing until the engine's list is known.
+                return set(GpuReading.unavailable(SOURCE, ProbeState.DEVICES_UNKNOWN, scope.reason(), at));
+            }
+            DeviceVisibility allowed = visibility.and(scope.visibility().orElseThrow());
             Fetch fetched = scraper.fetch();
             if (fetched instanceof Fetch.Failed failed) {
                 return set(GpuReading.unavailable(SOURCE, ProbeState.FAILED, "DCGM exporter "
@@ -130,7 +156,7 @@ public final class DcgmExporterProbe implements GpuProbe {
                         + FAMILIES.size() + " DCGM_FI_ families read (" + exposition.seenFamilyNames().size()
                         + " others): is this a DCGM exporter?", at));
             }
-            return set(read(exposition, at));
+            return set(read(exposition, allowed, at));
         }
     }
 
@@ -140,7 +166,7 @@ public final class DcgmExporterProbe implements GpuProbe {
         return reading;
     }
 
-    private GpuReading read(Exposition exposition, Instant at) {
+    private GpuReading read(Exposition exposition, DeviceVisibility allowed, Instant at) {
         Map<String, Device> devices = new LinkedHashMap<>();
         int unplaced = 0;
         for (MetricFamily family : exposition.families().values()) {
@@ -158,14 +184,14 @@ public final class DcgmExporterProbe implements GpuProbe {
         }
         List<GpuDevice> visible = new ArrayList<>(devices.size());
         for (Device d : devices.values()) {
-            if (visibility.allows(d.builtIndex, d.uuid)) {
+            if (allowed.allows(d.builtIndex, d.uuid)) {
                 visible.add(d.builder.build());
             }
         }
         String summary = "DCGM exporter " + url + ": " + visible.size()
                 + (visible.size() == devices.size() ? "" : " of " + devices.size()) + " GPU"
                 + (devices.size() == 1 ? "" : "s")
-                + (visibility.restrictsNothing() ? "" : " visible (" + visibility + ")")
+                + (allowed.restrictsNothing() ? "" : " visible (" + allowed + ")")
                 + (unplaced == 0 ? "" : "; " + unplaced + " samples without a gpu or UUID label skipped");
         return new GpuReading(SOURCE, ProbeState.AVAILABLE, summary, at, visible);
     }

@@ -54,6 +54,14 @@ public final class DeviceVisibility {
         return new DeviceVisibility(List.of(Rule.parse(name, value)));
     }
 
+    /** A device must pass both this and {@code other}: e.g. the sidecar's environment and the engine's own list. */
+    public DeviceVisibility and(DeviceVisibility other) {
+        Objects.requireNonNull(other, "other");
+        List<Rule> both = new ArrayList<>(rules);
+        both.addAll(other.rules);
+        return both.isEmpty() ? ALL : new DeviceVisibility(both);
+    }
+
     /** Whether the device may be reported; {@code uuid} is empty when unknown. */
     public boolean allows(int index, String uuid) {
         for (Rule r : rules) {

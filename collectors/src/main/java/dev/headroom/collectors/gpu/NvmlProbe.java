@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Reads GPUs through the node's NVML library ({@code libnvidia-ml.so.1}), loaded at run time through JNA.
@@ -20,8 +21,9 @@ import java.util.Objects;
  * ({@code nvmlInit_v2}) until {@link #close()} calls {@code nvmlShutdown} once; the state is decided at open, so
  * a driver loaded later needs a new probe.
  *
- * <p>Each poll counts the devices, skips those {@link DeviceVisibility} hides, and reads memory, utilisation,
- * power and temperature. A field NVML does not support is absent; a device that answers {@code GPU_IS_LOST} is
+ * <p>Each poll first asks for the engine's own devices ({@link DeviceScope}, e.g. from an {@link EngineDeviceFile})
+ * and reads nothing while they are unknown. It then counts the devices, skips those {@link DeviceVisibility} and the
+ * engine's list hide, and reads memory, utilisation, power and temperature. A field NVML does not support is absent; a device that answers {@code GPU_IS_LOST} is
  * {@link DeviceStatus#LOST} with its last known identity while the others keep reporting. Name and UUID are read
  * once per device and kept. Polls are serialised (NVML's out-buffers are reused): about ten native calls per GPU.
  */
@@ -37,6 +39,10 @@ public final class NvmlProbe implements GpuProbe {
     private final Object lock = new Object();
     private final InstantSource clock;
     private final DeviceVisibility visibility;
+    /** The engine's own devices, asked at every poll (they may become known after the probe opens). */
+    private final Supplier<DeviceScope> engineDevices;
+    /** {@link #visibility} and the engine's devices, as of the current poll. */
+    private DeviceVisibility pollVisibility;
     private final NvmlLibrary nvml;
     private final String library;
     private volatile ProbeState state;
@@ -46,10 +52,12 @@ public final class NvmlProbe implements GpuProbe {
     private String[] names = new String[0];
     private final int[] rc = new int[1];
 
-    private NvmlProbe(InstantSource clock, DeviceVisibility visibility, NvmlLibrary nvml, String library,
-            ProbeState state, String message) {
+    private NvmlProbe(InstantSource clock, DeviceVisibility visibility, Supplier<DeviceScope> engineDevices,
+            NvmlLibrary nvml, String library, ProbeState state, String message) {
         this.clock = clock;
         this.visibility = visibility;
+        this.engineDevices = engineDevices;
+        this.pollVisibility = visibility;
         this.nvml = nvml;
         this.library = library;
         this.state = state;
@@ -62,11 +70,21 @@ public final class NvmlProbe implements GpuProbe {
     }
 
     public static NvmlProbe open(NvmlConfig config, DeviceVisibility visibility, InstantSource clock) {
+        return open(config, visibility, () -> DeviceScope.ALL, clock);
+    }
+
+    /**
+     * Opens NVML reporting only the devices both {@code visibility} and {@code engineDevices} allow; while
+     * {@code engineDevices} answers unknown, polls answer {@link ProbeState#DEVICES_UNKNOWN} and read no device.
+     */
+    public static NvmlProbe open(NvmlConfig config, DeviceVisibility visibility,
+            Supplier<DeviceScope> engineDevices, InstantSource clock) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(visibility, "visibility");
+        Objects.requireNonNull(engineDevices, "engineDevices");
         Objects.requireNonNull(clock, "clock");
         if (config.isPath() && !Files.exists(Path.of(config.library()))) {
-            return absent(clock, visibility, config.library(), ProbeState.NO_LIBRARY,
+            return absent(clock, visibility, engineDevices, config.library(), ProbeState.NO_LIBRARY,
                     "NVML library not found: no file " + config.library() + OFF);
         }
         NvmlLibrary nvml = null;
@@ -78,14 +96,15 @@ public final class NvmlProbe implements GpuProbe {
             } catch (UnsatisfiedLinkError e) {
                 loadError = firstLine(e.getMessage());
             } catch (NvmlLibrary.MissingFunction e) {
-                return absent(clock, visibility, candidate, ProbeState.FAILED, "NVML library " + candidate
-                        + " has no " + e.getMessage() + " (NVML error " + NvmlReturn.FUNCTION_NOT_FOUND
+                return absent(clock, visibility, engineDevices, candidate, ProbeState.FAILED, "NVML library "
+                        + candidate + " has no " + e.getMessage() + " (NVML error " + NvmlReturn.FUNCTION_NOT_FOUND
                         + ", function not found: a driver older than NVML v2)" + OFF);
             }
         }
         if (nvml == null) {
             String tried = String.join(", ", config.candidates());
-            return absent(clock, visibility, tried, ProbeState.NO_LIBRARY, "NVML library not found (tried " + tried
+            return absent(clock, visibility, engineDevices, tried, ProbeState.NO_LIBRARY,
+                    "NVML library not found (tried " + tried
                     + (config.isPath() ? ": " + loadError : "") + "): not a GPU node, or the container has no NVIDIA"
                     + " driver libraries mounted" + OFF);
         }
@@ -97,17 +116,18 @@ public final class NvmlProbe implements GpuProbe {
                 case NO_PERMISSION -> ": this process may not open the GPU device nodes";
                 default -> "";
             };
-            return absent(clock, visibility, nvml.file, s, "NVML init failed: " + nvml.describe(code) + why + OFF);
+            return absent(clock, visibility, engineDevices, nvml.file, s,
+                    "NVML init failed: " + nvml.describe(code) + why + OFF);
         }
-        NvmlProbe probe = new NvmlProbe(clock, visibility, nvml, nvml.file, ProbeState.AVAILABLE,
+        NvmlProbe probe = new NvmlProbe(clock, visibility, engineDevices, nvml, nvml.file, ProbeState.AVAILABLE,
                 "NVML " + nvml.file + " initialised");
         probe.initialised = true;
         return probe;
     }
 
-    private static NvmlProbe absent(InstantSource clock, DeviceVisibility visibility, String library, ProbeState s,
-            String message) {
-        return new NvmlProbe(clock, visibility, null, library, s, message);
+    private static NvmlProbe absent(InstantSource clock, DeviceVisibility visibility,
+            Supplier<DeviceScope> engineDevices, String library, ProbeState s, String message) {
+        return new NvmlProbe(clock, visibility, engineDevices, null, library, s, message);
     }
 
     @Override
@@ -141,6 +161,12 @@ public final class NvmlProbe implements GpuProbe {
             if (!initialised) {
                 return GpuReading.unavailable(SOURCE, state, message, at);
             }
+            DeviceScope scope = engineDevices.get();
+            if (!scope.isKnown()) {
+                // Not every GPU of the node, and not none as if idle: nothing until the engine's list is known.
+                return set(GpuReading.unavailable(SOURCE, ProbeState.DEVICES_UNKNOWN, scope.reason(), at));
+            }
+            pollVisibility = visibility.and(scope.visibility().orElseThrow());
             int code = nvml.count();
             if (code != NvmlReturn.SUCCESS) {
                 return set(GpuReading.unavailable(SOURCE, NvmlReturn.state(code) == ProbeState.AVAILABLE
@@ -160,7 +186,8 @@ public final class NvmlProbe implements GpuProbe {
                 }
             }
             String summary = "NVML: " + devices.size() + (devices.size() == count ? "" : " of " + count) + " GPU"
-                    + (count == 1 ? "" : "s") + (visibility.restrictsNothing() ? "" : " visible (" + visibility + ")");
+                    + (count == 1 ? "" : "s")
+                    + (pollVisibility.restrictsNothing() ? "" : " visible (" + pollVisibility + ")");
             return set(new GpuReading(SOURCE, ProbeState.AVAILABLE, summary, at, devices));
         }
     }
@@ -260,7 +287,7 @@ public final class NvmlProbe implements GpuProbe {
     }
 
     private boolean visible(int index) {
-        return visibility.allows(index, orEmpty(uuids[index]));
+        return pollVisibility.allows(index, orEmpty(uuids[index]));
     }
 
     private GpuDevice gone(int index, int code, String step) {

@@ -12,6 +12,11 @@ public enum ProbeState {
     NO_PERMISSION,
     /** Anything else: a library without a needed function, an NVML error, an exporter that did not answer. */
     FAILED,
+    /**
+     * The source answers, but which of its GPUs belong to the engine is not known yet (its device list has not been
+     * written, or cannot be read): nothing is reported rather than every GPU of the node, or none as if idle.
+     */
+    DEVICES_UNKNOWN,
     /** The probe was closed. */
     CLOSED;
 

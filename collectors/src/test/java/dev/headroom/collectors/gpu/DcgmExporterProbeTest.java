@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -102,6 +105,24 @@ class DcgmExporterProbeTest {
             assertThat(b.memoryUsedBytes()).isEmpty();
             assertThat(b.powerWatts()).as("POWER_MGMT_LIMIT is a limit, not a reading").isEmpty();
             assertThat(b.temperatureCelsius()).as("SLOWDOWN_TEMP is a threshold, not a reading").isEmpty();
+        }
+    }
+
+    @Test
+    void theEnginesListIsWaitedForWithoutScrapingThenFiltersTheNodesDevices(@TempDir Path dir) throws IOException {
+        Path list = dir.resolve("gpus");
+        try (DcgmExporterProbe probe = DcgmExporterProbe.open(url("/metrics"), Map.of(), new EngineDeviceFile(list),
+                CLOCK)) {
+            GpuReading waiting = probe.poll();
+            assertThat(waiting.state()).isEqualTo(ProbeState.DEVICES_UNKNOWN);
+            assertThat(waiting.devices()).isEmpty();
+            assertThat(hits).as("no scrape while the engine's GPUs are unknown").hasValue(0);
+
+            Files.writeString(list, T4_B + "\n");
+            GpuReading r = probe.poll();
+            assertThat(r.state()).isEqualTo(ProbeState.AVAILABLE);
+            assertThat(r.devices()).extracting(GpuDevice::uuid).containsExactly(T4_B);
+            assertThat(r.message()).contains("1 of 2 GPUs visible (" + list + "=" + T4_B + ")");
         }
     }
 

@@ -86,4 +86,18 @@ class DeviceVisibilityTest {
         assertThat(v.allows(0, A)).isFalse();
         assertThat(v.describe()).isEqualTo("headroom.gpu.devices=" + B);
     }
+
+    @Test
+    void andAllowsOnlyWhatBothAllow() {
+        DeviceVisibility sidecar = DeviceVisibility.fromEnvironment(Map.of("NVIDIA_VISIBLE_DEVICES", "all"));
+        DeviceVisibility engine = DeviceVisibility.parse("/headroom/gpus", B);
+
+        DeviceVisibility both = sidecar.and(engine);
+
+        assertThat(both.allows(0, A)).isFalse();
+        assertThat(both.allows(1, B)).isTrue();
+        assertThat(both.restrictsNothing()).isFalse();
+        assertThat(both.describe()).isEqualTo("NVIDIA_VISIBLE_DEVICES=all /headroom/gpus=" + B);
+        assertThat(DeviceVisibility.ALL.and(DeviceVisibility.ALL)).isSameAs(DeviceVisibility.ALL);
+    }
 }

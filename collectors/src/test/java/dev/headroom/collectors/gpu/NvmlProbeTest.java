@@ -306,6 +306,45 @@ class NvmlProbeTest {
     }
 
     @Test
+    void onlyTheEnginesDevicesAreReadOnceItsListIsWritten() throws IOException {
+        // The stand-in library stands for a node with four GPUs (no NVIDIA GPU on the machines that run this test):
+        // the sidecar sees all of them (NVIDIA_VISIBLE_DEVICES=all), the engine was given two.
+        standin.standin_reset(4);
+        Path list = dir.resolve("engine-gpus-" + System.nanoTime());
+        try (NvmlProbe probe = NvmlProbe.open(NvmlConfig.library(library.toString()),
+                DeviceVisibility.fromEnvironment(Map.of("NVIDIA_VISIBLE_DEVICES", "all")),
+                new EngineDeviceFile(list), CLOCK)) {
+            long beforeList = standin.standin_total_calls();
+            GpuReading waiting = probe.poll();
+
+            assertThat(waiting.state()).isEqualTo(ProbeState.DEVICES_UNKNOWN);
+            assertThat(waiting.up()).isZero();
+            assertThat(waiting.devices()).isEmpty();
+            assertThat(waiting.message()).contains(list.toString(), "not written yet");
+            assertThat(standin.standin_total_calls()).as("no GPU read while the list is unknown")
+                    .isEqualTo(beforeList);
+
+            Files.writeString(list, UUID1 + "," + UUID2 + "\n");
+            GpuReading r = probe.poll();
+
+            assertThat(r.state()).isEqualTo(ProbeState.AVAILABLE);
+            assertThat(r.devices()).extracting(GpuDevice::uuid).containsExactly(UUID1, UUID2);
+            assertThat(r.message()).isEqualTo("NVML: 2 of 4 GPUs visible (NVIDIA_VISIBLE_DEVICES=all " + list + "="
+                    + UUID1 + "," + UUID2 + ")");
+            long afterFirst = standin.standin_total_calls();
+            probe.poll();
+            // count + a handle per device (to match its kept UUID) + four measurements of the two listed only
+            assertThat(standin.standin_total_calls() - afterFirst).isEqualTo(1 + 4 + 2 * 4);
+
+            Files.writeString(list, "gpu1,GPU-2\n");
+            GpuReading malformed = probe.poll();
+            assertThat(malformed.state()).isEqualTo(ProbeState.DEVICES_UNKNOWN);
+            assertThat(malformed.devices()).isEmpty();
+            assertThat(malformed.message()).contains(list.toString(), "'gpu1,GPU-2'");
+        }
+    }
+
+    @Test
     void nameAndUuidAreReadOncePerDevice() {
         try (NvmlProbe probe = open(Map.of())) {
             probe.poll();
