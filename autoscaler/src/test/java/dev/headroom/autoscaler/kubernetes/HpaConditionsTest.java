@@ -3,7 +3,6 @@ package dev.headroom.autoscaler.kubernetes;
 import dev.headroom.autoscaler.kubernetes.crd.HeadroomPolicy;
 import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.policy.DecisionReason;
-import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.signals.ManualClock;
 import dev.headroom.signals.Signal;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -53,13 +51,7 @@ class HpaConditionsTest {
                 new ScaleSubresourceDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
-        controller = new HeadroomController(client,
-                new HeadroomController.Settings(Optional.of(NS), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                        Duration.ofSeconds(30)),
-                clock, new HpaCompatiblePolicy(clock),
-                new KubernetesScaleActuator(client, Backoff.defaults(), d -> { }),
-                new SidecarPoller(Duration.ofMillis(500), clock, executor), LeadershipCheck.ALWAYS,
-                new EventRecorder(client, clock, "controller-0"), DecisionListener.NONE);
+        controller = TestControllers.inNamespace(client, NS, clock, executor);
     }
 
     @AfterEach

@@ -6,7 +6,6 @@ import dev.headroom.autoscaler.kubernetes.crd.ScalingMode;
 import dev.headroom.autoscaler.loop.ScaleException;
 import dev.headroom.autoscaler.loop.ScaleTarget;
 import dev.headroom.autoscaler.policy.DecisionReason;
-import dev.headroom.autoscaler.policy.HpaCompatiblePolicy;
 import dev.headroom.signals.ManualClock;
 import dev.headroom.signals.Signal;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -69,13 +67,7 @@ class TargetSelectorTest {
     }
 
     HeadroomController controller() {
-        HeadroomController c = new HeadroomController(client,
-                new HeadroomController.Settings(Optional.of(NS), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                        Duration.ofSeconds(30)),
-                clock, new HpaCompatiblePolicy(clock),
-                new KubernetesScaleActuator(client, Backoff.defaults(), d -> { }),
-                new SidecarPoller(Duration.ofMillis(500), clock, executor), LeadershipCheck.ALWAYS,
-                new EventRecorder(client, clock, "controller-0"), DecisionListener.NONE);
+        HeadroomController c = TestControllers.inNamespace(client, NS, clock, executor);
         c.watch();
         await().atMost(Duration.ofSeconds(10)).until(() -> c.watchedPolicies() == 1);
         return c;
