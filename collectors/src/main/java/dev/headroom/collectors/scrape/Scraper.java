@@ -46,6 +46,12 @@ public final class Scraper {
     public static final String METRICS_DISABLED_HINT = "vLLM: metrics are on by default, check the path (/metrics); "
             + "llama.cpp: start llama-server with --metrics; SGLang: start with --enable-metrics";
 
+    /**
+     * Runs a client's tasks where they are handed over (the selector thread, or the caller's for the request's
+     * start). Safe here: the body subscriber never blocks, it inflates and copies what arrived within its limit.
+     */
+    static final java.util.concurrent.Executor SAME_THREAD = Runnable::run;
+
     private final ScrapeConfig config;
     private final DialectRegistry registry;
     private final InstantSource clock;
@@ -83,11 +89,14 @@ public final class Scraper {
     /**
      * The client of a scraper of its own: for an {@code http://} engine one that never loads TLS ({@link NoTls},
      * which saves a sidecar the JSSE classes and the parsed trust store); for {@code https://} the JDK's default.
+     * Its tasks run on the client's selector thread ({@link #SAME_THREAD}): one scrape at a time needs no pool of
+     * workers, and every scrape saves the hand-offs between the selector and a worker.
      */
     static HttpClient client(ScrapeConfig config) {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(SAME_THREAD);
         if ("http".equalsIgnoreCase(config.url().getScheme())) {
             b.sslContext(NoTls.CONTEXT).sslParameters(new SSLParameters());
         }
