@@ -246,16 +246,8 @@ class ScraperTest {
     }
 
     @Test
-    void aPlainHttpEngineIsScrapedWithoutLoadingTls() throws Exception {
-        assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("http://127.0.0.1:1/metrics")))
-                .sslContext()).isSameAs(NoTls.CONTEXT);
+    void anHttpsScraperOfItsOwnRunsTheClientsTasksWithoutAPoolOfWorkers() {
         assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("https://127.0.0.1:1/metrics")))
-                .sslContext()).isSameAs(javax.net.ssl.SSLContext.getDefault());
-    }
-
-    @Test
-    void aScraperOfItsOwnRunsTheClientsTasksWithoutAPoolOfWorkers() {
-        assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("http://127.0.0.1:1/metrics")))
                 .executor()).contains(Scraper.SAME_THREAD);
     }
 }
