@@ -46,12 +46,6 @@ public final class Scraper {
     public static final String METRICS_DISABLED_HINT = "vLLM: metrics are on by default, check the path (/metrics); "
             + "llama.cpp: start llama-server with --metrics; SGLang: start with --enable-metrics";
 
-    /**
-     * Runs a client's tasks where they are handed over (the selector thread, or the caller's for the request's
-     * start). Safe here: the body subscriber never blocks, it inflates and copies what arrived within its limit.
-     */
-    static final java.util.concurrent.Executor SAME_THREAD = Runnable::run;
-
     private final ScrapeConfig config;
     private final DialectRegistry registry;
     private final InstantSource clock;
@@ -99,17 +93,9 @@ public final class Scraper {
                 .build();
     }
 
-    /**
-     * The client of a scraper of its own for an {@code https://} engine. Its tasks run on the client's selector
-     * thread ({@link #SAME_THREAD}): one scrape at a time needs no pool of workers, and every scrape saves the
-     * hand-offs between the selector and a worker.
-     */
-    static HttpClient client(ScrapeConfig config) {
-        return HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .executor(SAME_THREAD)
-                .build();
+    /** The client of a scraper of its own for an {@code https://} engine. */
+    private static HttpClient client(ScrapeConfig config) {
+        return client(config.connectTimeout());
     }
 
     public ScrapeConfig config() {

@@ -245,9 +245,4 @@ class ScraperTest {
         assertThat(outcome).isInstanceOf(ScrapeOutcome.Success.class);
     }
 
-    @Test
-    void anHttpsScraperOfItsOwnRunsTheClientsTasksWithoutAPoolOfWorkers() {
-        assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("https://127.0.0.1:1/metrics")))
-                .executor()).contains(Scraper.SAME_THREAD);
-    }
 }
