@@ -26,8 +26,8 @@ import java.util.function.Function;
  * A blocking HTTP/1.1 GET over a plain socket: what a scraper of its own needs for an {@code http://} engine, and no
  * more. One connection, kept alive between requests (a reused connection that the server closed meanwhile is opened
  * again once); {@code Content-Length}, chunked and close-delimited bodies; redirects (301, 302, 303, 307, 308) to
- * another {@code http://} URL, at most {@value #MAX_REDIRECTS}; the whole exchange within a deadline, every read
- * bounded by what is left of it. The body goes through a {@link LimitedBodySubscriber}, the same bounded path (size
+ * another {@code http://} URL, at most {@value #MAX_REDIRECTS}; each response within the read timeout of its request
+ * being sent, and the whole within an outer deadline, every read bounded by what is left. The body goes through a {@link LimitedBodySubscriber}, the same bounded path (size
  * limit, gzip inflated as it arrives) as the JDK client's.
  *
  * <p>Why not the JDK's {@code HttpClient}: for one GET a second it keeps a selector thread that wakes for every
@@ -69,6 +69,8 @@ final class PlainHttp {
     }
 
     private final Duration connectTimeout;
+    private long readTimeoutNanos;
+    private long outerDeadline;
     private final byte[] buf = new byte[8192];
     private int pos;
     private int lim;
@@ -85,12 +87,16 @@ final class PlainHttp {
      * One GET of {@code url}, following redirects. {@code bodyFor} says how to read a response's body, or null to
      * leave it unread (the connection is then closed).
      *
-     * @param deadlineNanos on the {@link System#nanoTime()} scale
-     * @throws DeadlineException when the deadline passes first
+     * @param readTimeout   how long a response may take, from its request being sent to its last byte
+     * @param deadlineNanos the end of the whole, redirects and connecting included, on the {@link System#nanoTime()}
+     *                      scale
+     * @throws DeadlineException when either passes first
      */
     synchronized Response get(URI url, String accept, boolean acceptGzip,
-                              Function<Head, LimitedBodySubscriber> bodyFor, long deadlineNanos) throws IOException {
-        this.deadline = deadlineNanos;
+                              Function<Head, LimitedBodySubscriber> bodyFor, Duration readTimeout,
+                              long deadlineNanos) throws IOException {
+        this.readTimeoutNanos = readTimeout.toNanos();
+        this.outerDeadline = deadlineNanos;
         URI target = url;
         for (int redirects = 0; ; redirects++) {
             Response r = exchange(target, accept, acceptGzip, bodyFor);
@@ -194,6 +200,7 @@ final class PlainHttp {
             path += "?" + url.getRawQuery();
         }
         String hostHeader = url.getPort() == -1 ? host : host + ":" + url.getPort();
+        deadline = Math.min(outerDeadline, System.nanoTime() + readTimeoutNanos);
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nAccept: " + accept + "\r\n"
                 + (acceptGzip ? "Accept-Encoding: gzip\r\n" : "") + "User-Agent: headroom\r\n\r\n";
         OutputStream out = socket.getOutputStream();

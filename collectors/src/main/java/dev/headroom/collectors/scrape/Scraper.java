@@ -173,7 +173,7 @@ public final class Scraper {
                     return null; // refused below, unread
                 }
                 return new LimitedBodySubscriber(config.maxBodyBytes(), isGzip(encoding));
-            }, deadline);
+            }, config.readTimeout(), deadline);
         } catch (PlainHttp.DeadlineException e) {
             return failed(FailureKind.TIMEOUT, "no complete response within " + human(config.readTimeout()), started);
         } catch (IOException | RuntimeException e) {
@@ -300,7 +300,7 @@ public final class Scraper {
                 String encoding = nonNull(head.header("content-encoding")).trim();
                 return head.status() != 200 || !(encoding.isEmpty() || encoding.equalsIgnoreCase("identity"))
                         ? null : new LimitedBodySubscriber(ScrapeConfig.MAX_AUXILIARY_BYTES);
-            }, System.nanoTime() + config.auxiliaryTimeout().toNanos());
+            }, config.auxiliaryTimeout(), System.nanoTime() + config.auxiliaryTimeout().toNanos());
             String encoding = nonNull(response.head().header("content-encoding")).trim();
             if (response.head().status() != 200 || !(encoding.isEmpty() || encoding.equalsIgnoreCase("identity"))) {
                 return sample;

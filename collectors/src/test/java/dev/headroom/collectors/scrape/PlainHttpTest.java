@@ -124,6 +124,16 @@ class PlainHttpTest {
     }
 
     @Test
+    void theReadTimeoutRunsFromTheRequestNotFromTheConnectTimeoutsEnd() throws IOException {
+        server = new RawServer(path -> "HTTP/1.1 200 OK\r\n", false);
+        Scraper s = new Scraper(ScrapeConfig.defaults(server.url("/metrics")).withTimeouts(Duration.ofSeconds(5),
+                Duration.ofMillis(200)), DialectRegistry.standard(), CLOCK);
+        ScrapeOutcome.Failure f = (ScrapeOutcome.Failure) scrape(s);
+        assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(f.duration()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void aBodyShorterThanItsLengthIsAFailureNotASample() throws IOException {
         server = new RawServer(path -> ok("Content-Length: " + (GOOD.length() + 10) + "\r\n", GOOD), true);
         ScrapeOutcome.Failure f = (ScrapeOutcome.Failure) scrape(scraper("/metrics"));
