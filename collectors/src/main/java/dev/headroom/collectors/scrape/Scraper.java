@@ -54,7 +54,7 @@ public final class Scraper {
     private final SampleReader reader;
 
     /**
-     * A scraper with a client of its own: for an {@code http://} engine a {@link PlainHttp} connection (no JDK
+     * A scraper with a client of its own: for an {@code http://} engine a {@code PlainHttp} connection (no JDK
      * {@code HttpClient}, its selector thread and classes), for {@code https://} the JDK's client.
      *
      * @throws IllegalArgumentException when the configured dialect is not in the registry
@@ -176,8 +176,8 @@ public final class Scraper {
             }, config.readTimeout(), deadline);
         } catch (PlainHttp.DeadlineException e) {
             return failed(FailureKind.TIMEOUT, "no complete response within " + human(config.readTimeout()), started);
-        } catch (IOException | RuntimeException e) {
-            return new Fetch.Failed(failure(e, started));
+        } catch (IOException | RuntimeException | Error e) {
+            return new Fetch.Failed(failure(e, started)); // rethrows a VirtualMachineError, as the JDK path does
         }
         PlainHttp.Head head = response.head();
         return answer(head.status(), nonNull(head.header("content-encoding")), head.header("content-type"),
