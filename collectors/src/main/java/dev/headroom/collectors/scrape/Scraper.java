@@ -6,7 +6,7 @@ import dev.headroom.collectors.engine.EngineDialect;
 import dev.headroom.collectors.engine.EngineSample;
 import dev.headroom.collectors.engine.ReadOutcome;
 import dev.headroom.collectors.engine.SampleReader;
-import javax.net.ssl.SSLParameters;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -50,11 +50,23 @@ public final class Scraper {
     private final DialectRegistry registry;
     private final InstantSource clock;
     private final HttpClient client;
+    private final PlainHttp plain;
     private final SampleReader reader;
 
-    /** @throws IllegalArgumentException when the configured dialect is not in the registry */
+    /**
+     * A scraper with a client of its own: for an {@code http://} engine a {@code PlainHttp} connection (no JDK
+     * {@code HttpClient}, its selector thread and classes), for {@code https://} the JDK's client.
+     *
+     * @throws IllegalArgumentException when the configured dialect is not in the registry
+     */
     public Scraper(ScrapeConfig config, DialectRegistry registry, InstantSource clock) {
-        this(config, registry, clock, client(config));
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.reader = new SampleReader(registry, config.dialect(), config.limits());
+        boolean http = "http".equalsIgnoreCase(config.url().getScheme());
+        this.plain = http ? new PlainHttp(config.connectTimeout()) : null;
+        this.client = http ? null : client(config);
     }
 
     /**
@@ -70,6 +82,7 @@ public final class Scraper {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reader = new SampleReader(registry, config.dialect(), config.limits());
         this.client = Objects.requireNonNull(client, "client");
+        this.plain = null;
     }
 
     /** The HTTP client a scraper sends through: {@code connectTimeout}, redirects followed. */
@@ -80,18 +93,9 @@ public final class Scraper {
                 .build();
     }
 
-    /**
-     * The client of a scraper of its own: for an {@code http://} engine one that never loads TLS ({@link NoTls},
-     * which saves a sidecar the JSSE classes and the parsed trust store); for {@code https://} the JDK's default.
-     */
-    static HttpClient client(ScrapeConfig config) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL);
-        if ("http".equalsIgnoreCase(config.url().getScheme())) {
-            b.sslContext(NoTls.CONTEXT).sslParameters(new SSLParameters());
-        }
-        return b.build();
+    /** The client of a scraper of its own for an {@code https://} engine. */
+    private static HttpClient client(ScrapeConfig config) {
+        return client(config.connectTimeout());
     }
 
     public ScrapeConfig config() {
@@ -124,6 +128,9 @@ public final class Scraper {
     }
 
     private Fetch fetch(long started) {
+        if (plain != null) {
+            return fetchPlain(started);
+        }
         URI url = config.url();
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(config.readTimeout())
@@ -148,7 +155,43 @@ public final class Scraper {
             return new Fetch.Failed(failure(e.getCause(), started));
         }
 
-        int status = response.statusCode();
+        return answer(response.statusCode(), response.headers().firstValue("Content-Encoding").orElse(""),
+                response.headers().firstValue("Content-Type").orElse(null), response.body(), started);
+    }
+
+    private Fetch fetchPlain(long started) {
+        long deadline = started + config.connectTimeout().plus(config.readTimeout()).toNanos();
+        PlainHttp.Response response;
+        try {
+            response = plain.get(config.url(), ACCEPT, true, head -> {
+                int status = head.status();
+                if (status < 200 || status > 299) {
+                    return null; // only the status is reported
+                }
+                String encoding = encoding(nonNull(head.header("content-encoding")));
+                if (!encoding.isEmpty() && !encoding.equals("identity") && !isGzip(encoding)) {
+                    return null; // refused below, unread
+                }
+                return new LimitedBodySubscriber(config.maxBodyBytes(), isGzip(encoding));
+            }, config.readTimeout(), deadline);
+        } catch (PlainHttp.DeadlineException e) {
+            return failed(FailureKind.TIMEOUT, "no complete response within " + human(config.readTimeout()), started);
+        } catch (IOException | RuntimeException | Error e) {
+            return new Fetch.Failed(failure(e, started)); // rethrows a VirtualMachineError, as the JDK path does
+        }
+        PlainHttp.Head head = response.head();
+        return answer(head.status(), nonNull(head.header("content-encoding")), head.header("content-type"),
+                response.body(), started);
+    }
+
+    private static String nonNull(String header) {
+        return header == null ? "" : header;
+    }
+
+    /** A response, whichever client fetched it: its status and encoding checked, or its body. */
+    private Fetch answer(int status, String contentEncoding, String contentType, LimitedBodySubscriber.Body body,
+                         long started) {
+        URI url = config.url();
         if (status == 404 || status == 501) {
             return new Fetch.Failed(new ScrapeOutcome.Failure(url, FailureKind.METRICS_DISABLED, "HTTP " + status
                     + ": no metrics at " + url + " (" + METRICS_DISABLED_HINT + ")", since(started), status, 0, 0));
@@ -158,14 +201,12 @@ public final class Scraper {
                     + " from " + url, since(started), status, 0, 0));
         }
 
-        String encoding = encoding(response.headers().firstValue("Content-Encoding").orElse(""));
+        String encoding = encoding(contentEncoding);
         if (!encoding.isEmpty() && !encoding.equals("identity") && !isGzip(encoding)) {
             return failed(FailureKind.MALFORMED, "unsupported Content-Encoding '" + encoding
                     + "' (accepted: gzip, identity)", started);
         }
-        LimitedBodySubscriber.Body body = response.body();
-        return new Fetch.Body(url, body.bytes(), body.length(),
-                response.headers().firstValue("Content-Type").orElse(null), since(started));
+        return new Fetch.Body(url, body.bytes(), body.length(), contentType, since(started));
     }
 
     /** The body's subscriber: a gzip body of a successful response is inflated while it arrives, within the limit. */
@@ -216,6 +257,9 @@ public final class Scraper {
         } catch (IllegalArgumentException e) {
             return sample;
         }
+        if (plain != null) {
+            return auxiliaryPlain(aux, auxUrl, sample);
+        }
         HttpRequest request = HttpRequest.newBuilder(auxUrl)
                 .timeout(config.auxiliaryTimeout())
                 .header("Accept", "application/json")
@@ -247,6 +291,26 @@ public final class Scraper {
         }
     }
 
+    private EngineSample auxiliaryPlain(AuxiliaryReading aux, URI auxUrl, EngineSample sample) {
+        if (!"http".equalsIgnoreCase(auxUrl.getScheme())) {
+            return sample;
+        }
+        try {
+            PlainHttp.Response response = plain.get(auxUrl, "application/json", false, head -> {
+                String encoding = nonNull(head.header("content-encoding")).trim();
+                return head.status() != 200 || !(encoding.isEmpty() || encoding.equalsIgnoreCase("identity"))
+                        ? null : new LimitedBodySubscriber(ScrapeConfig.MAX_AUXILIARY_BYTES);
+            }, config.auxiliaryTimeout(), System.nanoTime() + config.auxiliaryTimeout().toNanos());
+            String encoding = nonNull(response.head().header("content-encoding")).trim();
+            if (response.head().status() != 200 || !(encoding.isEmpty() || encoding.equalsIgnoreCase("identity"))) {
+                return sample;
+            }
+            return aux.withAuxiliary(sample, response.body().bytes(), response.body().length());
+        } catch (IOException | RuntimeException e) {
+            return sample;
+        }
+    }
+
     private ScrapeOutcome.Failure failure(Throwable cause, long started) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof VirtualMachineError vm) {
@@ -259,7 +323,7 @@ public final class Scraper {
                 return fail(FailureKind.MALFORMED, "Content-Encoding is gzip but the body is not valid gzip: "
                         + t.getMessage(), started);
             }
-            if (t instanceof HttpConnectTimeoutException) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof PlainHttp.ConnectTimeoutException) {
                 return fail(FailureKind.UNREACHABLE, "could not connect within " + human(config.connectTimeout()),
                         started);
             }

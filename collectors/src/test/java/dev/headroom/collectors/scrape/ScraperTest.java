@@ -245,11 +245,4 @@ class ScraperTest {
         assertThat(outcome).isInstanceOf(ScrapeOutcome.Success.class);
     }
 
-    @Test
-    void aPlainHttpEngineIsScrapedWithoutLoadingTls() throws Exception {
-        assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("http://127.0.0.1:1/metrics")))
-                .sslContext()).isSameAs(NoTls.CONTEXT);
-        assertThat(Scraper.client(ScrapeConfig.defaults(java.net.URI.create("https://127.0.0.1:1/metrics")))
-                .sslContext()).isSameAs(javax.net.ssl.SSLContext.getDefault());
-    }
 }
