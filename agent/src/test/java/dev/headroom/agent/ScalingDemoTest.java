@@ -35,7 +35,7 @@ class ScalingDemoTest {
 
         String view = console.toString(StandardCharsets.UTF_8);
         assertThat(view).contains("least-loaded balancer", "replicas (ready+)", "decision", "Report: ");
-        assertThat(view).contains("SCALE_UP: ");
+        assertThat(view).contains("ScaleUp: ");
         assertThat(view).as("a new replica shows while it starts").contains("starting)");
         // 12 s up, 2 s down, then the low load held for the sidecars' 30 s window, the 5 s scale-down window and
         // 5 decisions more.
@@ -51,16 +51,16 @@ class ScalingDemoTest {
         int peakReady = rows.stream().mapToInt(r -> Integer.parseInt(r[3])).max().orElseThrow();
         assertThat(peakDesired).as("scaled past one replica").isGreaterThan(1).isLessThanOrEqualTo(4);
         assertThat(peakReady).as("a new replica became ready after its cold start").isGreaterThan(1);
-        assertThat(rows).anySatisfy(r -> assertThat(r[9]).isEqualTo("SCALE_UP"));
+        assertThat(rows).anySatisfy(r -> assertThat(r[9]).isEqualTo("ScaleUp"));
         assertThat(rows).as("served traffic").anySatisfy(r -> assertThat(Long.parseLong(r[10])).isPositive());
         assertThat(rows.get(0)[2]).as("starts from one warm replica").isEqualTo("1");
         int lastDesired = Integer.parseInt(rows.get(rows.size() - 1)[2]);
         assertThat(lastDesired).as("back down once the low load outlasted the scale-down window: %s", view)
                 .isLessThan(peakDesired);
-        assertThat(rows).anySatisfy(r -> assertThat(r[9]).isEqualTo("SCALE_DOWN"));
+        assertThat(rows).anySatisfy(r -> assertThat(r[9]).isEqualTo("ScaleDown"));
 
         String md = Files.readString(summary);
-        assertThat(md).contains("act 2", "first scale-up", "peak replicas", "`SCALE_UP`", "to become ready");
+        assertThat(md).contains("act 2", "first scale-up", "peak replicas", "`ScaleUp`", "to become ready");
         byte[] png = Files.readAllBytes(reports.resolve("headroom-demo-scaling.png"));
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
         assertThat(png.length).isGreaterThan(10_000);

@@ -271,7 +271,7 @@ public final class ScalingDemo {
         return new ScalingTick(phase.offset() + progress.elapsedSeconds(), progress.offeredRate(), desired, ready,
                 desired - ready, known == 0 ? Double.NaN : running, known == 0 ? Double.NaN : queue,
                 kvKnown == 0 ? Double.NaN : kv / kvKnown, saturationKnown == 0 ? Double.NaN : saturation / saturationKnown,
-                d.reason().name(), message, phase.completedBefore() + progress.completed(),
+                d.reason().value(), message, phase.completedBefore() + progress.completed(),
                 phase.failedBefore() + progress.rejected() + progress.failed());
     }
 

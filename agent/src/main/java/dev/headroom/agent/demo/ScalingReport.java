@@ -1,5 +1,6 @@
 package dev.headroom.agent.demo;
 
+import dev.headroom.autoscaler.policy.DecisionReason;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -91,9 +92,9 @@ public final class ScalingReport {
         int peak = ticks.stream().mapToInt(ScalingTick::desired).max().orElse(0);
         md.append("| moment | time | offered load | replicas (ready) | queue | saturation | decision |\n");
         md.append("|---|---|---|---|---|---|---|\n");
-        first("SCALE_UP").ifPresent(t -> md.append(row("first scale-up", t)));
+        first(DecisionReason.SCALE_UP.value()).ifPresent(t -> md.append(row("first scale-up", t)));
         ticks.stream().filter(t -> t.desired() == peak).findFirst().ifPresent(t -> md.append(row("peak replicas", t)));
-        first("SCALE_DOWN").ifPresent(t -> md.append(row("first scale-down", t)));
+        first(DecisionReason.SCALE_DOWN.value()).ifPresent(t -> md.append(row("first scale-down", t)));
         md.append(row("end", last)).append('\n');
 
         Map<String, Integer> reasons = new TreeMap<>();
