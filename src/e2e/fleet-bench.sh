@@ -23,7 +23,9 @@ cp="${FLEET_BENCH_CLASSPATH_PREFIX:+$FLEET_BENCH_CLASSPATH_PREFIX:}agent/target/
 main=dev.headroom.agent.controller.fleet.FleetBench
 # The launcher's controller flags, as `./headroom controller` runs, then CONTROLLER_JAVA_OPTS_APPEND (a later -Xmx
 # or -D wins): e.g. CONTROLLER_JAVA_OPTS_APPEND=-Xmx512m for a fleet the default 48 MiB heap cannot hold.
-launcher_flags=$(sed -n '/^  sidecar|controller)/,/;;/p' headroom | tail -n +2 | sed 's/.*jvm=(//; s/) ;;//' | tr -s ' \n' ' ')
+sub=controller
+eval "$(sed -n '/^  sidecar|controller)/,/;;/p' headroom | sed '1d; s/;;//')"
+launcher_flags="${jvm[*]}"
 controller_flags="$launcher_flags -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${CONTROLLER_JAVA_OPTS_APPEND:-}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 

@@ -19,6 +19,7 @@ jar=agent/target/quarkus-app/quarkus-run.jar
 cases=(huge gzipbomb names longline negative nan counterdrop dialect slow hang reset)
 
 # The launcher's production flags for the sidecar, read from ./headroom itself.
+sub=sidecar
 eval "$(sed -n '/^  sidecar|controller)/,/;;/p' headroom | sed '1d; s/;;//')"
 export MALLOC_ARENA_MAX=2
 

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,14 +77,29 @@ class DockerfileTest {
         return env;
     }
 
-    /** The JVM flags of the launcher's {@code sidecar|controller} case: the words inside {@code jvm=( ... )}. */
-    static List<String> launcherSidecarFlags() {
+    /**
+     * The JVM flags the launcher gives {@code role} ({@code sidecar} or {@code controller}): its case evaluated by bash
+     * as the launcher runs it, so the test reads what the launcher does, not a copy.
+     */
+    static List<String> launcherFlags(String role) {
         String script = Deploy.read(LAUNCHER);
-        int branch = script.indexOf("sidecar|controller)");
-        assertThat(branch).as("the launcher's sidecar case").isPositive();
-        int open = script.indexOf("jvm=(", branch) + "jvm=(".length();
-        int close = script.indexOf(")", open);
-        return List.of(script.substring(open, close).strip().split("\\s+"));
+        int branch = script.indexOf("\n  sidecar|controller)");
+        assertThat(branch).as("the launcher's sidecar|controller case").isPositive();
+        int end = script.indexOf(";;", branch);
+        String body = script.substring(script.indexOf('\n', branch + 1) + 1, end);
+        try {
+            Process bash = new ProcessBuilder("bash", "-c",
+                    "set -eu; sub=\"$1\"; " + body + "\nprintf '%s\\n' \"${jvm[@]}\"", "launcher", role)
+                    .redirectErrorStream(true).start();
+            String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(bash.waitFor()).as("bash on the launcher's case: %s", out).isZero();
+            return out.lines().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -100,9 +117,10 @@ class DockerfileTest {
     }
 
     @Test
-    void imageCarriesTheLaunchersSidecarFlags() {
+    void imageCarriesTheLaunchersControllerFlags() {
         List<String> image = List.of(env().get("JAVA_OPTS_APPEND").split("\\s+"));
-        assertThat(image).containsSubsequence(launcherSidecarFlags());
+        assertThat(image).containsSubsequence(launcherFlags("controller"));
+        assertThat(image).as("the controller keeps the full JIT").noneMatch(f -> f.startsWith("-XX:TieredStopAtLevel"));
         assertThat(image).contains("-Dquarkus.http.host=0.0.0.0", "-Djava.io.tmpdir=/tmp");
         // JNA unpacks its native part under jna.tmpdir: it must be on the one writable mount, /tmp.
         assertThat(image).anyMatch(f -> f.startsWith("-Djna.tmpdir=/tmp"));
@@ -157,9 +175,15 @@ class DockerfileTest {
         Map<String, String> sidecar = variables(SIDECAR_DOCKERFILE, "ENV");
         // The java launcher reads JDK_JAVA_OPTIONS itself: no run-java.sh, so no collector of its own to conflict.
         List<String> flags = List.of(sidecar.get("JDK_JAVA_OPTIONS").split("\\s+"));
-        assertThat(flags).containsSubsequence(launcherSidecarFlags());
-        assertThat(flags).as("the JVM image's flags, word for word")
-                .isEqualTo(List.of(env().get("JAVA_OPTS_APPEND").split("\\s+")));
+        List<String> sidecarFlags = launcherFlags("sidecar");
+        assertThat(flags.subList(0, sidecarFlags.size())).as("the launcher's sidecar flags first")
+                .isEqualTo(sidecarFlags).contains("-XX:TieredStopAtLevel=1");
+        List<String> jvmImage = List.of(env().get("JAVA_OPTS_APPEND").split("\\s+"));
+        List<String> controllerFlags = launcherFlags("controller");
+        assertThat(jvmImage.subList(0, controllerFlags.size())).isEqualTo(controllerFlags);
+        assertThat(flags.subList(sidecarFlags.size(), flags.size()))
+                .as("then the JVM image's own flags, word for word")
+                .isEqualTo(jvmImage.subList(controllerFlags.size(), jvmImage.size()));
         assertThat(sidecar.get("MALLOC_ARENA_MAX")).isEqualTo(env().get("MALLOC_ARENA_MAX"));
         assertThat(java(flags)).as("java %s -version", flags).isZero();
         assertThat(args(SIDECAR_DOCKERFILE, "EXPOSE")).isEqualTo(args("EXPOSE"));

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,9 +36,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Cost and bounds. A pod holds one monitor (its window of about 30 samples; the parser's buffers) for as long as
  * it is a ready pod of a policy with this source; a pod that leaves the policy's pods is dropped at the workload's
  * next round, the workload's monitors when its policy goes. Scrapes run on a fixed pool of {@code threads} (each
- * blocks for one fetch and parse, loopback ~1 ms, a 400-sample vLLM payload parses in ~0.1 ms), through a few shared
- * HTTP clients chosen by the pod's address, so that a pod keeps its keep-alive connection and the process holds
- * {@code clients} selector threads, not one per engine. Each scrape is bounded by {@code timeout} (connect, read, and
+ * blocks for one fetch and parse, loopback ~1 ms, a 400-sample vLLM payload parses in ~0.1 ms). An {@code http://}
+ * engine is read over one kept-alive connection of its own (the sidecar's plain-socket GET: no selector thread, no
+ * asynchronous stages), closed when its pod is dropped; {@code https://} engines share a few JDK clients chosen by the
+ * pod's address, so the process holds {@code clients} selector threads, not one per engine. At 2,000 engines this
+ * is 2,000 connections (mind the process's file limit) and, against the JDK client for all, about a quarter of the
+ * CPU and a third of the wall time of a round ({@code benchmarks.md}). Each scrape is bounded by {@code timeout}
+ * (connect, read, and
  * llama.cpp's {@code /slots}); a scrape still running from an earlier round is not started again, its pod's signals
  * are read from the window as they are (they age, and turn stale as they would in a sidecar).
  *
@@ -57,8 +62,8 @@ public final class EngineScrapes implements AutoCloseable {
     private final HttpClient[] clients;
     private final Map<WorkloadKey, Map<String, Engine>> byWorkload = new ConcurrentHashMap<>();
 
-    /** One pod's engine: its monitor, and whether a scrape of it is running. */
-    private record Engine(URI url, EngineMonitor monitor, AtomicBoolean busy) {
+    /** One pod's engine: its scraper and monitor, and whether a scrape of it is running. */
+    private record Engine(URI url, Scraper scraper, EngineMonitor monitor, AtomicBoolean busy) {
     }
 
     /**
@@ -103,11 +108,25 @@ public final class EngineScrapes implements AutoCloseable {
      */
     public Map<String, Signals> scrapeAll(WorkloadKey workload, Map<String, URI> urlsByPod) {
         Map<String, Engine> engines = byWorkload.computeIfAbsent(workload, k -> new ConcurrentHashMap<>());
-        engines.keySet().retainAll(urlsByPod.keySet());
+        engines.entrySet().removeIf(e -> {
+            boolean gone = !urlsByPod.containsKey(e.getKey());
+            if (gone) {
+                release(e.getValue());
+            }
+            return gone;
+        });
         Map<String, Future<Signals>> pending = new LinkedHashMap<>();
         Map<String, Engine> current = new LinkedHashMap<>();
         urlsByPod.forEach((pod, url) -> {
-            Engine e = engines.compute(pod, (k, old) -> old != null && old.url().equals(url) ? old : engine(url));
+            Engine e = engines.compute(pod, (k, old) -> {
+                if (old != null && old.url().equals(url)) {
+                    return old;
+                }
+                if (old != null) {
+                    release(old);
+                }
+                return engine(url);
+            });
             current.put(pod, e);
             if (e.busy().compareAndSet(false, true)) {
                 pending.put(pod, executor.submit(() -> {
@@ -150,15 +169,34 @@ public final class EngineScrapes implements AutoCloseable {
     private Engine engine(URI url) {
         ScrapeConfig config = new ScrapeConfig(url, timeout, timeout, ScrapeConfig.DEFAULT_MAX_BODY_BYTES,
                 DialectRegistry.AUTO, null, timeout);
-        HttpClient client = clients[Math.floorMod(url.getAuthority().hashCode(), clients.length)];
-        EngineMonitor monitor = new EngineMonitor(new Scraper(config, dialects, clock, client), window, targets,
-                clock);
-        return new Engine(url, monitor, new AtomicBoolean());
+        // An http:// engine gets a plain socket of its own (one kept-alive connection, no selector thread and no
+        // async stages: less CPU per scrape than the JDK client); https:// goes through a shared client.
+        Scraper scraper = "http".equalsIgnoreCase(url.getScheme())
+                ? new Scraper(config, dialects, clock)
+                : new Scraper(config, dialects, clock,
+                        clients[Math.floorMod(url.getAuthority().hashCode(), clients.length)]);
+        EngineMonitor monitor = new EngineMonitor(scraper, window, targets, clock);
+        return new Engine(url, scraper, monitor, new AtomicBoolean());
+    }
+
+    /**
+     * Closes a dropped engine's connection on a scrape thread: a scrape of it may still be running, and the caller
+     * (a workload's round) must not wait for it.
+     */
+    private void release(Engine engine) {
+        try {
+            executor.execute(engine.scraper()::close);
+        } catch (RejectedExecutionException e) {
+            engine.scraper().close(); // shut down: nothing is running any more
+        }
     }
 
     /** The workload's policy is gone, or reads its pods' sidecars now: its engines' windows go. */
     public void forget(WorkloadKey workload) {
-        byWorkload.remove(workload);
+        Map<String, Engine> gone = byWorkload.remove(workload);
+        if (gone != null) {
+            gone.values().forEach(this::release);
+        }
     }
 
     /** How many engines are watched now, all workloads together. */
@@ -169,6 +207,7 @@ public final class EngineScrapes implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        byWorkload.values().forEach(m -> m.values().forEach(e -> e.scraper().close()));
         byWorkload.clear();
     }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  * one {@code inspect} and the evaluation use. Safe to call from several threads (the reader serialises the parse
  * step, it reuses the parser's buffers).
  */
-public final class Scraper {
+public final class Scraper implements AutoCloseable {
 
     /** Prefer OpenMetrics, then Prometheus text 0.0.4, then whatever the server has. */
     public static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.9,"
@@ -100,6 +100,18 @@ public final class Scraper {
 
     public ScrapeConfig config() {
         return config;
+    }
+
+    /**
+     * Closes the connection a scraper of its own keeps to an {@code http://} engine (waiting for a scrape in flight,
+     * which its timeouts bound); a scrape after this opens a new one. A shared or {@code https://} client is left as
+     * it is: it is not this scraper's alone, and the JDK's client cannot be closed before Java 21.
+     */
+    @Override
+    public void close() {
+        if (plain != null) {
+            plain.close();
+        }
     }
 
     /** The reader every scrape's body goes through: the configured dialect, or detection, within the config's limits. */
