@@ -193,26 +193,39 @@ public final class ReportWriter {
         return b.append(".\n").toString();
     }
 
-    /** Headroom's done-when, stated plainly: met or not, and by how much. */
+    /**
+     * Headroom's done-when, stated plainly for each Headroom set-up in the run: {@code headroom-slo} (the SLO as the
+     * only input, what {@code policy.md} recommends) first, then {@code headroom} (hand targets): met or not, and by
+     * how much.
+     */
     public static String verdict(EvaluationResult result) {
-        Optional<PolicyResult> headroom = result.result("headroom");
         Optional<PolicyResult> oracle = result.result("oracle");
-        if (headroom.isEmpty() || oracle.isEmpty()) {
-            return "**Verdict**: not computed (the run lacks the headroom or the oracle policy).";
+        List<PolicyResult> judged = new ArrayList<>();
+        result.result("headroom-slo").ifPresent(judged::add);
+        result.result("headroom").ifPresent(judged::add);
+        if (judged.isEmpty() || oracle.isEmpty()) {
+            return "**Verdict**: not computed (the run lacks a Headroom policy or the oracle).";
         }
-        PolicyResult h = headroom.get();
         double target = result.scenario().slo().attainmentTarget();
-        double ratio = h.gpuHours() / oracle.get().gpuHours();
-        boolean sloMet = h.sloAttainment() >= target;
-        boolean costMet = ratio <= GPU_HOURS_BOUND;
         StringBuilder b = new StringBuilder("**Verdict** (target: ≥ ")
                 .append(num(target * 100)).append(" % SLO attainment with ≤ ")
                 .append(num(GPU_HOURS_BOUND)).append(" × the oracle's GPU-hours): ");
-        b.append(String.format(Locale.ROOT, "SLO attainment %.2f %% — %s; GPU-hours %.2f = %.2f × the oracle's %.2f — %s.",
-                h.sloAttainment() * 100,
-                sloMet ? "met" : String.format(Locale.ROOT, "**not met**, %.2f points short", (target - h.sloAttainment()) * 100),
-                h.gpuHours(), ratio, oracle.get().gpuHours(),
-                costMet ? "met" : String.format(Locale.ROOT, "**not met**, %.0f %% over the bound", (ratio / GPU_HOURS_BOUND - 1) * 100)));
+        for (int i = 0; i < judged.size(); i++) {
+            PolicyResult h = judged.get(i);
+            double ratio = h.gpuHours() / oracle.get().gpuHours();
+            boolean sloMet = h.sloAttainment() >= target;
+            boolean costMet = ratio <= GPU_HOURS_BOUND;
+            b.append(i == 0 ? "" : " ").append(h.name())
+                    .append(h.name().equals("headroom-slo") ? " (the SLO alone): " : " (hand targets): ");
+            b.append(String.format(Locale.ROOT,
+                    "SLO attainment %.2f %% — %s; GPU-hours %.2f = %.2f × the oracle's %.2f — %s.",
+                    h.sloAttainment() * 100,
+                    sloMet ? "met" : String.format(Locale.ROOT, "**not met**, %.2f points short",
+                            (target - h.sloAttainment()) * 100),
+                    h.gpuHours(), ratio, oracle.get().gpuHours(),
+                    costMet ? "met" : String.format(Locale.ROOT, "**not met**, %.0f %% over the bound",
+                            (ratio / GPU_HOURS_BOUND - 1) * 100)));
+        }
         if (!result.oracle().feasible() && result.oracle() != OracleSummary.NOT_COMPUTED) {
             b.append(" The oracle is infeasible for this scenario, so the ratio is to a plan that is not a reference.");
         }

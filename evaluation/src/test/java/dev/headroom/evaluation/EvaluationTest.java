@@ -142,6 +142,11 @@ class EvaluationTest {
         for (String name : FIELD) {
             assertThat(text).contains("| " + name + " |");
         }
+        // The verdict judges the SLO-only set-up first, then the hand-configured one, each with both halves.
+        String verdict = ReportWriter.verdict(first);
+        assertThat(verdict).containsSubsequence("headroom-slo (the SLO alone): SLO attainment", "GPU-hours",
+                "headroom (hand targets): SLO attainment", "GPU-hours");
+        assertThat(text).contains(verdict);
         byte[] png = Files.readAllBytes(dir.resolve("out").resolve(ReportWriter.CHART));
         assertThat(png.length).isGreaterThan(10_000);
         assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
