@@ -59,8 +59,13 @@ final class SloCapacityModel {
     static final int MIN_SAMPLES = 8;
     /** How far beyond the highest per-replica load seen the estimate may reach. */
     static final double EXPLORE = 1.3;
-    /** How far beyond the largest batch seen the estimate may reach. */
-    static final double EXPLORE_BATCH = 1.15;
+    /**
+     * How far beyond the largest batch seen the estimate may reach: as far as beyond the load ({@link #EXPLORE}).
+     * A smaller step here cancels the target's own share: at 1.15 the target sat at about the load already seen, so
+     * replicas that had kept the load below it were never given back (a diurnal day held one replica above the
+     * oracle for hours).
+     */
+    static final double EXPLORE_BATCH = EXPLORE;
     /**
      * Requests waiting per replica beyond which it is full (the default queue alarm): a few waiting for one step's
      * prefill room is admission, not a full batch.

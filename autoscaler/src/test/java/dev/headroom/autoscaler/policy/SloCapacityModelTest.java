@@ -1,5 +1,6 @@
 package dev.headroom.autoscaler.policy;
 
+import dev.headroom.signals.SaturationTargets;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -46,6 +47,22 @@ class SloCapacityModelTest {
         // The batch at 85 % of the cache, 6.8, is reached at 6.8 / (0.5 + 340 × 0.02) ≈ 0.93 req/s.
         assertThat(c.perReplica()).isCloseTo(SloCapacityModel.KV_SHARE * 8 / (BEFORE_DECODE + OUTPUT * STEP),
                 within(0.02));
+    }
+
+    @Test
+    void theEvidenceBoundStillLetsTheTargetStepBeyondTheLoadSeen() {
+        // A cache far larger than the batch and a flat step: no SLO term binds within reach, only the evidence.
+        for (int t = 0; t < 40; t++) {
+            offer(0.4 + 0.6 * (t % 10) / 9.0, 100, 0);
+        }
+        LearnedCapacity c = model.estimate(SLO, now);
+        assertThat(c.binding()).isEqualTo(LearnedCapacity.SloTerm.EVIDENCE);
+        // The batch bound takes the same step as the rate bound (1.3 × what was seen, here both 1.0 req/s and its
+        // batch): the target, 0.9 of it, then lies beyond the load seen by more than the HPA's 10 % tolerance, so
+        // replicas that kept the load below what it proved can still be given back and the next step proven. With
+        // the batch bound at 1.15 × the largest batch the target was 1.035 × the load seen: no step at all.
+        assertThat(c.perReplica()).isCloseTo(SloCapacityModel.EXPLORE, within(0.02));
+        assertThat(SaturationTargets.RATE_TARGET_SHARE * c.perReplica()).isGreaterThan(1.1 * 1.0);
     }
 
     @Test
