@@ -40,11 +40,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * engine is read over one kept-alive connection of its own (the sidecar's plain-socket GET: no selector thread, no
  * asynchronous stages), closed when its pod is dropped; {@code https://} engines share a few JDK clients chosen by the
  * pod's address, so the process holds {@code clients} selector threads, not one per engine. At 2,000 engines this
- * is 2,000 connections (mind the process's file limit) and, against the JDK client for all, about a quarter of the
- * CPU and a third of the wall time of a round ({@code benchmarks.md}). Each scrape is bounded by {@code timeout}
- * (connect, read, and
- * llama.cpp's {@code /slots}); a scrape still running from an earlier round is not started again, its pod's signals
- * are read from the window as they are (they age, and turn stale as they would in a sidecar).
+ * is 2,000 connections (mind the process's file limit), and a round takes a quarter of the wall time it took through
+ * the JDK client for all ({@code benchmarks.md}, "Controller at fleet size"). Each scrape is bounded by
+ * {@code timeout} (connect, read, and llama.cpp's {@code /slots}); a scrape still running from an earlier round is
+ * not started again, its pod's signals are read from the window as they are (they age, and turn stale as they would
+ * in a sidecar).
  *
  * <p>Thread-safe; one workload's pods are scraped by one caller at a time (the controller's per-workload lock).
  */

@@ -35,13 +35,18 @@ class SloCapacityModelTest {
         now = now.plusSeconds(15);
     }
 
+    /** {@code readings} readings sweeping 0.4–1.0 req/s per replica, ten to a sweep, nothing queued. */
+    private void offerSweeps(int readings, double cacheRequests) {
+        for (int t = 0; t < readings; t++) {
+            offer(0.4 + 0.6 * (t % 10) / 9.0, cacheRequests, 0);
+        }
+    }
+
     @Test
     void theKvCacheBindsBeforeItFillsReadFromItsUsePerRunningRequest() {
         // A cache of 8 such requests; the load stays at 0.4–1.0 req/s, so KV use stays at 0.37–0.91 and nothing
         // queues: the cache's size shows in its use, before it fills.
-        for (int t = 0; t < 40; t++) {
-            offer(0.4 + 0.6 * (t % 10) / 9.0, 8, 0);
-        }
+        offerSweeps(40, 8);
         LearnedCapacity c = model.estimate(SLO, now);
         assertThat(c.binding()).isEqualTo(LearnedCapacity.SloTerm.KV_CACHE);
         // The batch at 85 % of the cache, 6.8, is reached at 6.8 / (0.5 + 340 × 0.02) ≈ 0.93 req/s.
@@ -52,9 +57,7 @@ class SloCapacityModelTest {
     @Test
     void theEvidenceBoundStillLetsTheTargetStepBeyondTheLoadSeen() {
         // A cache far larger than the batch and a flat step: no SLO term binds within reach, only the evidence.
-        for (int t = 0; t < 40; t++) {
-            offer(0.4 + 0.6 * (t % 10) / 9.0, 100, 0);
-        }
+        offerSweeps(40, 100);
         LearnedCapacity c = model.estimate(SLO, now);
         assertThat(c.binding()).isEqualTo(LearnedCapacity.SloTerm.EVIDENCE);
         // The batch bound takes the same step as the rate bound (1.3 × what was seen, here both 1.0 req/s and its
@@ -67,9 +70,7 @@ class SloCapacityModelTest {
 
     @Test
     void oneQueuedReadingIsABlipNotTheReplicasLimit() {
-        for (int t = 0; t < 30; t++) {
-            offer(0.4 + 0.6 * (t % 10) / 9.0, 100, 0);
-        }
+        offerSweeps(30, 100);
         double before = model.estimate(SLO, now).perReplica();
         offer(0.3, 100, 20); // one long prompt held the queue up for a moment, with a small batch
         offer(0.7, 100, 0);
