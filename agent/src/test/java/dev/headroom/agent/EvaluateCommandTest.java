@@ -30,10 +30,16 @@ class EvaluateCommandTest {
     @Test
     void theSuiteIsAnOptionWhoseSeedCountIsChecked(QuarkusMainLauncher launcher) {
         LaunchResult help = launcher.launch("evaluate", "--help");
-        assertThat(help.getOutput()).contains("--suite", "--suite-seeds");
+        assertThat(help.getOutput()).contains("--suite", "--suite-seeds", "--suite-set", "held-out", "mix-shift");
         LaunchResult noSeeds = launcher.launch("evaluate", "--suite", "--suite-seeds", "0");
         assertThat(noSeeds.exitCode()).isEqualTo(2);
         assertThat(noSeeds.getErrorOutput()).contains("--suite-seeds", "0").doesNotContain("at dev.headroom");
+        LaunchResult badSet = launcher.launch("evaluate", "--suite", "--suite-set", "tuned");
+        assertThat(badSet.exitCode()).isEqualTo(2);
+        assertThat(badSet.getErrorOutput()).contains("--suite-set", "tuned", "held-out").doesNotContain("at dev.headroom");
+        LaunchResult noScenario = launcher.launch("evaluate", "--suite-scenario", "nightly");
+        assertThat(noScenario.exitCode()).isEqualTo(2);
+        assertThat(noScenario.getErrorOutput()).contains("nightly", "mix-shift", "reasoning");
     }
 
     @Test

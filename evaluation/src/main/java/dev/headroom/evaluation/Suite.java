@@ -96,6 +96,44 @@ public final class Suite {
                         chat, 180, base));
     }
 
+    /**
+     * Three loads of shapes the five {@link #standard} ones do not have, kept out of every choice of Headroom's
+     * defaults and run only to check them: the request mix changing under a steady load (a chat service that starts
+     * serving retrieval with long contexts), a launch (the load growing fifteenfold over an hour) and a
+     * decode-heavy reasoning service held to a tighter ITL objective. Same engine, balancing, intervals and
+     * replica bounds as {@link #standard}.
+     */
+    public static List<SuiteScenario> heldOut(EngineConfig engine) {
+        ScenarioOptions base = ScenarioOptions.defaults().withEngine(engine).withThreads(1);
+        Slo chat = Slo.defaults();
+        return List.of(
+                synthetic("mix-shift", new SyntheticTrace("mix-shift",
+                                new ArrivalProcess.Wave(16, 4, 1800),
+                                LengthDistribution.lognormal(1000, 1.0, MAX_LEN),
+                                LengthDistribution.lognormal(250, 0.8, MAX_LEN), 2400)
+                                .withShift(new SyntheticTrace.MixShift(1200,
+                                        LengthDistribution.lognormal(4000, 0.6, MAX_LEN),
+                                        LengthDistribution.lognormal(120, 0.8, MAX_LEN))),
+                        chat, 90, base),
+                synthetic("launch-ramp", new SyntheticTrace("launch-ramp",
+                                new ArrivalProcess.Diurnal(4, 60, 2 * 3600, 3600),
+                                LengthDistribution.lognormal(800, 1.0, MAX_LEN),
+                                LengthDistribution.lognormal(200, 0.9, MAX_LEN), 3600),
+                        chat, 120, base),
+                synthetic("reasoning", new SyntheticTrace("reasoning",
+                                new ArrivalProcess.Wave(8, 5, 1800),
+                                LengthDistribution.lognormal(600, 0.8, MAX_LEN),
+                                LengthDistribution.lognormal(1800, 0.7, MAX_LEN), 2400),
+                        new Slo(2.0, 0.05, 0.99), 90, base));
+    }
+
+    /** Every scenario by name: the {@link #standard} five, then the {@link #heldOut} three. */
+    public static List<SuiteScenario> all(EngineConfig engine) {
+        List<SuiteScenario> all = new ArrayList<>(standard(engine));
+        all.addAll(heldOut(engine));
+        return List.copyOf(all);
+    }
+
     private static SuiteScenario synthetic(String name, SyntheticTrace mix, Slo slo, int coldStartSeconds,
                                            ScenarioOptions base) {
         ScenarioOptions o = base.withSlo(slo).withCluster(Duration.ofSeconds(coldStartSeconds),
@@ -194,7 +232,7 @@ public final class Suite {
      */
     static double costHint(SuiteScenario s) {
         return s.synthetic().map(m -> m.arrivals().peakRate() * m.durationSeconds()
-                        * (m.prompt().mean() + 8 * m.output().mean()))
+                        * (m.meanPromptTokens() + 8 * m.meanOutputTokens()))
                 .orElse(s.options().peakRate() * 3600 * (1_100 + 8 * 200.0));
     }
 

@@ -115,6 +115,21 @@ class SuiteTest {
     }
 
     @Test
+    void theHeldOutScenariosAreShapesTheStandardFiveDoNotHave() {
+        EngineConfig calibrated = EngineConfig.llama31_8bH100();
+        List<SuiteScenario> heldOut = Suite.heldOut(calibrated);
+        assertThat(heldOut).extracting(SuiteScenario::name).containsExactly("mix-shift", "launch-ramp", "reasoning");
+        assertThat(heldOut).extracting(sc -> sc.options().engine()).containsOnly(calibrated);
+        assertThat(Suite.all(calibrated)).extracting(SuiteScenario::name)
+                .doesNotHaveDuplicates().hasSize(Suite.standard().size() + heldOut.size());
+        SyntheticTrace shift = heldOut.get(0).synthetic().orElseThrow();
+        assertThat(shift.shift()).hasValueSatisfying(s -> assertThat(s.prompt().mean()).isEqualTo(4 * shift.prompt().mean()));
+        assertThat(heldOut.get(2).options().slo().itlSeconds()).isEqualTo(0.05);
+        assertThat(heldOut.get(2).synthetic().orElseThrow().generate(1).meanOutputTokens())
+                .isCloseTo(1800, within(60.0));
+    }
+
+    @Test
     void everyScenarioRunsTheEngineItIsGivenAndTheDefaultScenariosOtherwise() {
         assertThat(Suite.standard()).extracting(sc -> sc.options().engine())
                 .containsOnly(ScenarioOptions.defaults().engine());

@@ -177,9 +177,15 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--suite-scenario", paramLabel = "NAME",
             description = "Run one scenario of the suite (conversation, code-completions, long-context-conversation,"
-                    + " long-context-synthetic, diurnal-day) with --seed, reported as a single run; the other"
-                    + " scenario options do not apply to it")
+                    + " long-context-synthetic, diurnal-day; held out: mix-shift, launch-ramp, reasoning) with --seed,"
+                    + " reported as a single run; the other scenario options do not apply to it")
     String suiteScenario;
+
+    @Option(names = "--suite-set", paramLabel = "standard|held-out", defaultValue = "standard",
+            description = "Which scenarios --suite runs: the standard five, or the three held out from every choice"
+                    + " of Headroom's defaults (a mix that shifts, a launch ramp, a decode-heavy reasoning load)."
+                    + " Default: ${DEFAULT-VALUE}")
+    String suiteSet;
 
     @Option(names = "--suite",
             description = "Run the suite instead of one trace: five loads of different shapes (conversation, code"
@@ -224,10 +230,10 @@ public class EvaluateCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Scenario scenario;
         try {
-            scenario = suiteScenario == null ? Scenario.prepare(options) : Suite.standard(engine()).stream()
+            scenario = suiteScenario == null ? Scenario.prepare(options) : Suite.all(engine()).stream()
                     .filter(s -> s.name().equals(suiteScenario)).findFirst()
                     .orElseThrow(() -> new ParameterException(spec.commandLine(), "--suite-scenario: no scenario '"
-                            + suiteScenario + "'; one of " + Suite.standard(engine()).stream()
+                            + suiteScenario + "'; one of " + Suite.all(engine()).stream()
                             .map(SuiteScenario::name).toList()))
                     .prepare(seed);
         } catch (InfeasibleSloException e) {
@@ -300,7 +306,12 @@ public class EvaluateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         List<Long> seeds = java.util.stream.LongStream.rangeClosed(1, suiteSeeds).boxed().toList();
-        List<SuiteScenario> scenarios = Suite.standard(engine());
+        List<SuiteScenario> scenarios = switch (suiteSet) {
+            case "standard" -> Suite.standard(engine());
+            case "held-out" -> Suite.heldOut(engine());
+            default -> throw new ParameterException(spec.commandLine(), "--suite-set: standard or held-out, was '"
+                    + suiteSet + "'");
+        };
         out.printf(Locale.ROOT, "suite: %d scenarios × %d seeds on %d threads%n", scenarios.size(), seeds.size(),
                 threads);
         out.flush();

@@ -2,6 +2,7 @@ package dev.headroom.simulator.trace;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +88,38 @@ class SyntheticTraceTest {
         assertThat(replay.requests().get(10).arrivalSeconds())
                 .isCloseTo(trace.records().get(10).timeNanos() / 1e9, within(1e-9));
         assertThat(trace.meanPromptTokens()).isCloseTo(2000, within(100.0));
+    }
+
+    @Test
+    void aMixShiftChangesTheLengthsFromItsTimeOnAndLeavesTheArrivalsAsTheyWere() {
+        SyntheticTrace chat = new SyntheticTrace("shift", new ArrivalProcess.Wave(20, 0, 600),
+                LengthDistribution.lognormal(1000, 0.5, 131_072), LengthDistribution.lognormal(250, 0.5, 131_072), 1200);
+        SyntheticTrace shifted = chat.withShift(new SyntheticTrace.MixShift(600,
+                LengthDistribution.lognormal(4000, 0.5, 131_072), LengthDistribution.lognormal(100, 0.5, 131_072)));
+        List<TraceRecord> before = chat.generate(7).records();
+        List<TraceRecord> after = shifted.generate(7).records();
+        assertThat(after).extracting(TraceRecord::timeNanos)
+                .containsExactlyElementsOf(before.stream().map(TraceRecord::timeNanos).toList());
+        double[] prompt = new double[2];
+        double[] output = new double[2];
+        int[] n = new int[2];
+        for (int i = 0; i < after.size(); i++) {
+            int phase = after.get(i).timeNanos() >= 600e9 ? 1 : 0;
+            if (phase == 0) {
+                assertThat(after.get(i)).as("before the shift, unchanged").isEqualTo(before.get(i));
+            }
+            prompt[phase] += after.get(i).promptTokens();
+            output[phase] += after.get(i).outputTokens();
+            n[phase]++;
+        }
+        assertThat(prompt[0] / n[0]).isCloseTo(1000, within(50.0));
+        assertThat(prompt[1] / n[1]).isCloseTo(4000, within(200.0));
+        assertThat(output[1] / n[1]).isCloseTo(100, within(5.0));
+        assertThat(shifted.meanPromptTokens()).isCloseTo(2500, within(1e-9));
+        assertThat(shifted.describe()).contains("from 10 min: prompts lognormal mean 4000");
+        assertThatThrownBy(() -> chat.withShift(new SyntheticTrace.MixShift(1200,
+                LengthDistribution.lognormal(10, 0, 100), LengthDistribution.lognormal(10, 0, 100))))
+                .hasMessageContaining("outside its 1200.0 s");
     }
 
     @Test
