@@ -20,7 +20,9 @@ import java.util.Arrays;
  * median of {@code running/λ − O·itl}). Together, with {@code P} the mean prompt length,
  * {@code itl(λ) = (a + b·λ·T₀) / (1 − b·λ·O − c·λ·P)}, and the rate at which the ITL objective {@code S} is met is
  * {@code λ = (S − a) / (b·(T₀ + O·S) + c·P·S)}: longer prompts or outputs lower it at once, before the fit has
- * seen the new mix. TTFT is fitted on the same features over the samples without a queue, nor one within
+ * seen the new mix. The step time is fitted over the readings at which the replica was not full (fewer than
+ * {@value #SATURATED_QUEUE} waiting per replica; all readings where fewer than three are left): a full replica's
+ * batch is what a backlog admitted, and its limit is read apart, below. TTFT is fitted on the same features over the samples without a queue, nor one within
  * {@link #QUEUE_ECHO} before them (below saturation it grows with the prefill ahead of a prompt; past it, it is a
  * queue and says nothing of capacity, and the TTFT window still holds that queue's wait after it has drained) and inverted by
  * bisection. While requests wait, what a replica finishes is its saturation throughput; the median of those
@@ -211,7 +213,10 @@ final class SloCapacityModel {
         }
         double t0 = Math.max(0, median(residence));
 
-        double[] itlFit = fit(all, w, Sample::itl);
+        double[] itlFit = fit(all, w, Sample::itl, saturated(all));
+        if (itlFit == null) {
+            itlFit = fit(all, w, Sample::itl);
+        }
         double[] ttftFit = fit(all, w, Sample::ttft, queueOrEcho(all));
         double s = slo.itlSeconds();
         double a = itlFit[0];
@@ -338,6 +343,21 @@ final class SloCapacityModel {
                 lastQueue = all[i].at();
             }
             left[i] = lastQueue != null && !all[i].at().isAfter(lastQueue.plus(QUEUE_ECHO));
+        }
+        return left;
+    }
+
+    /**
+     * Per sample, whether the replica was full at it ({@link Sample#saturated()}): its batch then holds what a
+     * backlog admitted, not what the arrivals of the moment keep in flight, a regime the load below saturation never
+     * reaches. On one line with the readings below it, those step times bent the fit up (and its intercept below
+     * zero) until the ITL objective's pole fell below loads the replica had carried at a fifth of the objective: after
+     * a long-context start's backlog, 0.67 req/s per replica against 1.3 carried at 20 ms steps.
+     */
+    private static boolean[] saturated(Sample[] all) {
+        boolean[] left = new boolean[all.length];
+        for (int i = 0; i < all.length; i++) {
+            left[i] = all[i].saturated();
         }
         return left;
     }

@@ -102,6 +102,42 @@ class SloCapacityModelTest {
     }
 
     @Test
+    void theStepTimeOfAFullReplicaWorkingOffABacklogDoesNotBendTheItlFit() {
+        // Below saturation the step stays near 20 ms from 0.4 to 1.0 req/s per replica.
+        offerSweeps(20, 100);
+        double before = model.estimate(SLO, now).perReplica();
+        // Then a backlog, as after a start that came too fast: 20 waiting per replica, the batch as large as the
+        // backlog fills it (36), a full prefill chunk every step, 120 ms steps, less finished than arrives. A line
+        // through these and the readings below would put the ITL objective's pole near 0.7 req/s per replica, a load
+        // the replica had carried at 20 ms steps.
+        for (int t = 0; t < 12; t++) {
+            model.offer(new SloCapacityModel.Sample(now, 1.3, 0.8, 36, 20, 0.8 * PROMPT, 0.8 * OUTPUT, 0.12, 0.12,
+                    30, 0.9));
+            now = now.plusSeconds(15);
+        }
+        LearnedCapacity during = model.estimate(SLO, now);
+        assertThat(during.perReplica()).isGreaterThanOrEqualTo(0.9 * before);
+        assertThat(during.binding()).isNotIn(LearnedCapacity.SloTerm.ITL, LearnedCapacity.SloTerm.TTFT);
+    }
+
+    @Test
+    void anItlAboveTheObjectiveBelowSaturationStillBinds() {
+        // Steps that grow with the batch, nothing queued: the ITL objective (0.1 s) is reached within the loads seen,
+        // and the estimate must fall below the load that showed it.
+        for (int t = 0; t < 30; t++) {
+            double rate = 0.4 + 0.6 * (t % 10) / 9.0;
+            double step = 0.02 + 0.16 * (rate - 0.4);
+            double running = rate * (BEFORE_DECODE + OUTPUT * step);
+            model.offer(new SloCapacityModel.Sample(now, rate, rate, running, 0, rate * PROMPT, rate * OUTPUT, step,
+                    step, 1.0, running / 100));
+            now = now.plusSeconds(15);
+        }
+        LearnedCapacity c = model.estimate(SLO, now);
+        assertThat(c.binding()).isEqualTo(LearnedCapacity.SloTerm.ITL);
+        assertThat(c.perReplica()).isLessThan(1.0);
+    }
+
+    @Test
     void aTtftAboveTheObjectiveWithNoQueueBeforeItStillBinds() {
         // The same readings with no queue ahead of them: prompts that take that long to start at that load are
         // what the replica costs them, and the estimate must fall below the load that showed it.
