@@ -22,10 +22,10 @@ import java.util.Arrays;
  * {@code λ = (S − a) / (b·(T₀ + O·S) + c·P·S)}: longer prompts or outputs lower it at once, before the fit has
  * seen the new mix. The step time is fitted over the readings at which the replica was not full (fewer than
  * {@value #SATURATED_QUEUE} waiting per replica; all readings where fewer than three are left): a full replica's
- * batch is what a backlog admitted, and its limit is read apart, below. TTFT is fitted on the same features over the samples without a queue, nor one within
- * {@link #QUEUE_ECHO} before them (below saturation it grows with the prefill ahead of a prompt; past it, it is a
- * queue and says nothing of capacity, and the TTFT window still holds that queue's wait after it has drained) and inverted by
- * bisection. While requests wait, what a replica finishes is its saturation throughput; the median of those
+ * batch is what a backlog admitted, and its limit is read apart, below. TTFT is fitted on the same features over
+ * the samples without a queue, nor one within {@link #QUEUE_ECHO} before them (below saturation it grows with the
+ * prefill ahead of a prompt; past it, it is a queue and says nothing of capacity, and the TTFT window still holds
+ * that queue's wait after it has drained) and inverted by bisection. While requests wait, what a replica finishes is its saturation throughput; the median of those
  * samples caps the estimate.
  *
  * <p><b>Robustness.</b> A sample enters the fit only once the next one confirms it (a value more than
@@ -351,8 +351,8 @@ final class SloCapacityModel {
      * Per sample, whether the replica was full at it ({@link Sample#saturated()}): its batch then holds what a
      * backlog admitted, not what the arrivals of the moment keep in flight, a regime the load below saturation never
      * reaches. On one line with the readings below it, those step times bent the fit up (and its intercept below
-     * zero) until the ITL objective's pole fell below loads the replica had carried at a fifth of the objective: after
-     * a long-context start's backlog, 0.67 req/s per replica against 1.3 carried at 20 ms steps.
+     * zero) until the ITL objective's pole fell below loads the replica had carried: after a long-context start's
+     * backlog, 0.67 req/s per replica against the 1.3 it had carried before.
      */
     private static boolean[] saturated(Sample[] all) {
         boolean[] left = new boolean[all.length];

@@ -107,9 +107,8 @@ class SloCapacityModelTest {
         offerSweeps(20, 100);
         double before = model.estimate(SLO, now).perReplica();
         // Then a backlog, as after a start that came too fast: 20 waiting per replica, the batch as large as the
-        // backlog fills it (36), a full prefill chunk every step, 120 ms steps, less finished than arrives. A line
-        // through these and the readings below would put the ITL objective's pole near 0.7 req/s per replica, a load
-        // the replica had carried at 20 ms steps.
+        // backlog fills it (36), 120 ms steps, less finished than arrives. A line through these and the readings
+        // below bends the fitted step up at loads the replica had carried at 20 ms steps (this case fails so).
         for (int t = 0; t < 12; t++) {
             model.offer(new SloCapacityModel.Sample(now, 1.3, 0.8, 36, 20, 0.8 * PROMPT, 0.8 * OUTPUT, 0.12, 0.12,
                     30, 0.9));
