@@ -42,6 +42,9 @@ final class AlarmRule implements PolicyRule<Void> {
             return input.quiet();
         }
         if (proposed > currentReplicas) {
+            if (roomLeft(snapshot, input)) {
+                return input.proposing(currentReplicas, SignalOutcome.HELD_WITH_ROOM);
+            }
             int demand = measuredDemand(snapshot);
             if (demand > currentReplicas) {
                 return input.proposing(demand, SignalOutcome.MEASURED_DEMAND);
@@ -70,6 +73,20 @@ final class AlarmRule implements PolicyRule<Void> {
         }
         return ReplicaCalculator.ceilReplicas(
                 snapshot.readyFresh() * arrivals.getAsDouble() / finished.getAsDouble());
+    }
+
+    /**
+     * Whether some ready pod has nothing waiting and, for a latency alarm, some pod reads that latency within its
+     * target: the requests that arrive now start at once and are served within the objective, so the alarm is a
+     * backlog other pods hold (an engine keeps the requests routed to it) or a latency window still holding the
+     * wait of a backlog since drained. A replica added for it would not serve that backlog: it holds. Where the
+     * replicas really are too few, every queue fills, or every pod's latency is over, and the alarm acts again;
+     * a latency over its target on every pod with nothing queued (long prefills slowing every step) is not room.
+     */
+    static boolean roomLeft(WorkloadSnapshot snapshot, SignalInput alarm) {
+        boolean idleQueue = snapshot.get(Signal.QUEUE).map(q -> q.min() < 0.5).orElse(false);
+        return idleQueue && (alarm.signal() == Signal.QUEUE
+                || snapshot.get(alarm.signal()).map(a -> a.min() <= alarm.target()).orElse(false));
     }
 
     /** One alarm step: one replica, or a tenth of the current count (rounded up) when that is more. */

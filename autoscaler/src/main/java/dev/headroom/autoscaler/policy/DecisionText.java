@@ -91,6 +91,8 @@ final class DecisionText {
                     number(input.forecast().orElseThrow()), spec.forecast().leadTime().toSeconds());
             case STEPPED -> reading + "; an alarm asks for one step more";
             case HELD_STARTING -> reading + "; replicas still starting are the step it asked for";
+            case HELD_WITH_ROOM -> reading + "; a replica has nothing waiting, so arrivals start at once: the backlog"
+                    + " other replicas hold is not one a new replica would serve";
             case HELD_FOR_BURST -> reading + "; the load's recent peak needs this many, and a replica released now"
                     + " could not be back before a recurring burst returns";
             case RESERVED_FOR_RISE -> reading + "; the load has risen this much within a cold start before, and"

@@ -12,11 +12,12 @@ import java.util.Objects;
  * @param reporting   how many ready, fresh pods had a value for it (at least 1)
  * @param sum         the sum of their values (each clamped at 0: a negative reading is engine noise)
  * @param max         the largest of their values, shown to explain, never used to scale
+ * @param min         the smallest of their values: whether some pod has room while others are full
  * @param sumMilli    the sum of their values each rounded to milli-units, as Kubernetes quantities carry them:
  *                    what the policy computes with, so that its arithmetic is the HPA's
  */
 public record SignalAggregate(Signal signal, Aggregation aggregation, int reporting, double sum, double max,
-                              long sumMilli) {
+                              double min, long sumMilli) {
 
     public SignalAggregate {
         Objects.requireNonNull(signal, "signal");
@@ -28,6 +29,10 @@ public record SignalAggregate(Signal signal, Aggregation aggregation, int report
         if (!Double.isFinite(sum) || sum < 0 || !Double.isFinite(max) || max < 0 || max > sum) {
             throw new IllegalArgumentException(signal.key() + ": sum and max must be finite, ≥ 0 and max ≤ sum; got sum "
                     + sum + ", max " + max);
+        }
+        if (!Double.isFinite(min) || min < 0 || min > max) {
+            throw new IllegalArgumentException(signal.key() + ": min must be finite, ≥ 0 and ≤ max; got min " + min
+                    + ", max " + max);
         }
         if (sumMilli < 0) {
             throw new IllegalArgumentException(signal.key() + ": sumMilli must be ≥ 0, got " + sumMilli);

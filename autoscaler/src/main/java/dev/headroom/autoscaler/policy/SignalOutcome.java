@@ -28,6 +28,12 @@ public enum SignalOutcome {
      */
     MEASURED_DEMAND,
     /**
+     * An alarm signal above its target under {@link ScaleDownVoting#LOAD_SIGNALS} while some ready pod has nothing
+     * waiting: arriving requests start there at once, and a backlog other pods hold is not one a new replica would
+     * serve; it proposes the current count.
+     */
+    HELD_WITH_ROOM,
+    /**
      * A summed load signal that asked for fewer replicas while the load's own recent history says it returns
      * higher before a replica released now could be back ({@link BurstRule}): it proposes the fewest replicas
      * that peak needs, never more than the current count.

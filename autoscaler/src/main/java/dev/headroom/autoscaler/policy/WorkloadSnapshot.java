@@ -66,7 +66,7 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             throw new IllegalArgumentException("maxAge must be positive, got " + maxAge);
         }
         Map<String, ReplicaState> states = new TreeMap<>();
-        EnumMap<Signal, double[]> acc = new EnumMap<>(Signal.class); // {count, sum, max, sumMilli}
+        EnumMap<Signal, double[]> acc = new EnumMap<>(Signal.class); // {count, sum, max, sumMilli, min}
         for (ReplicaReport report : reports) {
             ReplicaState state = classify(report, now, maxAge);
             if (states.putIfAbsent(report.pod(), state) != null) {
@@ -76,17 +76,18 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
                 continue;
             }
             report.signals().orElseThrow().values().forEach((signal, v) -> {
-                double[] a = acc.computeIfAbsent(signal, s -> new double[4]);
+                double[] a = acc.computeIfAbsent(signal, s -> new double[] {0, 0, 0, 0, Double.POSITIVE_INFINITY});
                 a[0]++;
                 a[1] += v;
                 a[2] = Math.max(a[2], v);
                 a[3] += SignalAggregate.toMilli(v);
+                a[4] = Math.min(a[4], v);
             });
         }
         EnumMap<Signal, SignalAggregate> aggregates = new EnumMap<>(Signal.class);
         acc.forEach((signal, a) -> aggregates.put(signal,
                 new SignalAggregate(signal, Aggregation.of(signal), (int) a[0], a[1], Math.min(a[2], a[1]),
-                        (long) a[3])));
+                        Math.min(a[4], Math.min(a[2], a[1])), (long) a[3])));
         return new WorkloadSnapshot(now, states, aggregates);
     }
 

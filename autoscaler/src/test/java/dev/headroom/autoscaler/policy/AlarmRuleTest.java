@@ -102,4 +102,47 @@ class AlarmRuleTest {
         List<SignalInput> inputs = applied(QUEUE_AND_RATE, 2, WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, reports));
         assertThat(queue(inputs).outcome()).isEqualTo(SignalOutcome.QUIET);
     }
+
+    @Test
+    void aBacklogOnePodHoldsWhileAnotherHasRoomAsksForNoReplica() {
+        // Five pods: one still holds the 40 requests a burst queued on it (an engine keeps what was routed to it),
+        // four have nothing waiting; together 30 req/s arrive and 12 finish (what the busy one finishes, the rest
+        // idle). Spread, that backlog is 8 per pod against a target of 4, and the measured demand is 13 replicas.
+        Map<Signal, Double> busy = Map.of(Signal.QUEUE, 40.0, Signal.ARRIVALS_PS, 6.0, Signal.REQUESTS_PS, 12.0);
+        Map<Signal, Double> idle = Map.of(Signal.QUEUE, 0.0, Signal.ARRIVALS_PS, 6.0, Signal.REQUESTS_PS, 0.0);
+        List<ReplicaReport> stranded = new ArrayList<>(List.of(ReplicaReport.ready("busy", fresh(T0, busy))));
+        for (int i = 0; i < 4; i++) {
+            stranded.add(ReplicaReport.ready("idle-" + i, fresh(T0, idle)));
+        }
+        SignalInput held = queue(applied(QUEUE_AND_RATE, 5, WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, stranded)));
+        assertThat(held.outcome()).isEqualTo(SignalOutcome.HELD_WITH_ROOM);
+        assertThat(held.proposedReplicas()).hasValue(5);
+
+        // The same backlog and rates spread over every pod: no pod has room, and the measured demand stands.
+        SignalInput full = queue(applied(QUEUE_AND_RATE, 5, pods(5, 0, Map.of(Signal.QUEUE, 8.0,
+                Signal.ARRIVALS_PS, 6.0, Signal.REQUESTS_PS, 2.4))));
+        assertThat(full.outcome()).isEqualTo(SignalOutcome.MEASURED_DEMAND);
+        assertThat(full.proposedReplicas()).hasValue(13);
+    }
+
+    @Test
+    void aLatencyAlarmHoldsWhereAPodServesWithinItButNotWhereEveryPodIsSlow() {
+        PolicySpec spec = PolicySpec.of(1, 40).withTargets(new SaturationTargets(Map.of(Signal.TTFT_P95, 2.0)));
+        // Three pods' TTFT windows still hold the wait of a backlog they have drained; three new ones serve at
+        // once: arrivals go where nothing waits and are served within the objective.
+        List<ReplicaReport> draining = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            draining.add(ReplicaReport.ready("old-" + i, fresh(T0, Map.of(Signal.TTFT_P95, 9.0, Signal.QUEUE, 0.0))));
+            draining.add(ReplicaReport.ready("new-" + i, fresh(T0, Map.of(Signal.TTFT_P95, 0.4, Signal.QUEUE, 0.0))));
+        }
+        SignalInput held = applied(spec, 6, WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, draining)).get(0);
+        assertThat(held.outcome()).isEqualTo(SignalOutcome.HELD_WITH_ROOM);
+        assertThat(held.proposedReplicas()).hasValue(6);
+
+        // Nothing waits anywhere, but every pod's first tokens come late (long prompts slow every step): that is
+        // not room, and the alarm steps.
+        SignalInput slow = applied(spec, 6, pods(6, 0, Map.of(Signal.TTFT_P95, 3.0, Signal.QUEUE, 0.0))).get(0);
+        assertThat(slow.outcome()).isEqualTo(SignalOutcome.STEPPED);
+        assertThat(slow.proposedReplicas()).hasValue(7);
+    }
 }

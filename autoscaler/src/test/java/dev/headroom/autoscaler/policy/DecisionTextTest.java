@@ -67,6 +67,9 @@ class DecisionTextTest {
                 .isEqualTo(queue + "; an alarm asks for one step more");
         assertThat(DecisionText.describe(raw.proposing(2, SignalOutcome.HELD_STARTING), KV_QUEUE))
                 .isEqualTo(queue + "; replicas still starting are the step it asked for");
+        assertThat(DecisionText.describe(raw.proposing(2, SignalOutcome.HELD_WITH_ROOM), KV_QUEUE))
+                .isEqualTo(queue + "; a replica has nothing waiting, so arrivals start at once: the backlog other"
+                        + " replicas hold is not one a new replica would serve");
         assertThat(DecisionText.describe(raw.proposing(5, SignalOutcome.MEASURED_DEMAND), KV_QUEUE))
                 .isEqualTo(queue + "; the full replicas finish less than arrives: their share of the arrivals asks"
                         + " for this many");

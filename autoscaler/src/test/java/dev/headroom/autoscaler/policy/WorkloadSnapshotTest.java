@@ -118,7 +118,7 @@ class WorkloadSnapshotTest {
                 .hasMessageContaining("two replica reports for pod 'a'");
         assertThatThrownBy(() -> WorkloadSnapshot.of(T0, Duration.ZERO, List.of())).hasMessageContaining("maxAge");
         assertThatThrownBy(() -> ReplicaReport.notReady(" ")).hasMessageContaining("pod name");
-        assertThatThrownBy(() -> new SignalAggregate(Signal.QUEUE, Aggregation.SUM, 0, 0, 0, 0))
+        assertThatThrownBy(() -> new SignalAggregate(Signal.QUEUE, Aggregation.SUM, 0, 0, 0, 0, 0))
                 .hasMessageContaining("at least one reporting pod");
     }
 }
