@@ -36,13 +36,18 @@ public enum TimestampUnit {
      *   <li>an epoch in milliseconds ({@code min ≥ 10¹¹}: as seconds it would lie after the year 5000);</li>
      *   <li>an epoch in seconds ({@code 10⁸ ≤ min < 10¹¹}: as milliseconds it would lie in the first days of
      *       1970);</li>
-     *   <li>otherwise relative times: milliseconds (the JSONL convention) unless the trace would then average
-     *       more than {@value #IMPLAUSIBLE_MEAN_RATE} requests/s over its span, in which case seconds.</li>
+     *   <li>otherwise relative times: seconds when some timestamp has a fraction (millisecond traces hold whole
+     *       numbers; a seconds trace rounded to milliseconds does not) or when the trace would average more than
+     *       {@value #IMPLAUSIBLE_MEAN_RATE} requests/s as milliseconds; else milliseconds (the JSONL
+     *       convention).</li>
      * </ul>
-     * A slow trace in seconds (under one request per second) reads as a plausible trace in milliseconds, so
-     * the rule cannot tell them apart: the reason names both readings, and {@code --timestamp-unit} decides.
+     * A slow trace in whole seconds (under one request per second) still reads as a plausible trace in
+     * milliseconds, so the rule cannot tell them apart: the reason names both readings, and
+     * {@code --timestamp-unit} decides.
+     *
+     * @param fractional whether any timestamp is not a whole number
      */
-    public static Reading detect(double min, double max, int n) {
+    public static Reading detect(double min, double max, int n, boolean fractional) {
         if (min >= 1e11) {
             return new Reading(MILLISECONDS, "detected: epoch milliseconds (the first, " + plain(min)
                     + ", as seconds would be after the year 5000)");
@@ -59,6 +64,10 @@ public enum TimestampUnit {
         double asS = (n - 1) / span;
         String both = String.format(Locale.ROOT, "as milliseconds the trace would average %.4g req/s over %.4g s, as"
                 + " seconds %.4g req/s over %.4g s", asMs, span / 1000, asS, span);
+        if (fractional && asS <= IMPLAUSIBLE_MEAN_RATE) {
+            return new Reading(SECONDS, "detected: seconds (fractions of a unit, which millisecond traces do not"
+                    + " carry; " + both + "; set --timestamp-unit ms if they are milliseconds)");
+        }
         if (asMs > IMPLAUSIBLE_MEAN_RATE) {
             return new Reading(SECONDS, "detected: seconds (" + both + "; over " + (int) IMPLAUSIBLE_MEAN_RATE
                     + " req/s is taken as implausible)");

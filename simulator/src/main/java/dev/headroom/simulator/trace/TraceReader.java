@@ -140,6 +140,7 @@ public final class TraceReader {
         int lineNo = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
+        boolean fractional = false;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             lineNo++;
             if (line.isBlank()) {
@@ -149,9 +150,10 @@ public final class TraceReader {
             rows.add(row);
             min = Math.min(min, row.timestamp());
             max = Math.max(max, row.timestamp());
+            fractional |= row.timestamp() != Math.rint(row.timestamp());
         }
         TimestampUnit.Reading reading = unit == TimestampUnit.AUTO
-                ? TimestampUnit.detect(min, max, rows.size())
+                ? TimestampUnit.detect(min, max, rows.size(), fractional)
                 : new TimestampUnit.Reading(unit, (unit == TimestampUnit.SECONDS ? "seconds" : "milliseconds")
                         + " (set by --timestamp-unit)");
         double toNanos = reading.unit().nanos();

@@ -65,6 +65,7 @@ class TraceReaderTest {
             "relative milliseconds        | 0              | 250   | 24.75         | detected: milliseconds",
             "relative seconds, fractional | 0              | 0.25  | 24.75         | detected: seconds",
             "relative seconds, 2 per s    | 0              | 0.5   | 49.5          | detected: seconds",
+            "relative seconds, slow       | 0.125          | 2.5   | 247.5         | detected: seconds (fractions",
             "epoch milliseconds           | 1700000000000  | 200   | 19.8          | epoch milliseconds",
             "epoch seconds                | 1700000000     | 0.2   | 19.8          | epoch seconds",
     })
@@ -77,7 +78,8 @@ class TraceReaderTest {
 
     @Test
     void aSetTimestampUnitOverridesDetectionAndSaysSo() throws Exception {
-        // 100 rows 2 s apart, in seconds: as milliseconds they would be a plausible 500 req/s, so detection says ms
+        // 100 rows 2 s apart, in whole seconds: as milliseconds they would be a plausible 500 req/s, and whole
+        // numbers are what millisecond traces hold, so detection says ms
         String slow = rows(0, 2, 100);
         Trace detected = TraceReader.readJsonl(new StringReader(slow), "t.jsonl");
         assertThat(detected.durationSeconds()).isCloseTo(0.198, within(1e-6));
@@ -124,7 +126,8 @@ class TraceReaderTest {
                 + "\n"
                 + "{\"note\": \"a, {tricky} \\\"string\\\"\", \"nested\": {\"a\": [1, {\"b\": 2}]}, \"flag\": true,"
                 + " \"output_length\": 4.0, \"timestamp\": 2500.5, \"input_length\": 30, \"x\": null}\n";
-        Trace trace = TraceReader.readJsonl(new StringReader(jsonl), "t.jsonl");
+        // In milliseconds, set: a fraction alone would have detection read them as seconds.
+        Trace trace = TraceReader.readJsonl(new StringReader(jsonl), "t.jsonl", TimestampUnit.MILLISECONDS);
         assertThat(trace.records()).containsExactly(new TraceRecord(1, 1_000_000_000L, 12, 3),
                 new TraceRecord(3, 2_500_500_000L, 30, 4));
     }
