@@ -97,6 +97,17 @@ class ScenarioTest {
     }
 
     @Test
+    void aRateTargetBelowOneRequestPerSecondKeepsItsDigits() {
+        assertThat(Contender.rateTargetText(16.2345)).isEqualTo("16.23");
+        assertThat(Contender.rateTargetText(1.0)).isEqualTo("1.00");
+        assertThat(Contender.rateTargetText(0.4567)).isEqualTo("0.46");
+        // Prompts and outputs near a 128k context: a few thousandths of a request per second, which two decimals
+        // wrote as "0.00", a target the policy refuses, and the whole evaluation stopped.
+        assertThat(Contender.rateTargetText(0.0031234)).isEqualTo("0.0031");
+        assertThat(Double.parseDouble(Contender.rateTargetText(0.0031234))).isPositive();
+    }
+
+    @Test
     void aJsonlTraceIsReadAndABadRowIsNamed(@TempDir Path dir) throws Exception {
         Path good = dir.resolve("t.jsonl");
         StringBuilder b = new StringBuilder();
