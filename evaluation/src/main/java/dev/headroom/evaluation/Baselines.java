@@ -69,8 +69,8 @@ final class Baselines {
         WindowConfig window = window(cluster);
         return new Contender(WVA, String.format(Locale.ROOT, "WVA-style model: %s; max %.2f req/s per replica (mean"
                         + " TTFT ≤ %s s, mean ITL ≤ %s s in a state-dependent M/M/1); ceil(finished req/s ÷ %.2f) every"
-                        + " %.0f s through the HPA's defaults", model.describe(), maxRate, num(slo.ttftSeconds()),
-                num(slo.itlSeconds()), maxRate, WVA_INTERVAL_SECONDS), start,
+                        + " %.0f s through the HPA's defaults", model.describe(), maxRate, Numbers.plain(slo.ttftSeconds()),
+                Numbers.plain(slo.itlSeconds()), maxRate, WVA_INTERVAL_SECONDS), start,
                 () -> new ExternalMetricController(hpa, Signal.REQUESTS_PS, 1, WVA_INTERVAL_SECONDS, window,
                         snapshot -> desired(ExternalMetricController.sum(snapshot, Signal.REQUESTS_PS), maxRate)));
     }
@@ -88,9 +88,5 @@ final class Baselines {
     private static WindowConfig window(ClusterConfig cluster) {
         return WindowConfig.forScrapeInterval(Duration.ofNanos(Math.round(cluster.scrapeIntervalSeconds() * 1e9)),
                 Contender.SPAN);
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 }

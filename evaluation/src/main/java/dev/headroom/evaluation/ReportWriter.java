@@ -82,12 +82,12 @@ public final class ReportWriter {
                 o.maxReplicas()));
         b.append("- Scale-in: termination grace period ").append(Double.isInfinite(s.cluster().terminationGraceSeconds())
                 ? "unbounded (a replica scaled away finishes what it holds)"
-                : num(s.cluster().terminationGraceSeconds()) + " s (what a replica scaled away still holds then fails,"
+                : Numbers.plain(s.cluster().terminationGraceSeconds()) + " s (what a replica scaled away still holds then fails,"
                 + " counted against the SLO)").append("; victims per policy in the table (drain-aware: the emptiest"
                 + " first, by pod-deletion-cost from live load; default: Kubernetes' order).\n");
         b.append(String.format(Locale.ROOT,
                 "- SLO: TTFT ≤ %s s and mean ITL ≤ %s s per request, target %s %% of requests. Seed %d.%n",
-                num(slo.ttftSeconds()), num(slo.itlSeconds()), num(slo.attainmentTarget() * 100), o.seed()));
+                Numbers.plain(slo.ttftSeconds()), Numbers.plain(slo.itlSeconds()), Numbers.plain(slo.attainmentTarget() * 100), o.seed()));
         b.append(oracleLine(result.oracle()));
         b.append(String.format(Locale.ROOT,
                 "- Wall time: %.1f s for everything (sizing, the oracle's plan and %d policies on %d threads).%n%n",
@@ -208,8 +208,8 @@ public final class ReportWriter {
         }
         double target = result.scenario().slo().attainmentTarget();
         StringBuilder b = new StringBuilder("**Verdict** (target: ≥ ")
-                .append(num(target * 100)).append(" % SLO attainment with ≤ ")
-                .append(num(GPU_HOURS_BOUND)).append(" × the oracle's GPU-hours): ");
+                .append(Numbers.plain(target * 100)).append(" % SLO attainment with ≤ ")
+                .append(Numbers.plain(GPU_HOURS_BOUND)).append(" × the oracle's GPU-hours): ");
         for (int i = 0; i < judged.size(); i++) {
             PolicyResult h = judged.get(i);
             double ratio = h.gpuHours() / oracle.get().gpuHours();
@@ -287,10 +287,6 @@ public final class ReportWriter {
                 new Font(Font.SANS_SERIF, Font.BOLD, 13), combined, false);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 140 * result.results().size() + 80);
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String sec(double v) {

@@ -41,6 +41,13 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
         long seed, int threads, RateScaling rateScaling, double jitterSeconds, int peakReplicas,
         TimestampUnit timestampUnit) {
 
+    /**
+     * The longest replay: a day. Every policy simulates each request of it, so a longer one (a typo, a week at a
+     * peak of 70 req/s: 40 million requests) would run for hours and hold gigabytes before saying anything.
+     */
+    public static final double MAX_DURATION_SECONDS = 86_400;
+
+
     /** How the trace's rate reaches {@code peakRate}. */
     public enum RateScaling {
         /** Jittered copies of each arrival on the trace's own clock: the load changes at the trace's pace. */
@@ -57,15 +64,21 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
         Objects.requireNonNull(rateScaling, "rateScaling");
         positive("peak rate", peakRate);
         positive("peak window", peakWindowSeconds);
-        if (!(durationSeconds >= 0) || !Double.isFinite(durationSeconds)) {
-            throw new IllegalArgumentException("duration must be finite and >= 0 seconds (0: one pass), was "
-                    + durationSeconds);
+        if (!(durationSeconds >= 0) || !(durationSeconds <= MAX_DURATION_SECONDS)) {
+            throw new IllegalArgumentException("duration must be 0 (one pass) to " + (int) MAX_DURATION_SECONDS
+                    + " seconds (a day of simulated time), was " + durationSeconds);
         }
         if (!(jitterSeconds >= 0) || !Double.isFinite(jitterSeconds)) {
             throw new IllegalArgumentException("jitter must be finite and >= 0 seconds, was " + jitterSeconds);
         }
         positive("control interval", controlInterval);
         positive("scrape interval", scrapeInterval);
+        if (scrapeInterval.multipliedBy(2).compareTo(Contender.SPAN) > 0) {
+            // As the sidecar's own setting: a rate needs two samples within a window span.
+            throw new IllegalArgumentException("scrape interval must be at most half the signals' " + Contender.SPAN
+                    .toSeconds() + " s window, so that a window holds two samples to derive rates from; was "
+                    + scrapeInterval.toMillis() / 1000.0 + " s");
+        }
         Objects.requireNonNull(coldStart, "coldStart");
         if (coldStart.isNegative()) {
             throw new IllegalArgumentException("cold start must be >= 0, was " + coldStart);

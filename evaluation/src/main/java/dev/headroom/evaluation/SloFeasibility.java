@@ -79,7 +79,7 @@ final class SloFeasibility {
             }
             reasons.add(String.format(Locale.ROOT, "%,d requests have prompts of %,d tokens or more, whose prefill"
                     + " alone on an idle replica takes %.2f s or more, over the TTFT objective of %s s", slowPrefills,
-                    threshold, run(alone, threshold, 1).ttftSeconds(), num(slo.ttftSeconds())));
+                    threshold, run(alone, threshold, 1).ttftSeconds(), Numbers.plain(slo.ttftSeconds())));
         }
 
         // Mean ITL alone: close to monotone in prompt + output; requests ordered by it, each judged with its lengths.
@@ -108,7 +108,7 @@ final class SloFeasibility {
             reasons.add(String.format(Locale.ROOT, "%,d requests of %,d tokens or more (prompt + output) decode alone"
                     + " on an idle replica at %.0f ms per token or more, over the ITL objective of %s ms", slowDecodes,
                     r.totalTokens(), run(alone, r.promptTokens(), r.outputTokens()).meanItlSeconds() * 1000,
-                    num(slo.itlSeconds() * 1000)));
+                    Numbers.plain(slo.itlSeconds() * 1000)));
         }
 
         int[] before = new int[n + 1];
@@ -121,8 +121,8 @@ final class SloFeasibility {
         if (impossible > allowed) {
             throw new InfeasibleSloException(String.format(Locale.ROOT, "no number of replicas can meet the SLO"
                     + " (TTFT ≤ %s s, mean ITL ≤ %s s for %s %% of requests) for this mix: %s. That is %,d of %,d"
-                    + " requests (%.2f %%); the target lets at most %,d miss.", num(slo.ttftSeconds()),
-                    num(slo.itlSeconds()), num(slo.attainmentTarget() * 100), reason, impossible, n,
+                    + " requests (%.2f %%); the target lets at most %,d miss.", Numbers.plain(slo.ttftSeconds()),
+                    Numbers.plain(slo.itlSeconds()), Numbers.plain(slo.attainmentTarget() * 100), reason, impossible, n,
                     100.0 * impossible / n, allowed));
         }
         return new SloFeasibility(before, reason, slowPrompt, slowDecode);
@@ -148,10 +148,6 @@ final class SloFeasibility {
 
     private static ServedRequest run(ClusterSimulator alone, int prompt, int output) {
         return alone.run(List.of(new SimRequest(0, 0, prompt, output)), Controllers.fixed(1)).requests().get(0);
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     /** Requests failing alone, over all. */

@@ -41,8 +41,8 @@ public final class SuiteReport {
             Slo slo = s.options().slo();
             double rise = units.stream().mapToDouble(SuiteResult.Unit::riseWithinColdStart).max().orElse(Double.NaN);
             b.append(String.format(Locale.ROOT, "| %s | %s | TTFT ≤ %s s, ITL ≤ %s s, %s %% | %.0f s | %s | %s | %s |"
-                            + " %.0f %% | %s |%n", s.name(), s.shape(), num(slo.ttftSeconds()), num(slo.itlSeconds()),
-                    num(slo.attainmentTarget() * 100), s.options().coldStart().toMillis() / 1000.0,
+                            + " %.0f %% | %s |%n", s.name(), s.shape(), Numbers.plain(slo.ttftSeconds()), Numbers.plain(slo.itlSeconds()),
+                    Numbers.plain(slo.attainmentTarget() * 100), s.options().coldStart().toMillis() / 1000.0,
                     range(units.stream().mapToDouble(SuiteResult.Unit::requests).toArray(), "%,.0f"),
                     range(units.stream().filter(u -> u.failure().isEmpty())
                             .mapToDouble(SuiteResult.Unit::capacityPerReplica).toArray(), "%.2f"),
@@ -98,9 +98,5 @@ public final class SuiteReport {
         String a = String.format(Locale.ROOT, format, lo);
         String z = String.format(Locale.ROOT, format, hi);
         return a.equals(z) ? a : a + "–" + z;
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 }

@@ -133,6 +133,14 @@ class ScenarioTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jitter");
         assertThatThrownBy(() -> ScenarioOptions.defaults().withDuration(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration");
+        // A typo of a few digits would have replayed for hours before saying anything.
+        assertThatThrownBy(() -> ScenarioOptions.defaults().withDuration(99_999_999_999.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a day of simulated time");
+        assertThat(ScenarioOptions.defaults().withDuration(86_400).durationSeconds()).isEqualTo(86_400);
+        // Decided every 15 s on rates no window could hold: every policy would have run blind.
+        ScenarioOptions d = ScenarioOptions.defaults();
+        assertThatThrownBy(() -> d.withCluster(d.coldStart(), d.controlInterval(), Duration.ofHours(1), d.balancer(),
+                d.maxReplicas())).hasMessageContaining("scrape interval must be at most half the signals' 30 s window");
         assertThatThrownBy(() -> new Slo(2, 0.1, 1.5)).hasMessageContaining("attainment");
         assertThatThrownBy(() -> ScenarioOptions.defaults().withThreads(0)).hasMessageContaining("threads");
     }

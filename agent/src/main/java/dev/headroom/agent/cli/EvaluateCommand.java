@@ -103,7 +103,8 @@ public class EvaluateCommand implements Callable<Integer> {
     double to;
 
     @Option(names = "--duration",
-            description = "Seconds simulated: the rescaled window is replayed end to end until filled; 0: one pass. Default: ${DEFAULT-VALUE}")
+            description = "Seconds simulated: the rescaled window is replayed end to end until filled; 0: one pass;"
+                    + " at most 86400 (a day). Default: ${DEFAULT-VALUE}")
     double duration;
 
     @Option(names = "--cold-start", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
@@ -363,6 +364,9 @@ public class EvaluateCommand implements Callable<Integer> {
             if (byRate && spec.commandLine().getParseResult().hasMatchedOption("--peak-replicas")) {
                 throw new ParameterException(spec.commandLine(), "--peak-rate and --peak-replicas both size the load:"
                         + " give one");
+            }
+            if (!byRate && peakReplicas < 1) {
+                throw new ParameterException(spec.commandLine(), "--peak-replicas must be >= 1, was " + peakReplicas);
             }
             return new ScenarioOptions(Optional.ofNullable(trace), engine(), peakRate, peakWindow, from, to,
                     duration, coldStart, controlInterval, scrapeInterval, balancer(), maxReplicas,

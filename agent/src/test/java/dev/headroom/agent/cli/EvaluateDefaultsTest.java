@@ -38,6 +38,8 @@ class EvaluateDefaultsTest {
         assertThat(byRate.peakRate()).isEqualTo(30.0);
         assertThatThrownBy(() -> parse("--peak-rate", "30", "--peak-replicas", "3").scenarioOptions())
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("give one");
+        assertThatThrownBy(() -> parse("--peak-replicas", "0").scenarioOptions())
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--peak-replicas must be >= 1");
         assertThatThrownBy(() -> parse("--peak-replicas", "20").scenarioOptions())
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("max replicas 16");
     }
