@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.DoubleFunction;
@@ -128,7 +129,35 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
             w.add(String.format(Locale.ROOT, "%,d rows longer than the engine's limit were left out",
                     replay.droppedTooLong()));
         }
+        clumping(replay, options).ifPresent(w::add);
         return w;
+    }
+
+    /** Fewer trace rows than this within one jitter span make superposed copies swing by more than a fifth. */
+    static final double MIN_ROWS_PER_JITTER = 25;
+
+    /**
+     * Superposition copies each row {@code k} times within the jitter span: a sparse trace becomes clumps of
+     * {@code k} requests, and its load over a jitter span swings by about {@code 1/√(rows in the span)}, far more
+     * than {@code k} times as many independent arrivals would. Said when that is more than a fifth.
+     */
+    static Optional<String> clumping(Replay replay, ScenarioOptions options) {
+        double k = replay.rateMultiplier();
+        double jitter = options.jitterSeconds();
+        if (options.rateScaling() != ScenarioOptions.RateScaling.SUPERPOSE || !(k >= 2) || !(jitter > 0)
+                || !(replay.durationSeconds() > 0) || replay.requests().isEmpty()) {
+            return Optional.empty();
+        }
+        double rate = replay.requests().size() / replay.durationSeconds();
+        double rowsPerSpan = rate / k * jitter;
+        if (!(rowsPerSpan < MIN_ROWS_PER_JITTER)) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "superposition clumps this sparse trace: each row became about"
+                + " %.0f copies within %.0f s (--jitter), so the load over %.0f s swings by about ±%.0f %% where"
+                + " independent arrivals at %.1f req/s would swing by ±%.0f %%; a --jitter of %.0f s or more, or"
+                + " --rate-scaling compress, spreads them", k, jitter, jitter, 100 / Math.sqrt(rowsPerSpan), rate,
+                100 / Math.sqrt(rate * jitter), Math.ceil(MIN_ROWS_PER_JITTER * k / rate)));
     }
 
     /** The simulator's virtual time is in seconds. */

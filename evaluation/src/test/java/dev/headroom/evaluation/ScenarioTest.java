@@ -97,6 +97,26 @@ class ScenarioTest {
     }
 
     @Test
+    void aSparseTraceSuperposedIntoClumpsIsSaidSo(@TempDir Path dir) throws Exception {
+        // One row every 4 s for 40 min, sized to a peak of 40 req/s: each row becomes about 160 copies within the
+        // 30 s jitter, so about 7.5 rows share a span and the load swings by about ±37 % over it.
+        Path file = dir.resolve("sparse.jsonl");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 600; i++) {
+            b.append("{\"timestamp\": ").append(i * 4 + 0.5).append(", \"input_length\": 300, \"output_length\": 50}\n");
+        }
+        Files.writeString(file, b);
+        Scenario s = Scenario.prepare(ScenarioOptions.defaults().withTrace(file).withPeak(40, 60));
+        assertThat(s.notes().timestamps()).startsWith("detected: seconds");
+        assertThat(s.notes().warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("superposition clumps this sparse trace").contains("--rate-scaling compress"));
+        // Spread over a jitter wide enough, or compressed, it is not.
+        ScenarioOptions wide = ScenarioOptions.defaults().withTrace(file).withPeak(40, 60)
+                .withRateScaling(ScenarioOptions.RateScaling.SUPERPOSE, 400);
+        assertThat(Scenario.prepare(wide).notes().warnings()).noneSatisfy(w -> assertThat(w).contains("clumps"));
+    }
+
+    @Test
     void aRateTargetBelowOneRequestPerSecondKeepsItsDigits() {
         assertThat(Contender.rateTargetText(16.2345)).isEqualTo("16.23");
         assertThat(Contender.rateTargetText(1.0)).isEqualTo("1.00");
