@@ -18,7 +18,6 @@ import dev.headroom.simulator.cluster.Controllers;
 import dev.headroom.simulator.cluster.ReplicaController;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,8 +114,8 @@ public record Contender(String name, String description, int initialReplicas, Su
                         + " arrivals_ps %s per replica (%.2f × the %s req/s `headroom capacity` estimates for this"
                         + " engine and the trace's mean lengths), latency alarms in the SLO's terms (ttft_p95 %s s,"
                         + " itl_mean %s s in place of itl_p95), KV 0.80 and queue 4 as default; forecast %d s ahead"
-                        + " (cold start + one decision interval), scale-down window %d s%s", rateTargetText(rounded),
-                        RATE_TARGET_SHARE, rateTargetText(rounded / RATE_TARGET_SHARE), number(slo.ttftSeconds()),
+                        + " (cold start + one decision interval), scale-down window %d s%s", Numbers.plain(rounded),
+                        RATE_TARGET_SHARE, Numbers.plain(rounded / RATE_TARGET_SHARE), number(slo.ttftSeconds()),
                         number(slo.itlSeconds()), lead, lead, changed),
                         start, () -> new SignalPolicyController(configured, window, drain)),
                 new Contender("headroom-slo", String.format(Locale.ROOT, "Headroom given only the SLO as its spec"
@@ -140,7 +139,7 @@ public record Contender(String name, String description, int initialReplicas, Su
      */
     static PolicySpec configured(PolicySpec bounds, ClusterConfig cluster, List<SimRequest> requests, Slo slo) {
         Map<String, String> targets = new LinkedHashMap<>();
-        targets.put(Signal.ARRIVALS_PS.key(), rateTargetText(rateTarget(cluster.engine(), requests)));
+        targets.put(Signal.ARRIVALS_PS.key(), Numbers.plain(rateTarget(cluster.engine(), requests)));
         targets.put(Signal.TTFT_P95.key(), number(slo.ttftSeconds()));
         targets.put(Signal.ITL_MEAN.key(), number(slo.itlSeconds()));
         targets.put(Signal.ITL_P95.key(), SaturationTargets.NONE);
@@ -161,16 +160,6 @@ public record Contender(String name, String description, int initialReplicas, Su
         SloSpec objective = SloSpec.perRequest(slo.ttftSeconds(), slo.itlSeconds(), slo.attainmentTarget());
         return bounds.withTargets(objective.targets()).withSlo(objective).withBehavior(behavior)
                 .withForecast(LoadForecast.ahead(lead));
-    }
-
-    /**
-     * The rate target as a user would write it: two decimals, or two significant digits below 1 req/s (a mix of
-     * near-maximal prompts and outputs sustains a few thousandths of a request per second, which two decimals
-     * would write as 0, an invalid target).
-     */
-    static String rateTargetText(double v) {
-        return v >= 1 ? String.format(Locale.ROOT, "%.2f", v)
-                : new BigDecimal(v).round(new MathContext(2)).stripTrailingZeros().toPlainString();
     }
 
     private static String number(double v) {

@@ -118,13 +118,16 @@ class ScenarioTest {
 
     @Test
     void aRateTargetBelowOneRequestPerSecondKeepsItsDigits() {
-        assertThat(Contender.rateTargetText(16.2345)).isEqualTo("16.23");
-        assertThat(Contender.rateTargetText(1.0)).isEqualTo("1.00");
-        assertThat(Contender.rateTargetText(0.4567)).isEqualTo("0.46");
+        assertThat(Numbers.plain(16.2345)).isEqualTo("16.23");
         // Prompts and outputs near a 128k context: a few thousandths of a request per second, which two decimals
         // wrote as "0.00", a target the policy refuses, and the whole evaluation stopped.
-        assertThat(Contender.rateTargetText(0.0031234)).isEqualTo("0.0031");
-        assertThat(Double.parseDouble(Contender.rateTargetText(0.0031234))).isPositive();
+        assertThat(Numbers.plain(0.0031234)).isEqualTo("0.003123");
+        assertThat(Double.parseDouble(Numbers.plain(0.0031234))).isPositive();
+        PolicySpec spec = Contender.configured(PolicySpec.of(1, 16),
+                dev.headroom.simulator.cluster.ClusterConfig.of(ScenarioOptions.defaults().engine()),
+                java.util.List.of(new dev.headroom.simulator.SimRequest(0, 0, 60_000, 60_000)),
+                ScenarioOptions.defaults().slo());
+        assertThat(spec.targets().get(Signal.ARRIVALS_PS).orElseThrow()).isPositive().isLessThan(1);
     }
 
     @Test
