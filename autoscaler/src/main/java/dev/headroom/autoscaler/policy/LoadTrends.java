@@ -36,7 +36,10 @@ final class LoadTrends {
 
     /**
      * The fitted line's value at {@code now + lead}, when it rises: empty with fewer than three points, points
-     * spanning less than half of {@code window}, or a slope that is not positive.
+     * spanning less than half of {@code window}, or a slope that is not positive. The line through the window's
+     * recent half is carried ahead too, and the lower of the two is the forecast: after a step (a load that
+     * jumped and then stayed) the whole window's line still rises steeply through the jump, while the recent
+     * half is flat; a rise that has stopped is not carried on. On a steady ramp the two agree.
      */
     OptionalDouble forecast(Signal signal, Instant now, Duration window, Duration lead) {
         ArrayDeque<Point> series = points.get(signal);
@@ -49,26 +52,48 @@ final class LoadTrends {
         if (origin.isBefore(cutoff) || span < window.toNanos() / 2e9) {
             return OptionalDouble.empty();
         }
+        double ahead = seconds(origin, now) + lead.toNanos() / 1e9;
+        OptionalDouble whole = carried(series, origin, origin, ahead);
+        OptionalDouble recent = carried(series, now.minus(window.dividedBy(2)), origin, ahead);
+        if (whole.isEmpty() || recent.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Math.min(whole.getAsDouble(), recent.getAsDouble()));
+    }
+
+    /**
+     * The least-squares line through the points at or after {@code from}, at {@code ahead} seconds from
+     * {@code origin}: empty with fewer than three points or a slope that is not positive.
+     */
+    private static OptionalDouble carried(ArrayDeque<Point> series, Instant from, Instant origin, double ahead) {
+        int n = 0;
         double meanT = 0;
         double meanV = 0;
         for (Point p : series) {
-            meanT += seconds(origin, p.at());
-            meanV += p.total();
+            if (!p.at().isBefore(from)) {
+                n++;
+                meanT += seconds(origin, p.at());
+                meanV += p.total();
+            }
         }
-        meanT /= series.size();
-        meanV /= series.size();
+        if (n < 3) {
+            return OptionalDouble.empty();
+        }
+        meanT /= n;
+        meanV /= n;
         double sxy = 0;
         double sxx = 0;
         for (Point p : series) {
-            double dt = seconds(origin, p.at()) - meanT;
-            sxy += dt * (p.total() - meanV);
-            sxx += dt * dt;
+            if (!p.at().isBefore(from)) {
+                double dt = seconds(origin, p.at()) - meanT;
+                sxy += dt * (p.total() - meanV);
+                sxx += dt * dt;
+            }
         }
         double slope = sxy / sxx;
         if (!(slope > 0)) {
             return OptionalDouble.empty();
         }
-        double ahead = seconds(origin, now) + lead.toNanos() / 1e9;
         return OptionalDouble.of(meanV + slope * (ahead - meanT));
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 import static dev.headroom.autoscaler.policy.Fixtures.T0;
 import static dev.headroom.autoscaler.policy.Fixtures.fresh;
@@ -39,10 +40,15 @@ class ForecastRuleTest {
 
     /** Every 15 s from 0 to {@code seconds}, a total of {@code 20 + 0.1 t}; the last decision's inputs. */
     private List<SignalInput> ramp(PolicySpec spec, int seconds) {
+        return feed(spec, seconds, t -> 20 + 0.1 * t);
+    }
+
+    /** Every 15 s from 0 to {@code seconds}, the total {@code load} gives; the last decision's inputs. */
+    private List<SignalInput> feed(PolicySpec spec, int seconds, IntToDoubleFunction load) {
         List<SignalInput> inputs = null;
         for (int t = 0; t <= seconds; t += 15) {
             Instant at = T0.plusSeconds(t);
-            RuleContext context = new RuleContext(spec, fourPods(at, 20 + 0.1 * t), 4, at);
+            RuleContext context = new RuleContext(spec, fourPods(at, load.applyAsDouble(t)), 4, at);
             inputs = new ArrayList<>();
             for (Map.Entry<Signal, Double> e : spec.targets().targets().entrySet()) {
                 inputs.add(context.evaluate(e.getKey(), e.getValue()));
@@ -65,6 +71,27 @@ class ForecastRuleTest {
         assertThat(rate.proposedReplicas()).hasValue(5);
         assertThat(input(inputs, Signal.KV_UTILIZATION).outcome()).as("a mean").isNotEqualTo(SignalOutcome.FORECAST);
         assertThat(input(inputs, Signal.QUEUE).outcome()).as("an alarm").isNotEqualTo(SignalOutcome.FORECAST);
+    }
+
+    @Test
+    void aStepThatStayedIsNotCarriedOnAsARise() {
+        // 20 req/s until 60 s, then 60 from 75 s on: the line through the whole five minutes still rises
+        // through the jump (it would ask for 8 replicas at 405 s), the line through the last half is flat.
+        List<SignalInput> inputs = feed(AHEAD, 300, t -> t <= 60 ? 20 : 60);
+        SignalInput rate = input(inputs, Signal.REQUESTS_PS);
+        assertThat(rate.outcome()).isNotEqualTo(SignalOutcome.FORECAST);
+        assertThat(rate.proposedReplicas()).hasValue(6);
+        assertThat(trends.forecast(Signal.REQUESTS_PS, T0.plusSeconds(300), LoadForecast.DEFAULT_TREND_WINDOW,
+                Duration.ofSeconds(105))).isEmpty();
+    }
+
+    @Test
+    void aRiseThatGoesOnInTheRecentHalfIsCarriedOnByTheLowerLine() {
+        // Flat at 20 until 150 s, then rising 0.2 req/s per second: the whole window's line is the shallower,
+        // and it is what is carried ahead (53 at 405 s); the recent half alone would reach 71.
+        feed(AHEAD, 300, t -> t <= 150 ? 20 : 20 + 0.2 * (t - 150));
+        assertThat(trends.forecast(Signal.REQUESTS_PS, T0.plusSeconds(300), LoadForecast.DEFAULT_TREND_WINDOW,
+                Duration.ofSeconds(105))).hasValueCloseTo(53.36, within(0.01));
     }
 
     @Test
