@@ -25,8 +25,9 @@ import java.util.Arrays;
  * batch is what a backlog admitted, and its limit is read apart, below. TTFT is fitted on the same features over
  * the samples without a queue, nor one within {@link #QUEUE_ECHO} before them (below saturation it grows with the
  * prefill ahead of a prompt; past it, it is a queue and says nothing of capacity, and the TTFT window still holds
- * that queue's wait after it has drained) and inverted by bisection. While requests wait, what a replica finishes is its saturation throughput; the median of those
- * samples caps the estimate.
+ * that queue's wait after it has drained) and inverted by bisection. While requests wait on every replica, the
+ * batch a replica holds is its limit; the median of those batches, turned into a rate by Little's law, caps the
+ * estimate (a backlog one replica holds beside others with room is not such a reading).
  *
  * <p><b>Robustness.</b> A sample enters the fit only once the next one confirms it (a value more than
  * {@value #SPIKE_FACTOR}× both neighbours is dropped: one {@code requests_ps} reading of 1e5 teaches nothing);
@@ -95,9 +96,20 @@ final class SloCapacityModel {
     /** A value more than this many times both its neighbours is a spike. */
     static final double SPIKE_FACTOR = 4.0;
 
-    /** One decision's per-replica reading. */
-    record Sample(Instant at, double arrivals, double finished, double running, double queue, double promptTps,
-                  double generationTps, double itl, double stepTime, double ttft, double kv) {
+    /**
+     * One decision's per-replica reading.
+     *
+     * @param queueMin the fewest requests waiting on any one ready replica: whether every replica was full, or
+     *                 some had room beside a backlog that others hold
+     */
+    record Sample(Instant at, double arrivals, double finished, double running, double queue, double queueMin,
+                  double promptTps, double generationTps, double itl, double stepTime, double ttft, double kv) {
+
+        /** A reading of replicas that share the load evenly: the fewest waiting is the mean. */
+        Sample(Instant at, double arrivals, double finished, double running, double queue, double promptTps,
+               double generationTps, double itl, double stepTime, double ttft, double kv) {
+            this(at, arrivals, finished, running, queue, queue, promptTps, generationTps, itl, stepTime, ttft, kv);
+        }
 
         double promptTokens() {
             return promptTps / finished;
@@ -117,6 +129,15 @@ final class SloCapacityModel {
 
         boolean saturated() {
             return queue >= SATURATED_QUEUE;
+        }
+
+        /**
+         * Whether the batch per replica is the replicas' limit: requests waited on every one of them. A backlog
+         * one replica holds beside others with room (an engine keeps what was routed to it; the replicas added
+         * for it start empty) raises the mean queue while the mean batch is what the arrivals keep in flight.
+         */
+        boolean everyReplicaFull() {
+            return saturated() && queueMin >= 1.0;
         }
 
         /** The batch a full KV cache holds at this reading's mix ({@code running ÷ KV use}), NaN when unknown. */
@@ -154,7 +175,7 @@ final class SloCapacityModel {
         while (samples.size() > MAX_SAMPLES) {
             samples.removeFirst();
         }
-        if (s.saturated()) {
+        if (s.everyReplicaFull()) {
             saturation.addLast(s);
             while (saturation.size() > MAX_SATURATION) {
                 saturation.removeFirst();

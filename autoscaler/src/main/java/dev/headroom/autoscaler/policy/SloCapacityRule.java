@@ -151,8 +151,9 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
                 || !(finished.getAsDouble() > 0)) {
             return Optional.empty();
         }
+        double queueMin = snapshot.get(Signal.QUEUE).orElseThrow().min();
         return Optional.of(new SloCapacityModel.Sample(context.now(), arrivals.getAsDouble() / pods,
-                finished.getAsDouble() / pods, running.getAsDouble() / pods, queue.getAsDouble() / pods,
+                finished.getAsDouble() / pods, running.getAsDouble() / pods, queue.getAsDouble() / pods, queueMin,
                 prompt.getAsDouble() / pods, generation.getAsDouble() / pods, itl.getAsDouble(),
                 step.orElse(itl.getAsDouble()), ttft.getAsDouble(), kv.orElse(Double.NaN)));
     }

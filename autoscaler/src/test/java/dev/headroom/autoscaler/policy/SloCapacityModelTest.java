@@ -81,6 +81,38 @@ class SloCapacityModelTest {
     }
 
     @Test
+    void aBacklogOneReplicaHoldsBesideReplicasWithRoomIsNotTheReplicasLimit() {
+        offerSweeps(30, 100);
+        double before = model.estimate(SLO, now).perReplica();
+        // After a return from idle: one replica still works off what was routed to it (40 waiting per replica on
+        // average), the replicas added for it have nothing waiting, and the mean batch is what the arrivals keep.
+        backlog(6, 0.0);
+        LearnedCapacity after = model.estimate(SLO, now);
+        assertThat(after.binding()).isNotEqualTo(LearnedCapacity.SloTerm.SATURATION);
+        assertThat(after.perReplica()).isGreaterThanOrEqualTo(0.95 * before);
+    }
+
+    @Test
+    void theSameBatchWithRequestsWaitingOnEveryReplicaIsTheLimit() {
+        offerSweeps(30, 100);
+        double before = model.estimate(SLO, now).perReplica();
+        backlog(6, 2.0);
+        LearnedCapacity after = model.estimate(SLO, now);
+        assertThat(after.binding()).isEqualTo(LearnedCapacity.SloTerm.SATURATION);
+        assertThat(after.perReplica()).isLessThan(0.9 * before);
+    }
+
+    /** {@code readings} readings at 0.7 req/s per replica, 40 waiting per replica, the fewest on one {@code queueMin}. */
+    private void backlog(int readings, double queueMin) {
+        for (int t = 0; t < readings; t++) {
+            double running = 0.7 * (BEFORE_DECODE + OUTPUT * STEP);
+            model.offer(new SloCapacityModel.Sample(now, 0.7, 0.7, running, 40, queueMin, 0.7 * PROMPT, 0.7 * OUTPUT,
+                    STEP, STEP, 1.0, running / 100));
+            now = now.plusSeconds(15);
+        }
+    }
+
+    @Test
     void theTtftOfRequestsThatWaitedInAQueueThatHasGoneDoesNotLowerTheCapacity() {
         for (int t = 0; t < 10; t++) {
             offer(0.4 + 0.6 * (t % 10) / 9.0, 100, 0);
