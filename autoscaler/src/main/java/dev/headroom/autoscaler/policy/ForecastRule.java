@@ -40,7 +40,7 @@ final class ForecastRule implements PolicyRule<LoadTrends> {
                 continue;
             }
             double total = input.workloadValue().getAsDouble();
-            if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0) {
+            if (snapshot.complete(input.reporting())) {
                 trends.record(input.signal(), now, total, forecast.trendWindow());
             }
             OptionalDouble ahead = trends.forecast(input.signal(), now, forecast.trendWindow(), forecast.leadTime());

@@ -28,7 +28,7 @@ final class LoadHistory {
     /** Appends {@code input}'s total at {@code now} when the whole workload reported it, and drops the old. */
     static void append(ArrayDeque<Point> points, SignalInput input, WorkloadSnapshot snapshot, Instant now,
                        Duration lookback) {
-        if (input.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0
+        if (snapshot.complete(input.reporting())
                 && (points.isEmpty() || now.isAfter(points.peekLast().at()))) {
             points.addLast(new Point(now, input.workloadValue().getAsDouble()));
             Instant cutoff = now.minus(lookback);

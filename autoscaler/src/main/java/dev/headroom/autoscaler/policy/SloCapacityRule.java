@@ -53,7 +53,12 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
         if (capacity == null) {
             return;
         }
-        double target = target(capacity, snapshot.completeTotal(Signal.ARRIVALS_PS), slo.attainment());
+        // The staffing share is sized for the decision's own reading of the arrivals, whole or not: a replica that
+        // came ready moments ago, or one that reports no rate yet, must not take the margin away with it (a part
+        // of the load reads as fewer slots, and a wider margin).
+        OptionalDouble rate = snapshot.get(Signal.ARRIVALS_PS).map(a -> OptionalDouble.of(a.workloadValue()))
+                .orElse(OptionalDouble.empty());
+        double target = target(capacity, rate, slo.attainment());
         SignalInput input = context.evaluate(Signal.ARRIVALS_PS, target).withLearned(capacity);
         if (capacity.confidence() == LearnedCapacity.Confidence.PROVISIONAL && input.voted()
                 && input.proposedReplicas().getAsInt() < context.currentReplicas()) {
@@ -160,7 +165,7 @@ final class SloCapacityRule implements PolicyRule<SloCapacityModel> {
 
     /** The mean of a latency over the ready pods, when every one of them reported it fresh. */
     private static OptionalDouble mean(WorkloadSnapshot snapshot, Signal signal) {
-        return snapshot.get(signal).filter(a -> a.reporting() == snapshot.readyFresh() && snapshot.readyMissing() == 0)
+        return snapshot.get(signal).filter(a -> snapshot.complete(a.reporting()))
                 .map(a -> OptionalDouble.of(a.mean())).orElse(OptionalDouble.empty());
     }
 }

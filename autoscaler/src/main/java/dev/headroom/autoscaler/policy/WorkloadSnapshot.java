@@ -26,8 +26,14 @@ import java.util.TreeMap;
  * @param at       when the snapshot was taken
  * @param replicas every pod by name (sorted) and how it counts
  * @param signals  per signal known on at least one ready, fresh pod, its aggregate
+ * @param filling  ready, fresh pods whose sidecar window holds fewer samples than the fullest pod's less one: a
+ *                 replica that came ready moments ago. Its rates are read over the seconds it has, the others'
+ *                 over the whole window, so their sum is no workload total: requests routed to the older
+ *                 replicas before it came ready are still in their windows, and the same load, now routed to
+ *                 it, is counted again (a sum up to twice the load, for one window's span)
  */
-public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, Map<Signal, SignalAggregate> signals) {
+public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, Map<Signal, SignalAggregate> signals,
+                               int filling) {
 
     public WorkloadSnapshot {
         Objects.requireNonNull(at, "at");
@@ -48,6 +54,10 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             }
         });
         signals = Collections.unmodifiableMap(copy);
+        if (filling < 0 || filling > fresh) {
+            throw new IllegalArgumentException("pods with a filling window must be 0 to the " + fresh
+                    + " ready and fresh, got " + filling);
+        }
     }
 
     /**
@@ -66,6 +76,8 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             throw new IllegalArgumentException("maxAge must be positive, got " + maxAge);
         }
         Map<String, ReplicaState> states = new TreeMap<>();
+        int[] windowSamples = new int[reports.size()];
+        int freshPods = 0;
         EnumMap<Signal, double[]> acc = new EnumMap<>(Signal.class); // {count, sum, max, sumMilli, min}
         for (ReplicaReport report : reports) {
             ReplicaState state = classify(report, now, maxAge);
@@ -75,6 +87,7 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
             if (state != ReplicaState.READY_FRESH) {
                 continue;
             }
+            windowSamples[freshPods++] = report.signals().orElseThrow().samples();
             report.signals().orElseThrow().values().forEach((signal, v) -> {
                 double[] a = acc.computeIfAbsent(signal, s -> new double[] {0, 0, 0, 0, Double.POSITIVE_INFINITY});
                 a[0]++;
@@ -88,7 +101,25 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
         acc.forEach((signal, a) -> aggregates.put(signal,
                 new SignalAggregate(signal, Aggregation.of(signal), (int) a[0], a[1], Math.min(a[2], a[1]),
                         Math.min(a[4], Math.min(a[2], a[1])), (long) a[3])));
-        return new WorkloadSnapshot(now, states, aggregates);
+        return new WorkloadSnapshot(now, states, aggregates, filling(windowSamples, freshPods));
+    }
+
+    /**
+     * Pods whose window holds fewer samples than the fullest one's less one. Less one: sidecars that scrape at the
+     * same interval but out of phase hold one sample more or less over the same span.
+     */
+    private static int filling(int[] windowSamples, int pods) {
+        int fullest = 0;
+        for (int i = 0; i < pods; i++) {
+            fullest = Math.max(fullest, windowSamples[i]);
+        }
+        int filling = 0;
+        for (int i = 0; i < pods; i++) {
+            if (windowSamples[i] < fullest - 1) {
+                filling++;
+            }
+        }
+        return filling;
     }
 
     private static ReplicaState classify(ReplicaReport report, Instant now, Duration maxAge) {
@@ -140,17 +171,26 @@ public record WorkloadSnapshot(Instant at, Map<String, ReplicaState> replicas, M
     }
 
     /**
-     * The workload total of {@code signal} when every ready pod reported it fresh; empty otherwise (a pod
-     * missing, stale or without a value for it). Rules that read a workload total as a measurement (what the
-     * replicas finish, what arrives) need all of it: a part would read as less load.
+     * The workload total of {@code signal} when every ready pod reported it fresh over a settled window; empty
+     * otherwise (a pod missing, stale, without a value for it, or {@linkplain #filling() filling} its window).
+     * Rules that read a workload total as a measurement (what the replicas finish, what arrives) need all of it:
+     * a part would read as less load, and a sum over windows of different spans as more.
      */
     OptionalDouble completeTotal(Signal signal) {
         SignalAggregate aggregate = signals.get(signal);
-        int pods = readyFresh();
-        if (aggregate == null || pods == 0 || readyMissing() > 0 || aggregate.reporting() != pods) {
+        if (aggregate == null || !complete(aggregate.reporting())) {
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(aggregate.workloadValue());
+    }
+
+    /**
+     * Whether a signal that {@code reporting} pods reported is a reading of the whole workload that rules may learn
+     * from: every ready pod reported it fresh, and no pod's window is still {@linkplain #filling() filling}.
+     */
+    boolean complete(int reporting) {
+        int pods = readyFresh();
+        return pods > 0 && readyMissing() == 0 && filling == 0 && reporting == pods;
     }
 
     private int count(ReplicaState state) {

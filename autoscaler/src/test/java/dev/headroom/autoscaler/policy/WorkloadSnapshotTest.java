@@ -104,6 +104,28 @@ class WorkloadSnapshotTest {
     }
 
     @Test
+    void aPodThatCameReadyMomentsAgoMakesNoWorkloadTotalUntilItsWindowFills() {
+        // Two replicas with full 30 s windows (7 samples at 5 s) still hold the requests routed to them before
+        // the third came ready; the third reads its share over the 10 s it has. Their sum counts that share twice.
+        Map<Signal, Double> arrivals = Map.of(Signal.ARRIVALS_PS, 6.0);
+        WorkloadSnapshot joining = WorkloadSnapshot.of(T0, MAX_AGE, List.of(
+                ReplicaReport.ready("a", new Signals(T0, VLLM, arrivals, false, Duration.ZERO, 7)),
+                ReplicaReport.ready("b", new Signals(T0, VLLM, arrivals, false, Duration.ZERO, 7)),
+                ReplicaReport.ready("c", new Signals(T0, VLLM, arrivals, false, Duration.ZERO, 3))));
+        assertThat(joining.filling()).isEqualTo(1);
+        assertThat(joining.get(Signal.ARRIVALS_PS).orElseThrow().workloadValue()).as("still read and shown")
+                .isEqualTo(18.0);
+        assertThat(joining.completeTotal(Signal.ARRIVALS_PS)).as("not a total to learn from").isEmpty();
+        assertThat(joining.complete(3)).isFalse();
+        // One sample fewer is a sidecar scraping out of phase over the same span, not a filling window.
+        WorkloadSnapshot settled = WorkloadSnapshot.of(T0, MAX_AGE, List.of(
+                ReplicaReport.ready("a", new Signals(T0, VLLM, arrivals, false, Duration.ZERO, 7)),
+                ReplicaReport.ready("b", new Signals(T0, VLLM, arrivals, false, Duration.ZERO, 6))));
+        assertThat(settled.filling()).isZero();
+        assertThat(settled.completeTotal(Signal.ARRIVALS_PS)).hasValue(12.0);
+    }
+
+    @Test
     void negativeReadingsCountAsZero() {
         SignalAggregate a = Fixtures.queues(T0, 0, 0, -2, 4).get(Signal.QUEUE).orElseThrow();
         assertThat(a.sum()).isEqualTo(4);
