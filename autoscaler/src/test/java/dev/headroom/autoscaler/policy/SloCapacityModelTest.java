@@ -2,6 +2,8 @@ package dev.headroom.autoscaler.policy;
 
 import dev.headroom.signals.SaturationTargets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
 
@@ -80,26 +82,23 @@ class SloCapacityModelTest {
         assertThat(after.perReplica()).isGreaterThanOrEqualTo(0.95 * before);
     }
 
-    @Test
-    void aBacklogOneReplicaHoldsBesideReplicasWithRoomIsNotTheReplicasLimit() {
+    @ParameterizedTest(name = "fewest waiting on one replica {0}: the replicas' limit {1}")
+    @CsvSource({"0, false", "2, true"})
+    void aBatchIsTheReplicasLimitOnlyWhereRequestsWaitOnEveryReplica(double queueMin, boolean limit) {
         offerSweeps(30, 100);
         double before = model.estimate(SLO, now).perReplica();
-        // After a return from idle: one replica still works off what was routed to it (40 waiting per replica on
-        // average), the replicas added for it have nothing waiting, and the mean batch is what the arrivals keep.
-        backlog(6, 0.0);
+        // 40 waiting per replica on average. With none on some replica, this is a backlog one replica still works
+        // off (after a return from idle, the replicas added for it start empty) and the mean batch is only what
+        // the arrivals keep in flight; with requests waiting on every replica, that batch is their limit.
+        backlog(6, queueMin);
         LearnedCapacity after = model.estimate(SLO, now);
-        assertThat(after.binding()).isNotEqualTo(LearnedCapacity.SloTerm.SATURATION);
-        assertThat(after.perReplica()).isGreaterThanOrEqualTo(0.95 * before);
-    }
-
-    @Test
-    void theSameBatchWithRequestsWaitingOnEveryReplicaIsTheLimit() {
-        offerSweeps(30, 100);
-        double before = model.estimate(SLO, now).perReplica();
-        backlog(6, 2.0);
-        LearnedCapacity after = model.estimate(SLO, now);
-        assertThat(after.binding()).isEqualTo(LearnedCapacity.SloTerm.SATURATION);
-        assertThat(after.perReplica()).isLessThan(0.9 * before);
+        if (limit) {
+            assertThat(after.binding()).isEqualTo(LearnedCapacity.SloTerm.SATURATION);
+            assertThat(after.perReplica()).isLessThan(0.9 * before);
+        } else {
+            assertThat(after.binding()).isNotEqualTo(LearnedCapacity.SloTerm.SATURATION);
+            assertThat(after.perReplica()).isGreaterThanOrEqualTo(0.95 * before);
+        }
     }
 
     /** {@code readings} readings at 0.7 req/s per replica, 40 waiting per replica, the fewest on one {@code queueMin}. */
