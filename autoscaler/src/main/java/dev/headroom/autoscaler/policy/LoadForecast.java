@@ -10,8 +10,8 @@ import java.util.Objects;
  * the engine): for an LLM that is minutes. A reactive policy therefore needs room for the load that arrives
  * during that time; a static margin (a lower target) pays for it at every hour of the day, also when the load
  * is flat or falling. With a lead time, each summed load signal's workload total is fitted by a straight
- * line over the last {@code trendWindow} and over its recent half, and the lower of the two lines carried
- * {@code leadTime} ahead is the forecast (a step that stayed is not a rise that goes on); when it is above the
+ * line over the last {@code trendWindow} (or over its recent half, where the rise has clearly bent: a step that
+ * stayed is not a rise that goes on) and carried {@code leadTime} ahead; when that forecast is above the
  * reading, the signal asks for the fewest replicas that keep the forecast within the scale-up tolerance of
  * its target ({@link SignalOutcome#FORECAST}). Only a rising trend acts, and only upwards: a falling one is
  * left to the reading and the scale-down window. The HPA has no such step; a lead time of zero (the default)

@@ -36,10 +36,12 @@ final class LoadTrends {
 
     /**
      * The fitted line's value at {@code now + lead}, when it rises: empty with fewer than three points, points
-     * spanning less than half of {@code window}, or a slope that is not positive. The line through the window's
-     * recent half is carried ahead too, and the lower of the two is the forecast: after a step (a load that
-     * jumped and then stayed) the whole window's line still rises steeply through the jump, while the recent
-     * half is flat; a rise that has stopped is not carried on. On a steady ramp the two agree.
+     * spanning less than half of {@code window}, or a slope that is not positive. Where the line through the
+     * window's recent half is flatter than the whole window's by more than two standard errors of the difference,
+     * the rise has bent, and the recent line is the one carried ahead (empty if it does not rise): after a step (a
+     * load that jumped and then stayed) the whole window's line still rises steeply through the jump, while the
+     * recent half is flat, and a rise that has stopped is not carried on. On a ramp, noisy or not, the two slopes
+     * differ by less than their noise and the whole window's line, the steadier, is kept.
      */
     OptionalDouble forecast(Signal signal, Instant now, Duration window, Duration lead) {
         ArrayDeque<Point> series = points.get(signal);
@@ -52,49 +54,58 @@ final class LoadTrends {
         if (origin.isBefore(cutoff) || span < window.toNanos() / 2e9) {
             return OptionalDouble.empty();
         }
-        double ahead = seconds(origin, now) + lead.toNanos() / 1e9;
-        OptionalDouble whole = carried(series, origin, origin, ahead);
-        OptionalDouble recent = carried(series, now.minus(window.dividedBy(2)), origin, ahead);
-        if (whole.isEmpty() || recent.isEmpty()) {
+        Line line = Line.fit(series, origin, origin);
+        Line recent = Line.fit(series, now.minus(window.dividedBy(2)), origin);
+        if (recent != null && line.slope - recent.slope
+                > 2 * Math.hypot(line.slopeError, recent.slopeError)) {
+            line = recent;
+        }
+        if (!(line.slope > 0)) {
             return OptionalDouble.empty();
         }
-        return OptionalDouble.of(Math.min(whole.getAsDouble(), recent.getAsDouble()));
+        double ahead = seconds(origin, now) + lead.toNanos() / 1e9;
+        return OptionalDouble.of(line.meanValue + line.slope * (ahead - line.meanTime));
     }
 
-    /**
-     * The least-squares line through the points at or after {@code from}, at {@code ahead} seconds from
-     * {@code origin}: empty with fewer than three points or a slope that is not positive.
-     */
-    private static OptionalDouble carried(ArrayDeque<Point> series, Instant from, Instant origin, double ahead) {
-        int n = 0;
-        double meanT = 0;
-        double meanV = 0;
-        for (Point p : series) {
-            if (!p.at().isBefore(from)) {
-                n++;
-                meanT += seconds(origin, p.at());
-                meanV += p.total();
+    /** A least-squares line: its centre, its slope and the slope's standard error. */
+    private record Line(double meanTime, double meanValue, double slope, double slopeError) {
+
+        /** The line through the points at or after {@code from}, times from {@code origin}; null below three points. */
+        static Line fit(ArrayDeque<Point> series, Instant from, Instant origin) {
+            int n = 0;
+            double meanT = 0;
+            double meanV = 0;
+            for (Point p : series) {
+                if (!p.at().isBefore(from)) {
+                    n++;
+                    meanT += seconds(origin, p.at());
+                    meanV += p.total();
+                }
             }
-        }
-        if (n < 3) {
-            return OptionalDouble.empty();
-        }
-        meanT /= n;
-        meanV /= n;
-        double sxy = 0;
-        double sxx = 0;
-        for (Point p : series) {
-            if (!p.at().isBefore(from)) {
-                double dt = seconds(origin, p.at()) - meanT;
-                sxy += dt * (p.total() - meanV);
-                sxx += dt * dt;
+            if (n < 3) {
+                return null;
             }
+            meanT /= n;
+            meanV /= n;
+            double sxy = 0;
+            double sxx = 0;
+            for (Point p : series) {
+                if (!p.at().isBefore(from)) {
+                    double dt = seconds(origin, p.at()) - meanT;
+                    sxy += dt * (p.total() - meanV);
+                    sxx += dt * dt;
+                }
+            }
+            double slope = sxy / sxx;
+            double residuals = 0;
+            for (Point p : series) {
+                if (!p.at().isBefore(from)) {
+                    double r = p.total() - meanV - slope * (seconds(origin, p.at()) - meanT);
+                    residuals += r * r;
+                }
+            }
+            return new Line(meanT, meanV, slope, Math.sqrt(residuals / (n - 2) / sxx));
         }
-        double slope = sxy / sxx;
-        if (!(slope > 0)) {
-            return OptionalDouble.empty();
-        }
-        return OptionalDouble.of(meanV + slope * (ahead - meanT));
     }
 
     private static double seconds(Instant from, Instant to) {

@@ -86,12 +86,40 @@ class ForecastRuleTest {
     }
 
     @Test
-    void aRiseThatGoesOnInTheRecentHalfIsCarriedOnByTheLowerLine() {
-        // Flat at 20 until 150 s, then rising 0.2 req/s per second: the whole window's line is the shallower,
-        // and it is what is carried ahead (53 at 405 s); the recent half alone would reach 71.
+    void aRiseThatSteepensIsCarriedOnByTheWholeWindowsLine() {
+        // Flat at 20 until 150 s, then rising 0.2 req/s per second: the recent half is the steeper, not a bend,
+        // and the whole window's line is carried ahead (53 at 405 s), as before the recent half was read at all.
         feed(AHEAD, 300, t -> t <= 150 ? 20 : 20 + 0.2 * (t - 150));
         assertThat(trends.forecast(Signal.REQUESTS_PS, T0.plusSeconds(300), LoadForecast.DEFAULT_TREND_WINDOW,
                 Duration.ofSeconds(105))).hasValueCloseTo(53.36, within(0.01));
+    }
+
+    @Test
+    void aNoisyRampKeepsTheWholeWindowsLine() {
+        // 20 + 0.1 t with ±3 req/s of alternating noise: the recent half's slope differs from the whole window's
+        // by less than their noise, and the forecast is the whole window's line (the lower of the two would be
+        // biased low on noise: 2 of every 3 such ramps would lose lead).
+        feed(AHEAD, 300, t -> 20 + 0.1 * t + ((t / 15) % 2 == 0 ? 3 : -3));
+        double[] times = new double[21];
+        double[] values = new double[21];
+        for (int i = 0; i <= 20; i++) {
+            times[i] = 15 * i;
+            values[i] = 20 + 0.1 * times[i] + (i % 2 == 0 ? 3 : -3);
+        }
+        assertThat(trends.forecast(Signal.REQUESTS_PS, T0.plusSeconds(300), LoadForecast.DEFAULT_TREND_WINDOW,
+                Duration.ofSeconds(105))).hasValueCloseTo(leastSquaresAt(times, values, 405), within(1e-9));
+    }
+
+    private static double leastSquaresAt(double[] t, double[] v, double at) {
+        double mt = java.util.Arrays.stream(t).average().orElseThrow();
+        double mv = java.util.Arrays.stream(v).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < t.length; i++) {
+            sxy += (t[i] - mt) * (v[i] - mv);
+            sxx += (t[i] - mt) * (t[i] - mt);
+        }
+        return mv + sxy / sxx * (at - mt);
     }
 
     @Test
