@@ -26,8 +26,11 @@ public record WindowConfig(int maxSamples, Duration maxSpan, Duration staleAfter
     public static final int DEFAULT_MAX_SAMPLES = 128;
     /** Stale after this many scrape intervals without a sample, unless set: one or two missed scrapes are tolerated. */
     public static final int STALE_AFTER_INTERVALS = 3;
-    /** A cap on derived sizes: a sample with four histograms is about a kilobyte. */
-    static final int MAX_SAMPLES_LIMIT = 4096;
+    /**
+     * A cap on derived sizes: a sample with four histograms is about a kilobyte. No sidecar's window holds more, so
+     * a report of more samples is not a sidecar's.
+     */
+    public static final int MAX_SAMPLES_LIMIT = 4096;
 
     private static final WindowConfig DEFAULTS = forScrapeInterval(DEFAULT_SCRAPE_INTERVAL, DEFAULT_SPAN);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.signals.Signal;
 import dev.headroom.signals.Signals;
+import dev.headroom.signals.WindowConfig;
 import dev.headroom.collectors.engine.EngineIdentity;
 import dev.headroom.collectors.engine.Rejection;
 
@@ -59,8 +60,12 @@ public final class SidecarSignals {
         if (stale == null || !stale.isBoolean()) {
             throw new SidecarReadException("'stale' must be true or false, got " + stale);
         }
-        if (samples == null || !samples.canConvertToInt() || samples.asInt() < 0) {
-            throw new SidecarReadException("'samples' must be a count ≥ 0, got " + samples);
+        // Bounded: the controller compares the pods' counts (a window still filling), and one absurd count would
+        // make every other pod's window look as if it were filling.
+        if (samples == null || !samples.canConvertToInt() || samples.asInt() < 0
+                || samples.asInt() > WindowConfig.MAX_SAMPLES_LIMIT) {
+            throw new SidecarReadException("'samples' must be a count from 0 to " + WindowConfig.MAX_SAMPLES_LIMIT
+                    + " (no sidecar window holds more), got " + samples);
         }
         if (values == null || !values.isObject()) {
             throw new SidecarReadException("'signals' must be an object of signal key to number or null, got "

@@ -127,6 +127,7 @@ class SidecarSignalsTest {
             "samples missing        | {\"stale\": false, \"ageSeconds\": 0.1, \"signals\": {}}                    | 'samples'",
             "samples negative       | {\"stale\": false, \"ageSeconds\": 0.1, \"samples\": -1, \"signals\": {}}   | 'samples'",
             "samples as a string    | {\"stale\": false, \"ageSeconds\": 0.1, \"samples\": \"3\", \"signals\": {}} | 'samples'",
+            "samples beyond a window | {\"stale\": false, \"ageSeconds\": 0.1, \"samples\": 4097, \"signals\": {}} | 'samples'",
             "signals missing        | {\"stale\": false, \"ageSeconds\": 0.1, \"samples\": 3}                     | 'signals'",
             "signals as a list      | {\"stale\": false, \"ageSeconds\": 0.1, \"samples\": 3, \"signals\": [1]}   | 'signals'",
             "age as a string        | {\"stale\": false, \"ageSeconds\": \"0.1\", \"samples\": 3, \"signals\": {}} | 'ageSeconds'",
