@@ -140,10 +140,15 @@ final class DecisionText {
         return b.append("); alarm signals never vote for fewer replicas").toString();
     }
 
-    /** The pod counts every message ends with. */
+    /**
+     * The pod counts every message ends with, and the pods whose window is still filling where there are any (the
+     * rules learn nothing from such a reading: an operator whose sidecars differ in their window settings sees why).
+     */
     static String pods(WorkloadSnapshot snapshot) {
-        return String.format(Locale.ROOT, "pods: %d ready with fresh data, %d ready without, %d not ready",
+        String pods = String.format(Locale.ROOT, "pods: %d ready with fresh data, %d ready without, %d not ready",
                 snapshot.readyFresh(), snapshot.readyMissing(), snapshot.notReady());
+        return snapshot.filling() == 0 ? pods : pods + String.format(Locale.ROOT,
+                " (%d with a window still filling: nothing learned from this reading)", snapshot.filling());
     }
 
     private static String change(int current, int desired) {

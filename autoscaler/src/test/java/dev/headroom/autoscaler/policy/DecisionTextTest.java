@@ -2,6 +2,7 @@ package dev.headroom.autoscaler.policy;
 
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
+import dev.headroom.signals.Signals;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -57,6 +58,17 @@ class DecisionTextTest {
                         + TWO_FRESH);
         assertThat(DecisionText.decision(DecisionReason.AT_MAX, 2, 12, 12, 10, kv, inputs, KV_QUEUE, HOT))
                 .isEqualTo("scale 2 → 10: at maxReplicas 10 (wanted 12); " + reading + "; " + TWO_FRESH);
+    }
+
+    @Test
+    void aPodWhoseWindowIsStillFillingIsNamedAfterThePods() {
+        Map<Signal, Double> each = Map.of(Signal.QUEUE, 1.0);
+        WorkloadSnapshot joining = WorkloadSnapshot.of(T0, Fixtures.MAX_AGE, List.of(
+                ReplicaReport.ready("a", new Signals(T0, Fixtures.VLLM, each, false, Duration.ZERO, 7)),
+                ReplicaReport.ready("b", new Signals(T0, Fixtures.VLLM, each, false, Duration.ZERO, 2))));
+        assertThat(DecisionText.pods(joining)).isEqualTo(TWO_FRESH
+                + " (1 with a window still filling: nothing learned from this reading)");
+        assertThat(DecisionText.pods(HOT)).isEqualTo(TWO_FRESH);
     }
 
     @Test
