@@ -98,7 +98,7 @@ class ForecastRuleTest {
     void aNoisyRampKeepsTheWholeWindowsLine() {
         // 20 + 0.1 t with ±3 req/s of alternating noise: the recent half's slope differs from the whole window's
         // by less than their noise, and the forecast is the whole window's line (the lower of the two would be
-        // biased low on noise: 2 of every 3 such ramps would lose lead).
+        // biased low on noise: whichever line the noise bends down would be the one carried).
         feed(AHEAD, 300, t -> 20 + 0.1 * t + ((t / 15) % 2 == 0 ? 3 : -3));
         double[] times = new double[21];
         double[] values = new double[21];
