@@ -181,6 +181,28 @@ class SloCapacityRuleTest {
     }
 
     @Test
+    void aReplicaWhoseWindowIsStillFillingDoesNotTakeTheTargetsMarginAway() {
+        run(PREFILL_HEAVY, 60, 0.4, 1.0);
+        // A fifth replica came ready moments ago: its window holds 2 samples, the others' 5. The workload total is
+        // no reading to learn from, but the staffing share is still sized on the decision's own reading, not
+        // dropped to the plain 0.9 share for want of a total.
+        Map<Signal, Double> each = PREFILL_HEAVY.readings(0.6 * PREFILL_HEAVY.capacity(SLO.itlSeconds()));
+        List<ReplicaReport> reports = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            reports.add(ReplicaReport.ready("pod-" + i, Fixtures.fresh(now, each)));
+        }
+        reports.add(ReplicaReport.ready("pod-new", new dev.headroom.signals.Signals(now, Fixtures.VLLM, each, false,
+                java.time.Duration.ZERO, 2)));
+        WorkloadSnapshot joining = WorkloadSnapshot.of(now, Fixtures.MAX_AGE, reports);
+        assertThat(joining.filling()).isEqualTo(1);
+        SignalInput input = decide(joining, 5);
+        LearnedCapacity c = learned(input);
+        assertThat(input.target()).isCloseTo(SloCapacityRule.target(c,
+                java.util.OptionalDouble.of(input.workloadValue().orElseThrow()), 0.99), within(1e-9))
+                .isLessThan(SaturationTargets.RATE_TARGET_SHARE * c.perReplica());
+    }
+
+    @Test
     void theTargetsMarginWidensWhereFewRequestsAreInFlightAsSquareRootStaffingSays() {
         assertThat(SloCapacityRule.normalQuantile(0.99)).isCloseTo(2.3263, within(1e-4));
         assertThat(SloCapacityRule.normalQuantile(0.5)).isCloseTo(0, within(1e-9));

@@ -53,6 +53,11 @@ record SyntheticEngine(double a, double b, double c, double t0, int maxBatch, do
 
     /** {@code pods} ready replicas, each offered {@code lambda} requests/s, read at {@code at}. */
     WorkloadSnapshot snapshot(Instant at, int pods, double lambda) {
+        return pods(at, pods, readings(lambda));
+    }
+
+    /** What one replica offered {@code lambda} requests/s reports. */
+    Map<Signal, Double> readings(double lambda) {
         double limit = batchLimit();
         boolean full = lambda > limit;
         double served = full ? limit : lambda;
@@ -60,10 +65,9 @@ record SyntheticEngine(double a, double b, double c, double t0, int maxBatch, do
         double running = full ? maxBatch : running(served);
         double queue = full ? 20 * (lambda / limit) : 0.2;
         double ttft = full ? 6.0 : 0.15 + 0.002 * running;
-        Map<Signal, Double> values = Map.of(Signal.ARRIVALS_PS, lambda, Signal.REQUESTS_PS, served,
+        return Map.of(Signal.ARRIVALS_PS, lambda, Signal.REQUESTS_PS, served,
                 Signal.RUNNING, running, Signal.QUEUE, queue, Signal.PROMPT_TPS, served * promptTokens,
                 Signal.GENERATION_TPS, served * outputTokens, Signal.ITL_MEAN, step, Signal.TTFT_P95, ttft);
-        return pods(at, pods, values);
     }
 
     static WorkloadSnapshot pods(Instant at, int pods, Map<Signal, Double> values) {
