@@ -105,12 +105,6 @@ final class SloCapacityModel {
     record Sample(Instant at, double arrivals, double finished, double running, double queue, double queueMin,
                   double promptTps, double generationTps, double itl, double stepTime, double ttft, double kv) {
 
-        /** A reading of replicas that share the load evenly: the fewest waiting is the mean. */
-        Sample(Instant at, double arrivals, double finished, double running, double queue, double promptTps,
-               double generationTps, double itl, double stepTime, double ttft, double kv) {
-            this(at, arrivals, finished, running, queue, queue, promptTps, generationTps, itl, stepTime, ttft, kv);
-        }
-
         double promptTokens() {
             return promptTps / finished;
         }

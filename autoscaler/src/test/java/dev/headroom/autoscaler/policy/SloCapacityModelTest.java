@@ -32,8 +32,9 @@ class SloCapacityModelTest {
     /** As {@link #offer(double, double, double)}, with the window's TTFT reading. */
     private void offer(double rate, double cacheRequests, double queue, double ttft) {
         double running = rate * (BEFORE_DECODE + OUTPUT * STEP);
-        model.offer(new SloCapacityModel.Sample(now, rate, rate, running, queue, rate * PROMPT, rate * OUTPUT, STEP,
-                STEP, ttft, Math.min(1, running / cacheRequests)));
+        // Every replica alike: the fewest waiting on one is the mean.
+        model.offer(new SloCapacityModel.Sample(now, rate, rate, running, queue, queue, rate * PROMPT, rate * OUTPUT,
+                STEP, STEP, ttft, Math.min(1, running / cacheRequests)));
         now = now.plusSeconds(15);
     }
 
@@ -141,8 +142,8 @@ class SloCapacityModelTest {
         // backlog fills it (36), 120 ms steps, less finished than arrives. A line through these and the readings
         // below bends the fitted step up at loads the replica had carried at 20 ms steps (this case fails so).
         for (int t = 0; t < 12; t++) {
-            model.offer(new SloCapacityModel.Sample(now, 1.3, 0.8, 36, 20, 0.8 * PROMPT, 0.8 * OUTPUT, 0.12, 0.12,
-                    30, 0.9));
+            model.offer(new SloCapacityModel.Sample(now, 1.3, 0.8, 36, 20, 20, 0.8 * PROMPT, 0.8 * OUTPUT, 0.12,
+                    0.12, 30, 0.9));
             now = now.plusSeconds(15);
         }
         LearnedCapacity during = model.estimate(SLO, now);
@@ -158,8 +159,8 @@ class SloCapacityModelTest {
             double rate = 0.4 + 0.6 * (t % 10) / 9.0;
             double step = 0.02 + 0.16 * (rate - 0.4);
             double running = rate * (BEFORE_DECODE + OUTPUT * step);
-            model.offer(new SloCapacityModel.Sample(now, rate, rate, running, 0, rate * PROMPT, rate * OUTPUT, step,
-                    step, 1.0, running / 100));
+            model.offer(new SloCapacityModel.Sample(now, rate, rate, running, 0, 0, rate * PROMPT, rate * OUTPUT,
+                    step, step, 1.0, running / 100));
             now = now.plusSeconds(15);
         }
         LearnedCapacity c = model.estimate(SLO, now);
