@@ -48,7 +48,9 @@ final class PeakSizing {
         Replay probe = replayAt.apply(1.0);
         List<SimRequest> mix = probe.requests();
         if (mix.isEmpty()) {
-            throw new IllegalArgumentException("the trace has no requests in the chosen window to size a scenario with");
+            throw new IllegalArgumentException("the trace has no requests in the chosen window to size a scenario with"
+                    + (probe.droppedEmpty() > 0 ? String.format(Locale.ROOT, " (%,d rows with 0 prompt or 0 output"
+                    + " tokens were left out: nothing to serve or to time)", probe.droppedEmpty()) : ""));
         }
         double prompt = 0;
         double output = 0;

@@ -92,7 +92,14 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
         Replay replay;
         String sizing;
         if (options.sizedByReplicas()) {
-            PeakSizing.Sized sized = PeakSizing.size(replayAt, cluster, options.slo(), options.peakReplicas());
+            PeakSizing.Sized sized;
+            try {
+                sized = PeakSizing.size(replayAt, cluster, options.slo(), options.peakReplicas());
+            } catch (IllegalArgumentException e) {
+                // A trace read in the wrong unit is the likeliest cause of a load that cannot be sized: say how
+                // its timestamps were read beside the failure.
+                throw new IllegalArgumentException(e.getMessage() + "; timestamps: " + trace.timestamps(), e);
+            }
             replay = sized.replay();
             sizing = String.format(Locale.ROOT, "by peak replicas: the rate scaled so that the oracle's busiest"
                     + " interval needs %d replicas (%.1f req/s over the busiest %.0f s, found by %d searches of the"

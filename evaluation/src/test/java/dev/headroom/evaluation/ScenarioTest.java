@@ -151,6 +151,27 @@ class ScenarioTest {
     }
 
     @Test
+    void aTraceThatCannotBeSizedSaysWhy(@TempDir Path dir) throws Exception {
+        Path empty = dir.resolve("empty.jsonl");
+        Files.writeString(empty, "{\"timestamp\": 0, \"input_length\": 300, \"output_length\": 0}\n"
+                + "{\"timestamp\": 1000, \"input_length\": 0, \"output_length\": 50}\n");
+        assertThatThrownBy(() -> Scenario.prepare(ScenarioOptions.defaults().withTrace(empty)))
+                .hasMessageContaining("no requests").hasMessageContaining("2 rows with 0 prompt or 0 output tokens");
+
+        // Three rows two seconds apart in whole numbers read as milliseconds: 3 requests within 4 ms, a burst no
+        // peak of replicas can be sized on. The failure says how the timestamps were read, and how to read them
+        // otherwise.
+        Path ms = dir.resolve("three.jsonl");
+        Files.writeString(ms, "{\"timestamp\": 1, \"input_length\": 100, \"output_length\": 10}\n"
+                + "{\"timestamp\": 3, \"input_length\": 100, \"output_length\": 10}\n"
+                + "{\"timestamp\": 5, \"input_length\": 100, \"output_length\": 10}\n");
+        assertThatThrownBy(() -> Scenario.prepare(ScenarioOptions.defaults().withTrace(ms)))
+                .hasMessageContaining("cannot size the scenario")
+                .hasMessageContaining("timestamps: detected: milliseconds")
+                .hasMessageContaining("set --timestamp-unit s");
+    }
+
+    @Test
     void badOptionsAreNamed() {
         assertThatThrownBy(() -> ScenarioOptions.defaults().withRateScaling(ScenarioOptions.RateScaling.SUPERPOSE, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jitter");
