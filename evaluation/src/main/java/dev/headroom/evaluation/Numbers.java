@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.util.Locale;
 
 /** How the reports write a setting (an objective, a share): as a person would type it back. */
-final class Numbers {
+public final class Numbers {
 
     private Numbers() {
     }
@@ -14,7 +14,7 @@ final class Numbers {
      * A whole number without decimals; else two decimals where they carry the value to within half a percent, and
      * four significant digits where they do not (an ITL objective of 0.0001 s written as "0.00" would read as none).
      */
-    static String plain(double v) {
+    public static String plain(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }

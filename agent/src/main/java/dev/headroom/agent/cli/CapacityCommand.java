@@ -3,6 +3,7 @@ package dev.headroom.agent.cli;
 import dev.headroom.signals.SaturationTargets;
 import dev.headroom.signals.Signal;
 import dev.headroom.evaluation.Contender;
+import dev.headroom.evaluation.Numbers;
 import dev.headroom.simulator.EngineConfig;
 import dev.headroom.simulator.LengthRange;
 import dev.headroom.simulator.capacity.Accelerator;
@@ -139,6 +140,12 @@ public class CapacityCommand implements Callable<Integer> {
         }
         MemoryPlan m = deployment.memory();
         EngineConfig engine = deployment.engineConfig();
+        if (promptTokens + outputTokens > engine.maxModelLen()) {
+            // Every figure below would describe a request the engine refuses to start.
+            throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT, "a mean request of %.0f prompt"
+                    + " + %.0f output tokens is longer than the engine's context of %,d tokens (max_model_len, at most"
+                    + " the KV cache's tokens): the engine rejects it", promptTokens, outputTokens, engine.maxModelLen()));
+        }
         CapacityEstimate c = CapacityEstimator.estimate(engine, workload);
         SloCapacity sloCapacity = SloCapacityEstimator.estimate(engine, workload, slo);
         double suggested = sloCapacity.feasible()
@@ -169,8 +176,8 @@ public class CapacityCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "workload                prompt %.0f, output %.0f tokens (mean)%n", promptTokens, outputTokens);
         out.printf(Locale.ROOT, "concurrent requests     %.1f (limited by %s; KV alone %.1f)%n", c.concurrency(),
                 c.limitedBy().name().toLowerCase(Locale.ROOT), c.kvConcurrency());
-        out.printf(Locale.ROOT, "saturation rate         %.2f req/s (%.0f output tokens/s, %.1f ms per step): beyond it"
-                + " the queue grows%n", c.requestsPerSecond(), c.outputTokensPerSecond(), c.stepSeconds() * 1000);
+        out.printf(Locale.ROOT, "saturation rate         %s req/s (%.0f output tokens/s, %.1f ms per step): beyond it"
+                + " the queue grows%n", Numbers.plain(c.requestsPerSecond()), c.outputTokensPerSecond(), c.stepSeconds() * 1000);
         double kvAtLimit = Math.min(1, c.concurrency() / c.kvConcurrency());
         if (c.limitedBy() != CapacityEstimate.Limit.KV_CACHE) {
             out.printf(Locale.ROOT, "KV at the batch limit   %.2f%s%n", kvAtLimit, kvAtLimit < KV_DEFAULT
@@ -180,12 +187,13 @@ public class CapacityCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "SLO                     TTFT p95 <= %.2f s, mean ITL <= %.0f ms%n", slo.ttftSeconds(),
                 slo.itlSeconds() * 1000);
         if (sloCapacity.feasible()) {
-            out.printf(Locale.ROOT, "SLO rate                %.2f req/s (%.0f %% of saturation; %s binds: TTFT p95 %.2f s,"
-                    + " mean ITL %.0f ms there)%n", sloCapacity.requestsPerSecond(),
+            out.printf(Locale.ROOT, "SLO rate                %s req/s (%.0f %% of saturation; %s binds: TTFT p95 %.2f s,"
+                    + " mean ITL %.0f ms there)%n", Numbers.plain(sloCapacity.requestsPerSecond()),
                     100 * sloCapacity.shareOfSaturation(), sloCapacity.binding().name(), sloCapacity.ttftSeconds(),
                     sloCapacity.itlSeconds() * 1000);
-            out.printf(Locale.ROOT, "suggested target        arrivals_ps %.2f per replica (the SLO rate, at most %.2f ×"
-                    + " the saturation rate)%n", suggested, Contender.RATE_TARGET_SHARE);
+            // Below 1 req/s two decimals could print a target of 0.00, which no spec accepts.
+            out.printf(Locale.ROOT, "suggested target        arrivals_ps %s per replica (the SLO rate, at most %.2f ×"
+                    + " the saturation rate)%n", Numbers.plain(suggested), Contender.RATE_TARGET_SHARE);
             out.printf(Locale.ROOT, "                        with spec.forecast.leadTimeSeconds = cold start + one"
                     + " decision interval (src/docs/policy.md)%n");
         } else {

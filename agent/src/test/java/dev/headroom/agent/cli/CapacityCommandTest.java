@@ -73,6 +73,34 @@ class CapacityCommandTest {
     }
 
     @Test
+    void aRequestLongerThanTheEnginesContextIsRefusedInsteadOfSized() {
+        // 100,000 in + 40,000 out is past Llama-3.1's 131,072-token context: the engine would reject every request,
+        // and a concurrency or a rate for it would describe nothing.
+        Run r = run("--prompt-tokens", "100000", "--output-tokens", "40000");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("100000 prompt + 40000 output tokens", "context of 131,072 tokens");
+        assertThat(run("--prompt-tokens", "999999999").err()).contains("longer than the engine's context");
+    }
+
+    @Test
+    void weightsBeyondTheGpusMemoryAreSaidInGigabytes() {
+        Run r = run("--params", "1e30");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("its weights (2.000e+21 GB)", "do not fit the memory budget of 76.97 GB")
+                .doesNotContain("-9223");
+    }
+
+    @Test
+    void aRateBelowOneRequestPerSecondKeepsItsDigits() {
+        // One 100,000-token prompt every few minutes per replica: two decimals would print a target of 0.00.
+        Run r = run("--prompt-tokens", "100000", "--output-tokens", "20000", "--ttft-p95", "10s");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).doesNotContain("0.00 req/s", "arrivals_ps 0.00 ")
+                .containsPattern("suggested target +arrivals_ps 0\\.000[1-9]\\d* per replica");
+    }
+
+    @Test
     void anUnknownOutputFormatIsRefusedByName() {
         Run r = run("--output", "yaml");
         assertThat(r.exit()).isNotZero();

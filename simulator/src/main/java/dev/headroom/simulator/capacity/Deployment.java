@@ -101,6 +101,14 @@ public record Deployment(ModelShape model, Accelerator gpu, int gpus, double gpu
         long weights = model.weightBytes();
         long budget = (long) Math.floor((double) gpu.memoryBytes() * gpus * gpuMemoryUtilization);
         long reserved = reservedBytesPerGpu * gpus;
+        double weightsExact = model.parameters() * model.dtypeBytes();
+        if (weightsExact + reserved >= budget) {
+            // Said in gigabytes: a weight count beyond any GPU's memory would read as a 19-digit subtraction.
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s on %d × %s leaves no KV cache:"
+                    + " its weights (%.4g GB) and the reserved %.3g GB do not fit the memory budget of %.4g GB (%d GPU(s)"
+                    + " × %.4g GB × gpu-memory-utilization %.2f)", model.name(), gpus, gpu.name(), weightsExact / 1e9,
+                    reserved / 1e9, budget / 1e9, gpus, gpu.memoryBytes() / 1e9, gpuMemoryUtilization));
+        }
         long pool = budget - weights - reserved;
         if (pool < (long) blockSize * kvPerToken) {
             throw new IllegalArgumentException(model.name() + " on " + gpus + " × " + gpu.name() + " leaves no KV cache:"

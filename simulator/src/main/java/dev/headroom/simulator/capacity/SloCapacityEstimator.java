@@ -55,6 +55,12 @@ public final class SloCapacityEstimator {
 
     /** The SLO capacity of {@code engine} for a workload's mean lengths. */
     public static SloCapacity estimate(EngineConfig engine, WorkloadShape workload, LatencyObjective slo) {
+        if (workload.meanPromptTokens() + workload.meanOutputTokens() > engine.maxModelLen()) {
+            return new SloCapacity(Double.NaN, SloCapacity.Binding.INFEASIBLE, Double.NaN, Double.NaN, 0,
+                    String.format(Locale.ROOT, "a mean request of %.0f prompt + %.0f output tokens is longer than the"
+                            + " engine's context of %d tokens (max_model_len): the engine rejects it",
+                            workload.meanPromptTokens(), workload.meanOutputTokens(), engine.maxModelLen()));
+        }
         Model m = new Model(engine, workload, slo.ttftQuantile());
         double itlAlone = m.itl(0);
         double ttftAlone = m.ttft(0);
@@ -131,7 +137,9 @@ public final class SloCapacityEstimator {
             CapacityEstimate sat = CapacityEstimator.estimate(e, w);
             this.saturation = sat.requestsPerSecond();
             this.concurrency = sat.concurrency();
-            this.promptAtQuantile = Math.max(1, p * (1 - LENGTH_SPREAD + 2 * LENGTH_SPREAD * quantile));
+            // No longer than the engine accepts beside the mean output: a longer prompt is rejected, not served.
+            this.promptAtQuantile = Math.max(1, Math.min(p * (1 - LENGTH_SPREAD + 2 * LENGTH_SPREAD * quantile),
+                    e.maxModelLen() - o));
             this.promptCv2 = LENGTH_SPREAD * LENGTH_SPREAD / 3;
         }
 

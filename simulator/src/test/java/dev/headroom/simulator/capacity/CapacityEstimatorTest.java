@@ -104,6 +104,7 @@ class CapacityEstimatorTest {
         Deployment tooSmall = new Deployment(ModelShape.llama31_70b(), Accelerator.h100Sxm80(), 1, 0.9,
                 2 * Deployment.GIB, 0.001, 16, 256, 8192, 131_072);
         assertThatThrownBy(tooSmall::memory).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("leaves no KV cache").hasMessageContaining("weights 141200000000 B");
+                .hasMessageContaining("leaves no KV cache").hasMessageContaining("its weights (141.2 GB)")
+                .hasMessageContaining("memory budget of 76.97 GB");
     }
 }

@@ -88,6 +88,21 @@ class SloCapacityEstimatorTest {
     }
 
     @Test
+    void aRequestLongerThanTheContextIsRefusedAndTheLongPromptsAreThoseTheEngineAccepts() {
+        int context = ENGINE.maxModelLen();
+        SloCapacity tooLong = SloCapacityEstimator.estimate(ENGINE, new WorkloadShape(context, 200), TWO_SECONDS);
+        assertThat(tooLong.feasible()).isFalse();
+        assertThat(tooLong.reason()).contains("longer than the engine's context of " + context + " tokens");
+
+        // Mean prompts of 100,000 tokens: the p95 of ±80 % around them would be 172,000, past the context; the
+        // longest the engine serves beside a 200-token output is context − 200, and that is the prompt named.
+        SloCapacity longest = SloCapacityEstimator.estimate(ENGINE, new WorkloadShape(100_000, 200),
+                new LatencyObjective(2.0, 0.95, 0.1));
+        assertThat(longest.feasible()).isFalse();
+        assertThat(longest.reason()).contains("a " + (context - 200) + "-token prompt");
+    }
+
+    @Test
     void whenOneDecodeStepExceedsTheItlObjectiveNoRateIsGiven() {
         SloCapacity est = SloCapacityEstimator.estimate(ENGINE, new WorkloadShape(1100, 200),
                 new LatencyObjective(2.0, 0.95, 0.005));
