@@ -136,6 +136,12 @@ public record Scenario(ScenarioOptions options, String source, Replay replay, Cl
             w.add(String.format(Locale.ROOT, "%,d rows longer than the engine's limit were left out",
                     replay.droppedTooLong()));
         }
+        if (options.rateScaling() == ScenarioOptions.RateScaling.SUPERPOSE && replay.durationSeconds() > 0
+                && options.jitterSeconds() > replay.durationSeconds()) {
+            w.add(String.format(Locale.ROOT, "the jitter of %s s is wider than the replayed %.0f s: copies fold"
+                    + " across the whole span, and the trace's shape is smoothed away", Numbers.plain(
+                    options.jitterSeconds()), replay.durationSeconds()));
+        }
         clumping(replay, options).ifPresent(w::add);
         return w;
     }

@@ -46,6 +46,8 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
      * peak of 70 req/s: 40 million requests) would run for hours and hold gigabytes before saying anything.
      */
     public static final double MAX_DURATION_SECONDS = 86_400;
+    /** The longest cold start plus control interval: a stabilisation window's bound, which the lead defaults to. */
+    static final Duration MAX_REACTION = Duration.ofHours(1);
 
 
     /** How the trace's rate reaches {@code peakRate}. */
@@ -83,12 +85,23 @@ public record ScenarioOptions(Optional<Path> trace, EngineConfig engine, double 
         if (coldStart.isNegative()) {
             throw new IllegalArgumentException("cold start must be >= 0, was " + coldStart);
         }
+        if (coldStart.plus(controlInterval).compareTo(MAX_REACTION) > 0) {
+            // Refused here, before the oracle's plan: later it surfaced as a stabilisation window nobody had set,
+            // or, at years, as a replay that never ended.
+            throw new IllegalArgumentException("cold start plus control interval must be at most " + MAX_REACTION
+                    .toSeconds() + " s (Headroom's forecast lead and scale-down window default to their sum, and"
+                    + " Kubernetes bounds a stabilisation window at an hour), was " + coldStart.toSeconds() + " s + "
+                    + controlInterval.toMillis() / 1000.0 + " s");
+        }
         if (!(fromSeconds >= 0) || !(toSeconds > fromSeconds)) {
             throw new IllegalArgumentException("trace window must satisfy 0 <= from < to, was " + fromSeconds + " to "
                     + toSeconds);
         }
-        if (maxReplicas < 1) {
-            throw new IllegalArgumentException("max replicas must be >= 1, was " + maxReplicas);
+        if (maxReplicas < 1 || maxReplicas > OraclePlan.SEARCH_LIMIT) {
+            // GPU utilisation reads high with one request in flight, so the HPA baselines run at the maximum: a
+            // hundred thousand simulated replicas would take hours, and the oracle searches no further than this.
+            throw new IllegalArgumentException("max replicas must be 1 to " + OraclePlan.SEARCH_LIMIT + ", was "
+                    + maxReplicas);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);

@@ -66,6 +66,13 @@ class ScenarioTest {
                 .startsWith("rescaling dropped " + s.replay().thinned() + " rows"));
         assertThat(s.notes().warnings()).anySatisfy(w -> assertThat(w).startsWith("1 rows with 0 prompt or 0 output"));
         assertThat(s.notes().timestamps()).startsWith("detected: milliseconds");
+        assertThat(s.notes().warnings()).noneSatisfy(w -> assertThat(w).contains("jitter"));
+
+        // A jitter ten times the trace's 100 s spreads every copy across all of it: the shape is gone, and said so.
+        Scenario wide = Scenario.prepare(ScenarioOptions.defaults().withTrace(file).withPeak(2, 10)
+                .withRateScaling(ScenarioOptions.RateScaling.SUPERPOSE, 1000));
+        assertThat(wide.notes().warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("the jitter of 1000 s is wider than the replayed 100 s"));
     }
 
     @Test
@@ -185,6 +192,18 @@ class ScenarioTest {
         ScenarioOptions d = ScenarioOptions.defaults();
         assertThatThrownBy(() -> d.withCluster(d.coldStart(), d.controlInterval(), Duration.ofHours(1), d.balancer(),
                 d.maxReplicas())).hasMessageContaining("scrape interval must be at most half the signals' 30 s window");
+        // A cold start of years never finished planning; one of an hour failed after the oracle's plan on a
+        // stabilisation window the user had not set. Both are refused by name before any work.
+        assertThatThrownBy(() -> d.withCluster(Duration.ofSeconds(99_999_999), d.controlInterval(), d.scrapeInterval(),
+                d.balancer(), d.maxReplicas())).hasMessageContaining("cold start plus control interval must be at most"
+                + " 3600 s");
+        assertThatThrownBy(() -> d.withCluster(Duration.ofSeconds(3600), d.controlInterval(), d.scrapeInterval(),
+                d.balancer(), d.maxReplicas())).hasMessageContaining("was 3600 s + 15.0 s");
+        assertThat(d.withCluster(Duration.ofSeconds(3585), d.controlInterval(), d.scrapeInterval(), d.balancer(),
+                d.maxReplicas()).coldStart()).isEqualTo(Duration.ofSeconds(3585));
+        // GPU utilisation reads high with any load: the HPA baselines would simulate the maximum's replicas.
+        assertThatThrownBy(() -> d.withCluster(d.coldStart(), d.controlInterval(), d.scrapeInterval(), d.balancer(),
+                100_000)).hasMessageContaining("max replicas must be 1 to 1024");
         assertThatThrownBy(() -> new Slo(2, 0.1, 1.5)).hasMessageContaining("attainment");
         assertThatThrownBy(() -> ScenarioOptions.defaults().withThreads(0)).hasMessageContaining("threads");
     }

@@ -108,7 +108,8 @@ public class EvaluateCommand implements Callable<Integer> {
     double duration;
 
     @Option(names = "--cold-start", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
-            description = "From a replica's request to serving, e.g. 90s (a bare number is seconds). Default: ${DEFAULT-VALUE}")
+            description = "From a replica's request to serving, e.g. 90s (a bare number is seconds); with the control interval"
+                    + " at most an hour. Default: ${DEFAULT-VALUE}")
     Duration coldStart;
 
     @Option(names = "--control-interval", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -123,7 +124,7 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--balancer", description = "least-requests, round-robin or kv-aware. Default: ${DEFAULT-VALUE}")
     String balancer;
 
-    @Option(names = "--max-replicas", description = "No policy may ask for more. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-replicas", description = "No policy may ask for more (1 to 1024). Default: ${DEFAULT-VALUE}")
     int maxReplicas;
 
     @Option(names = "--slo-ttft", description = "SLO: seconds to first token. Default: ${DEFAULT-VALUE}")

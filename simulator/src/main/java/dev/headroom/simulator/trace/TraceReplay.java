@@ -158,13 +158,7 @@ public final class TraceReplay {
                 none[0]++;
             }
             for (int c = 0; c < n; c++) {
-                double t = r.arrivalSeconds() + (random.nextDouble() - 0.5) * jitter;
-                if (t < 0) {
-                    t = -t;
-                }
-                if (t > span) {
-                    t = Math.max(0, 2 * span - t);
-                }
+                double t = reflect(r.arrivalSeconds() + (random.nextDouble() - 0.5) * jitter, span);
                 out.add(new SimRequest(0, t, r.promptTokens(), r.outputTokens()));
             }
         }
@@ -174,6 +168,18 @@ public final class TraceReplay {
             numbered.add(new SimRequest(numbered.size(), r.arrivalSeconds(), r.promptTokens(), r.outputTokens()));
         }
         return numbered;
+    }
+
+    /**
+     * {@code t} reflected at 0 and at {@code span} as often as it takes to land in {@code [0, span]}: a jitter
+     * wider than the trace folds back and forth across it (reflected once only, such copies had all piled up at 0).
+     */
+    static double reflect(double t, double span) {
+        if (!(span > 0)) {
+            return 0;
+        }
+        double folded = Math.abs(t) % (2 * span);
+        return folded > span ? 2 * span - folded : folded;
     }
 
     /**

@@ -44,6 +44,25 @@ class TraceSuperposeTest {
     }
 
     @Test
+    void aJitterWiderThanTheTraceFoldsAcrossItInsteadOfPilingUpAtTheStart() {
+        // 100 rows over 99 s, each copied 10 times with a jitter of ±50,000 s: reflected once only, nearly every
+        // copy landed at 0 s, one burst of 1,000 requests. Folded back and forth, they spread over the whole span.
+        Trace t = evenly(100, 1.0);
+        Replay r = TraceReplay.prepare(t, ReplayOptions.whole(4096).withRescale(Rescale.superpose(10, 100_000, 3)));
+        assertThat(r.requests()).hasSize(1_000).allSatisfy(q -> assertThat(q.arrivalSeconds()).isBetween(0.0, 99.0));
+        long atStart = r.requests().stream().filter(q -> q.arrivalSeconds() < 1).count();
+        long firstHalf = r.requests().stream().filter(q -> q.arrivalSeconds() < 49.5).count();
+        assertThat(atStart).as("copies within the first second").isLessThan(40);
+        assertThat(firstHalf).as("copies in the first half of the span").isBetween(400L, 600L);
+
+        assertThat(TraceReplay.reflect(-3, 10)).isEqualTo(3);
+        assertThat(TraceReplay.reflect(13, 10)).isEqualTo(7);
+        assertThat(TraceReplay.reflect(27, 10)).isEqualTo(7);
+        assertThat(TraceReplay.reflect(-45, 10)).isEqualTo(5);
+        assertThat(TraceReplay.reflect(5, 0)).isZero();
+    }
+
+    @Test
     void aFractionalCountThinsOrAddsByChanceAndTheSameSeedGivesTheSameRequests() {
         Trace t = evenly(10_000, 0.1);
         Replay thin = TraceReplay.prepare(t, ReplayOptions.whole(4096).withRescale(Rescale.superpose(0.25, 0, 1)));
