@@ -34,6 +34,9 @@ class EvaluateCommandTest {
         LaunchResult noSeeds = launcher.launch("evaluate", "--suite", "--suite-seeds", "0");
         assertThat(noSeeds.exitCode()).isEqualTo(2);
         assertThat(noSeeds.getErrorOutput()).contains("--suite-seeds", "0").doesNotContain("at dev.headroom");
+        LaunchResult endless = launcher.launch("evaluate", "--suite", "--suite-seeds", "100000");
+        assertThat(endless.exitCode()).isEqualTo(2);
+        assertThat(endless.getErrorOutput()).contains("--suite-seeds must be 1 to 100, was 100000");
         LaunchResult badSet = launcher.launch("evaluate", "--suite", "--suite-set", "tuned");
         assertThat(badSet.exitCode()).isEqualTo(2);
         assertThat(badSet.getErrorOutput()).contains("--suite-set", "tuned", "held-out").doesNotContain("at dev.headroom");

@@ -196,7 +196,10 @@ public class EvaluateCommand implements Callable<Integer> {
                     + SuiteReport.REPORT + " into --report-dir. The scenario options above do not apply to it")
     boolean suite;
 
-    @Option(names = "--suite-seeds", description = "Seeds per suite scenario (1…N). Default: ${DEFAULT-VALUE}",
+    /** The most seeds a suite runs: about an hour on two cores. */
+    static final int MAX_SUITE_SEEDS = 100;
+
+    @Option(names = "--suite-seeds", description = "Seeds per suite scenario (1…N, N at most 100). Default: ${DEFAULT-VALUE}",
             defaultValue = "3")
     int suiteSeeds;
 
@@ -300,8 +303,10 @@ public class EvaluateCommand implements Callable<Integer> {
 
     /** {@code --suite}: every suite scenario with seeds 1…N, units on {@code --threads} threads. */
     private int runSuite() {
-        if (suiteSeeds < 1) {
-            throw new ParameterException(spec.commandLine(), "--suite-seeds must be >= 1, was " + suiteSeeds);
+        if (suiteSeeds < 1 || suiteSeeds > MAX_SUITE_SEEDS) {
+            // The five scenarios take about half a minute per seed on two cores: 100,000 seeds would run for a month.
+            throw new ParameterException(spec.commandLine(), "--suite-seeds must be 1 to " + MAX_SUITE_SEEDS + ", was "
+                    + suiteSeeds);
         }
         if (threads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be >= 1, was " + threads);
