@@ -98,6 +98,18 @@ class InspectCommandTest {
     }
 
     @Test
+    void aFileLargerThanAScrapeAcceptsIsRefusedWithoutReadingItWhole(QuarkusMainLauncher launcher) throws Exception {
+        Path payload = dir.resolve("huge.prom");
+        // 64 MiB, sparse: read whole it would be sixteen times the limit on the heap.
+        try (var f = new java.io.RandomAccessFile(payload.toFile(), "rw")) {
+            f.setLength(64L * 1024 * 1024);
+        }
+        LaunchResult result = launcher.launch("inspect", payload.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.getErrorOutput()).contains("huge.prom holds more than 4,194,304 bytes", "not read further");
+    }
+
+    @Test
     void aMissingFileIsAnInputError(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("inspect", dir.resolve("nope.prom").toString());
         assertThat(result.exitCode()).isEqualTo(2);

@@ -101,7 +101,18 @@ public class InspectCommand implements Callable<Integer> {
             err.printf("inspect: cannot read %s: no such file, or not readable (a URL must start with http:// or https://)%n", file);
             return 2;
         }
-        byte[] body = Files.readAllBytes(file);
+        // No more than a scrape would accept, plus one byte to tell: a multi-gigabyte file (or a device that never
+        // ends) read whole would exhaust the heap before the parser could refuse it.
+        long limit = ParserLimits.DEFAULTS.maxBodyBytes();
+        byte[] body;
+        try (InputStream in = Files.newInputStream(file)) {
+            body = in.readNBytes((int) limit + 1);
+        }
+        if (body.length > limit) {
+            err.printf(Locale.ROOT, "inspect: %s holds more than %,d bytes, the most a scrape accepts"
+                    + " (ParserLimits.maxBodyBytes): not read further%n", file, limit);
+            return 1;
+        }
         return report(source, new Inspection(registry, ParserLimits.DEFAULTS).inspect(body, contentType, dialect,
                 Instant.now()));
     }
