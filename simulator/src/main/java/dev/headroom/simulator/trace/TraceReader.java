@@ -62,12 +62,12 @@ public final class TraceReader {
     }
 
     public static Trace readCsv(Reader reader, String source) throws IOException, TraceFormatException {
-        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-        String header = in.readLine();
+        Lines in = new Lines(reader, source);
+        String header = in.next(1);
         int lineNo = 1;
         while (header != null && header.isBlank()) {
-            header = in.readLine();
             lineNo++;
+            header = in.next(lineNo);
         }
         if (header == null) {
             throw new TraceFormatException(source, lineNo, null, "empty: expected a header naming "
@@ -93,7 +93,7 @@ public final class TraceReader {
         List<TraceRecord> out = new ArrayList<>();
         int[] starts = new int[columns];
         int[] ends = new int[columns];
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+        for (String line = in.next(lineNo + 1); line != null; line = in.next(lineNo + 1)) {
             lineNo++;
             if (line.isBlank()) {
                 continue;
@@ -135,13 +135,13 @@ public final class TraceReader {
     /** JSONL with timestamps in {@code unit} ({@link TimestampUnit#AUTO}: detected from all of them). */
     public static Trace readJsonl(Reader reader, String source, TimestampUnit unit)
             throws IOException, TraceFormatException {
-        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        Lines in = new Lines(reader, source);
         List<JsonLine.Row> rows = new ArrayList<>();
         int lineNo = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         boolean fractional = false;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+        for (String line = in.next(lineNo + 1); line != null; line = in.next(lineNo + 1)) {
             lineNo++;
             if (line.isBlank()) {
                 continue;
@@ -171,7 +171,68 @@ public final class TraceReader {
                 return i;
             }
         }
-        throw new TraceFormatException(source, line, null, "header has no column " + wanted + "; found " + names);
+        String found = names.toString();
+        throw new TraceFormatException(source, line, null, "header has no column " + wanted + "; found "
+                + (found.length() > 200 ? found.substring(0, 200) + "… (" + names.size() + " columns)" : found));
+    }
+
+    /** The longest line read: a trace row holds a few dozen characters, and a file without line breaks is no trace. */
+    static final int MAX_LINE_CHARS = 1 << 20;
+
+    /**
+     * Lines split as {@link BufferedReader#readLine} splits them ({@code \n}, {@code \r} or {@code \r\n}), each at
+     * most {@link #MAX_LINE_CHARS} long: read unbounded, a file with no line break (or {@code /dev/zero}) was taken
+     * whole into one string until the heap ran out.
+     */
+    private static final class Lines {
+        private final Reader in;
+        private final String source;
+        private final char[] buffer = new char[8192];
+        private int position;
+        private int length;
+        private boolean skipLineFeed;
+
+        Lines(Reader in, String source) {
+            this.in = in;
+            this.source = source;
+        }
+
+        /** The next line, or null at the end; {@code lineNo} names it in an error. */
+        String next(int lineNo) throws IOException, TraceFormatException {
+            StringBuilder line = null;
+            while (true) {
+                if (position == length) {
+                    length = Math.max(0, in.read(buffer, 0, buffer.length));
+                    position = 0;
+                    if (length == 0) {
+                        return line == null ? null : line.toString();
+                    }
+                }
+                if (skipLineFeed) {
+                    skipLineFeed = false;
+                    if (buffer[position] == '\n') {
+                        position++;
+                        continue;
+                    }
+                }
+                int start = position;
+                while (position < length && buffer[position] != '\n' && buffer[position] != '\r') {
+                    position++;
+                }
+                if (line == null) {
+                    line = new StringBuilder();
+                }
+                if (line.length() + (position - start) > MAX_LINE_CHARS) {
+                    throw new TraceFormatException(source, lineNo, null, "longer than " + MAX_LINE_CHARS
+                            + " characters: a trace row holds a few dozen (is this a trace?)");
+                }
+                line.append(buffer, start, position - start);
+                if (position < length) {
+                    skipLineFeed = buffer[position++] == '\r';
+                    return line.toString();
+                }
+            }
+        }
     }
 
     private static String csvField(int col, String name) {

@@ -120,6 +120,50 @@ class TraceReaderTest {
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("empty");
     }
 
+    /** {@code prefix}, then the letter a without end, as a device that never stops. */
+    private static java.io.Reader endless(String prefix) {
+        return new java.io.Reader() {
+            private int at;
+
+            @Override
+            public int read(char[] b, int off, int len) {
+                int n = 0;
+                while (n < len && at < prefix.length()) {
+                    b[off + n++] = prefix.charAt(at++);
+                }
+                java.util.Arrays.fill(b, off + n, off + len, 'a');
+                return len;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void linesEndWithLineFeedsCarriageReturnsOrBothAndNoLineMayBeEndless() throws Exception {
+        String rows = "TIMESTAMP,ContextTokens,GeneratedTokens\r\n2023-11-16 18:00:00,10,1\r"
+                + "2023-11-16 18:00:01,20,2\n\r\n2023-11-16 18:00:02,30,3";
+        Trace t = TraceReader.readCsv(new StringReader(rows), "t.csv");
+        assertThat(t.records()).extracting(TraceRecord::promptTokens).containsExactly(10, 20, 30);
+        assertThat(t.records()).extracting(TraceRecord::line).containsExactly(2, 3, 5);
+
+        // A reader that never ends and holds no line break, as /dev/zero: refused at the bound, in either format.
+        assertThatThrownBy(() -> TraceReader.readJsonl(endless(""), "zero.jsonl"))
+                .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.line()).isEqualTo(1))
+                .hasMessageContaining("longer than " + TraceReader.MAX_LINE_CHARS + " characters");
+        assertThatThrownBy(() -> TraceReader.readCsv(endless("TIMESTAMP,ContextTokens,GeneratedTokens\n"), "t.csv"))
+                .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.line()).isEqualTo(2))
+                .hasMessageContaining("a trace row holds a few dozen");
+
+        // A header of a hundred thousand names is named by its first few, not echoed whole.
+        String wide = "x,".repeat(100_000) + "y\n";
+        assertThatThrownBy(() -> TraceReader.readCsv(new StringReader(wide), "wide.csv"))
+                .hasMessageContaining("header has no column TIMESTAMP").hasMessageContaining("(100001 columns)")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    }
+
     @Test
     void jsonlReadsTheThreeFieldsAndSkipsEverythingElse() throws Exception {
         String jsonl = "{\"timestamp\": 1000, \"input_length\": 12, \"output_length\": 3}\n"
