@@ -46,12 +46,29 @@ public final class DemoRun {
      */
     public record Options(Duration ramp, double fromRps, double toRps, long seed, Path reportDir, EngineConfig engine) {
         public Options {
-            if (ramp.isNegative() || ramp.isZero()) {
-                throw new IllegalArgumentException("--duration must be positive, was " + ramp);
-            }
-            if (!(fromRps >= 0) || !(toRps > 0)) {
-                throw new IllegalArgumentException("--from-rps must be ≥ 0 and --to-rps > 0, were " + fromRps + " and " + toRps);
-            }
+            requireRamp(ramp);
+            requireRates(fromRps, toRps, "--to-rps");
+        }
+    }
+
+    /** The longest ramp a demo runs: it runs live, in wall-clock time. */
+    public static final Duration MAX_RAMP = Duration.ofHours(1);
+    /**
+     * The highest rate a demo offers: a demo engine is full near 4 requests/s and the scaling act has 32 of them at
+     * most; a billion a second only floods the load generator's bound within a second and ends the act.
+     */
+    public static final double MAX_RPS = 1000;
+
+    static void requireRamp(Duration ramp) {
+        if (ramp.isNegative() || ramp.isZero() || ramp.compareTo(MAX_RAMP) > 0) {
+            throw new IllegalArgumentException("--duration must be positive and at most 1h, was " + ramp);
+        }
+    }
+
+    static void requireRates(double fromRps, double toRps, String toName) {
+        if (!(fromRps >= 0) || !(toRps > 0) || !(fromRps <= MAX_RPS) || !(toRps <= MAX_RPS)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--from-rps must be 0 to %.0f and"
+                    + " %s above 0 to %.0f requests/s, were %s and %s", MAX_RPS, toName, MAX_RPS, fromRps, toRps));
         }
     }
 

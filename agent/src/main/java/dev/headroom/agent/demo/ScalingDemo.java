@@ -69,19 +69,14 @@ public final class ScalingDemo {
                           Duration interval) {
         public Options {
             for (Duration d : List.of(rampUp, rampDown, interval)) {
-                if (d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException("--duration must be positive, was " + d);
-                }
+                DemoRun.requireRamp(d);
             }
-            if (!(fromRps >= 0) || !(toRps > 0)) {
-                throw new IllegalArgumentException("--from-rps must be ≥ 0 and --scaling-to-rps > 0, were " + fromRps
-                        + " and " + toRps);
-            }
+            DemoRun.requireRates(fromRps, toRps, "--scaling-to-rps");
             if (maxReplicas < 1 || maxReplicas > 32) {
                 throw new IllegalArgumentException("--max-replicas must be between 1 and 32, was " + maxReplicas);
             }
-            if (coldStart.isNegative()) {
-                throw new IllegalArgumentException("--cold-start cannot be negative, was " + coldStart);
+            if (coldStart.isNegative() || coldStart.compareTo(DemoRun.MAX_RAMP) > 0) {
+                throw new IllegalArgumentException("--cold-start must be 0 to 1h, was " + coldStart);
             }
             if (scaleDownWindow.isNegative() || scaleDownWindow.compareTo(ScalingRules.MAX_WINDOW) > 0) {
                 throw new IllegalArgumentException("--scale-down-window must be between 0 and 1h, was " + scaleDownWindow);
