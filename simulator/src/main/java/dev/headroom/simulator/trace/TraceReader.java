@@ -24,8 +24,10 @@ import java.util.List;
  *
  * <ul>
  *   <li><b>CSV</b> with a header naming {@code TIMESTAMP}, {@code ContextTokens} and {@code GeneratedTokens}
- *       (Azure's LLM inference traces), in any order and among other columns; timestamps are date-times
- *       {@code yyyy-MM-dd HH:mm:ss[.fraction]} (space or {@code T}, up to 9 fractional digits), read as UTC.</li>
+ *       (Azure's LLM inference traces), in any order, any case and among other columns; timestamps are date-times
+ *       {@code yyyy-MM-dd HH:mm:ss[.fraction]} (space or {@code T}, up to 9 fractional digits), read as UTC. Or
+ *       BurstGPT's columns ({@code Timestamp}, {@code Request tokens}, {@code Response tokens}) with numeric
+ *       timestamps: epoch numbers are detected as in JSONL, others are seconds since the trace's start.</li>
  *   <li><b>JSONL</b>, one object per line with numeric {@code timestamp} (seconds or milliseconds: given, or
  *       detected by {@link TimestampUnit#detect}), {@code input_length} and {@code output_length}; other fields
  *       are skipped. Lines are read with
@@ -44,6 +46,9 @@ public final class TraceReader {
     public static final String JSON_TIMESTAMP = "timestamp";
     public static final String JSON_PROMPT = "input_length";
     public static final String JSON_OUTPUT = "output_length";
+    /** BurstGPT's CSV: {@code Timestamp} in seconds since the trace's start, these two for the lengths. */
+    public static final String BURST_PROMPT = "Request tokens";
+    public static final String BURST_OUTPUT = "Response tokens";
 
     private TraceReader() {
     }
@@ -57,11 +62,17 @@ public final class TraceReader {
     public static Trace read(Path file, TimestampUnit unit) throws IOException, TraceFormatException {
         String name = file.getFileName().toString();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return name.endsWith(".jsonl") || name.endsWith(".json") ? readJsonl(in, name, unit) : readCsv(in, name);
+            return name.endsWith(".jsonl") || name.endsWith(".json") ? readJsonl(in, name, unit) : readCsv(in, name, unit);
         }
     }
 
     public static Trace readCsv(Reader reader, String source) throws IOException, TraceFormatException {
+        return readCsv(reader, source, TimestampUnit.AUTO);
+    }
+
+    /** CSV; numeric timestamps in {@code unit} ({@link TimestampUnit#AUTO}: detected), date-times as UTC. */
+    public static Trace readCsv(Reader reader, String source, TimestampUnit unit)
+            throws IOException, TraceFormatException {
         Lines in = new Lines(reader, source);
         String header = in.next(1);
         int lineNo = 1;
@@ -85,12 +96,21 @@ public final class TraceReader {
             }
             from = comma + 1;
         }
-        int tsCol = column(names, CSV_TIMESTAMP, source, lineNo);
-        int promptCol = column(names, CSV_PROMPT, source, lineNo);
-        int outputCol = column(names, CSV_OUTPUT, source, lineNo);
+        int tsCol = column(names, source, lineNo, CSV_TIMESTAMP);
+        int promptCol = column(names, source, lineNo, CSV_PROMPT, BURST_PROMPT, JSON_PROMPT);
+        int outputCol = column(names, source, lineNo, CSV_OUTPUT, BURST_OUTPUT, JSON_OUTPUT);
         int columns = names.size();
+        String tsName = names.get(tsCol);
+        String promptName = names.get(promptCol);
+        String outputName = names.get(outputCol);
 
         List<TraceRecord> out = new ArrayList<>();
+        // Date-times (Azure) or numbers (BurstGPT's seconds since its start), as the first row has them.
+        Boolean dateTimes = null;
+        List<JsonLine.Row> numeric = new ArrayList<>();
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        boolean fractional = false;
         int[] starts = new int[columns];
         int[] ends = new int[columns];
         for (String line = in.next(lineNo + 1); line != null; line = in.next(lineNo + 1)) {
@@ -117,14 +137,85 @@ public final class TraceReader {
                 throw new TraceFormatException(source, lineNo, null,
                         "expected " + columns + " comma-separated fields as the header has, found " + n);
             }
-            long t = parseDateTime(line, starts[tsCol], ends[tsCol], source, lineNo, csvField(tsCol, CSV_TIMESTAMP));
+            if (dateTimes == null) {
+                dateTimes = isDateTime(line, starts[tsCol], ends[tsCol]);
+            }
+            long t = dateTimes
+                    ? parseDateTime(line, starts[tsCol], ends[tsCol], source, lineNo, csvField(tsCol, tsName)) : 0;
+            double number = dateTimes
+                    ? 0 : parseNumber(line, starts[tsCol], ends[tsCol], source, lineNo, csvField(tsCol, tsName));
             int prompt = parseCount(line, starts[promptCol], ends[promptCol], source, lineNo,
-                    csvField(promptCol, CSV_PROMPT));
+                    csvField(promptCol, promptName));
             int output = parseCount(line, starts[outputCol], ends[outputCol], source, lineNo,
-                    csvField(outputCol, CSV_OUTPUT));
-            out.add(new TraceRecord(lineNo, t, prompt, output));
+                    csvField(outputCol, outputName));
+            if (dateTimes) {
+                out.add(new TraceRecord(lineNo, t, prompt, output));
+            } else {
+                numeric.add(new JsonLine.Row(lineNo, number, prompt, output));
+                min = Math.min(min, number);
+                max = Math.max(max, number);
+                fractional |= number != Math.rint(number);
+            }
         }
-        return new Trace(source, out, "date-times, UTC");
+        if (dateTimes == null || dateTimes) {
+            return new Trace(source, out, "date-times, UTC");
+        }
+        // Epoch numbers are told apart as in JSONL; a relative number in a CSV is seconds, as BurstGPT writes them
+        // (JSONL's convention of milliseconds is not a CSV's).
+        TimestampUnit.Reading reading = unit != TimestampUnit.AUTO || min >= 1e8
+                ? reading(unit, min, max, numeric.size(), fractional)
+                : new TimestampUnit.Reading(TimestampUnit.SECONDS, "seconds since the trace's start, as a CSV's numeric"
+                        + " timestamps are (BurstGPT's); set --timestamp-unit ms if they are milliseconds");
+        return numericTrace(source, numeric, reading);
+    }
+
+    /** Whether a timestamp field holds a date-time ({@code 2023-11-16 18:15:46}) rather than a number. */
+    private static boolean isDateTime(String line, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = line.charAt(i);
+            if (c == ':' || (c == '-' && i > from && Character.isDigit(line.charAt(i - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A finite, non-negative number in the trace's time unit, surrounding spaces allowed. */
+    private static double parseNumber(String line, int from, int to, String source, int lineNo, String field)
+            throws TraceFormatException {
+        String text = line.substring(from, to).trim();
+        double v = Double.NaN;
+        if (text.length() <= 40) {
+            try {
+                v = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+        }
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw new TraceFormatException(source, lineNo, field, "expected a non-negative number, as the first"
+                    + " row's timestamp is, found " + show(line, from, to));
+        }
+        return v;
+    }
+
+    /** {@code unit}, or where it is {@link TimestampUnit#AUTO} the unit detected from the timestamps' range. */
+    private static TimestampUnit.Reading reading(TimestampUnit unit, double min, double max, int n,
+                                                 boolean fractional) {
+        return unit == TimestampUnit.AUTO
+                ? TimestampUnit.detect(min, max, n, fractional)
+                : new TimestampUnit.Reading(unit, (unit == TimestampUnit.SECONDS ? "seconds" : "milliseconds")
+                        + " (set by --timestamp-unit)");
+    }
+
+    /** Rows with numeric timestamps, read in {@code reading}'s unit. */
+    private static Trace numericTrace(String source, List<JsonLine.Row> rows, TimestampUnit.Reading reading) {
+        double toNanos = reading.unit().nanos();
+        List<TraceRecord> out = new ArrayList<>(rows.size());
+        for (JsonLine.Row r : rows) {
+            out.add(new TraceRecord(r.line(), Math.round(r.timestamp() * toNanos), r.prompt(), r.output()));
+        }
+        return new Trace(source, out, reading.how());
     }
 
     /** JSONL with the unit of its timestamps detected. */
@@ -152,27 +243,23 @@ public final class TraceReader {
             max = Math.max(max, row.timestamp());
             fractional |= row.timestamp() != Math.rint(row.timestamp());
         }
-        TimestampUnit.Reading reading = unit == TimestampUnit.AUTO
-                ? TimestampUnit.detect(min, max, rows.size(), fractional)
-                : new TimestampUnit.Reading(unit, (unit == TimestampUnit.SECONDS ? "seconds" : "milliseconds")
-                        + " (set by --timestamp-unit)");
-        double toNanos = reading.unit().nanos();
-        List<TraceRecord> out = new ArrayList<>(rows.size());
-        for (JsonLine.Row r : rows) {
-            out.add(new TraceRecord(r.line(), Math.round(r.timestamp() * toNanos), r.prompt(), r.output()));
-        }
-        return new Trace(source, out, reading.how());
+        return numericTrace(source, rows, reading(unit, min, max, rows.size(), fractional));
     }
 
-    private static int column(List<String> names, String wanted, String source, int line)
+    /** The first of {@code wanted} the header names (any case), tried in order. */
+    private static int column(List<String> names, String source, int line, String... wanted)
             throws TraceFormatException {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(wanted)) {
-                return i;
+        for (String w : wanted) {
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).equalsIgnoreCase(w)) {
+                    return i;
+                }
             }
         }
         String found = names.toString();
-        throw new TraceFormatException(source, line, null, "header has no column " + wanted + "; found "
+        String others = wanted.length > 1
+                ? " (nor " + String.join(", ", java.util.Arrays.asList(wanted).subList(1, wanted.length)) + ")" : "";
+        throw new TraceFormatException(source, line, null, "header has no column " + wanted[0] + others + "; found "
                 + (found.length() > 200 ? found.substring(0, 200) + "… (" + names.size() + " columns)" : found));
     }
 

@@ -112,10 +112,38 @@ class TraceReaderTest {
     }
 
     @Test
+    void burstGptsCsvIsReadWithItsSecondsAndItsFailedRowsKeptForTheReplayToLeaveOut() throws Exception {
+        // BurstGPT (HPMLL/BurstGPT, data/BurstGPT_1.csv): seconds since the trace's start, its own column names, a
+        // failed request written with 0 response tokens.
+        String csv = "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
+                + "5,ChatGPT,472,18,490,Conversation log\n"
+                + "45,ChatGPT,1087,0,1087,Conversation log\n"
+                + "118,GPT-4,417,217,634,API log\n";
+        Trace t = TraceReader.readCsv(new StringReader(csv), "BurstGPT_1.csv");
+        assertThat(t.records()).extracting(TraceRecord::timeNanos)
+                .containsExactly(5_000_000_000L, 45_000_000_000L, 118_000_000_000L);
+        assertThat(t.records()).extracting(TraceRecord::promptTokens).containsExactly(472, 1087, 417);
+        assertThat(t.records()).extracting(TraceRecord::outputTokens).containsExactly(18, 0, 217);
+        assertThat(t.timestamps()).startsWith("seconds since the trace's start").contains("--timestamp-unit ms");
+        assertThat(TraceReader.readCsv(new StringReader(csv), "b.csv", TimestampUnit.MILLISECONDS).records().get(2)
+                .timeNanos()).isEqualTo(118_000_000L);
+        // Epoch milliseconds in a CSV are told apart as in JSONL.
+        Trace epoch = TraceReader.readCsv(new StringReader("timestamp,input_length,output_length\n"
+                + "1700000000000,10,2\n1700000001500,20,3\n"), "e.csv");
+        assertThat(epoch.records().get(1).timeNanos()).isEqualTo(1_700_000_001_500_000_000L);
+        assertThat(epoch.timestamps()).contains("epoch milliseconds");
+        // A row whose timestamp is not the kind the first row had is named.
+        assertThatThrownBy(() -> TraceReader.readCsv(new StringReader(csv + "soon,GPT-4,1,1,2,API log\n"), "b.csv"))
+                .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.line()).isEqualTo(5))
+                .hasMessageContaining("column 1 (Timestamp)").hasMessageContaining("\"soon\"");
+    }
+
+    @Test
     void aCsvWithoutTheNeededColumnSaysWhichAndWhatItFound() {
         assertThatThrownBy(() -> TraceReader.readCsv(new StringReader("TIMESTAMP,Prompt,GeneratedTokens\n"), "t.csv"))
                 .isInstanceOf(TraceFormatException.class)
-                .hasMessage("t.csv: line 1: header has no column ContextTokens; found [TIMESTAMP, Prompt, GeneratedTokens]");
+                .hasMessage("t.csv: line 1: header has no column ContextTokens (nor Request tokens, input_length); found"
+                        + " [TIMESTAMP, Prompt, GeneratedTokens]");
         assertThatThrownBy(() -> TraceReader.readCsv(new StringReader(""), "t.csv"))
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("empty");
     }
