@@ -37,15 +37,21 @@ class TraceReaderTest {
         assertThat(trace.meanOutputTokens()).isCloseTo(211, within(1.0));
     }
 
+    /** A CSV of these lines, read with its units detected. */
+    private static Trace csv(String... lines) throws Exception {
+        return TraceReader.readCsv(new StringReader(String.join("\n", lines) + "\n"), "t.csv");
+    }
+
+    /** Each record's prompt and output tokens, as {@code prompt/output}. */
+    private static java.util.List<String> lengths(Trace t) {
+        return t.records().stream().map(r -> r.promptTokens() + "/" + r.outputTokens()).toList();
+    }
+
     @Test
     void csvColumnsAreFoundByNameInAnyOrderAmongOthersAndRowsAreSortedByTime() throws Exception {
-        String csv = "GeneratedTokens,Extra,TIMESTAMP,ContextTokens\n"
-                + "5,x,2024-01-01 00:00:02,10\n"
-                + "\n"
-                + "7,y,2024-01-01T00:00:01.5,20\n";
-        Trace trace = TraceReader.readCsv(new StringReader(csv), "t.csv");
-        assertThat(trace.records()).extracting(TraceRecord::promptTokens).containsExactly(20, 10);
-        assertThat(trace.records()).extracting(TraceRecord::outputTokens).containsExactly(7, 5);
+        Trace trace = csv("GeneratedTokens,Extra,TIMESTAMP,ContextTokens", "5,x,2024-01-01 00:00:02,10", "",
+                "7,y,2024-01-01T00:00:01.5,20");
+        assertThat(lengths(trace)).containsExactly("20/7", "10/5");
         assertThat(trace.records()).extracting(TraceRecord::line).containsExactly(4, 2);
         assertThat(trace.durationSeconds()).isEqualTo(0.5);
     }
@@ -115,15 +121,14 @@ class TraceReaderTest {
     void burstGptsCsvIsReadWithItsSecondsAndItsFailedRowsKeptForTheReplayToLeaveOut() throws Exception {
         // BurstGPT (HPMLL/BurstGPT, data/BurstGPT_1.csv): seconds since the trace's start, its own column names, a
         // failed request written with 0 response tokens.
-        String csv = "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
-                + "5,ChatGPT,472,18,490,Conversation log\n"
-                + "45,ChatGPT,1087,0,1087,Conversation log\n"
-                + "118,GPT-4,417,217,634,API log\n";
-        Trace t = TraceReader.readCsv(new StringReader(csv), "BurstGPT_1.csv");
+        String[] rows = {"Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type",
+                "5,ChatGPT,472,18,490,Conversation log", "45,ChatGPT,1087,0,1087,Conversation log",
+                "118,GPT-4,417,217,634,API log"};
+        String csv = String.join("\n", rows) + "\n";
+        Trace t = csv(rows);
         assertThat(t.records()).extracting(TraceRecord::timeNanos)
                 .containsExactly(5_000_000_000L, 45_000_000_000L, 118_000_000_000L);
-        assertThat(t.records()).extracting(TraceRecord::promptTokens).containsExactly(472, 1087, 417);
-        assertThat(t.records()).extracting(TraceRecord::outputTokens).containsExactly(18, 0, 217);
+        assertThat(lengths(t)).containsExactly("472/18", "1087/0", "417/217");
         assertThat(t.timestamps()).startsWith("seconds since the trace's start").contains("--timestamp-unit ms");
         assertThat(TraceReader.readCsv(new StringReader(csv), "b.csv", TimestampUnit.MILLISECONDS).records().get(2)
                 .timeNanos()).isEqualTo(118_000_000L);
