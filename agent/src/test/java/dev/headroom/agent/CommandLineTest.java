@@ -30,6 +30,10 @@ class CommandLineTest {
         LaunchResult result = launcher.launch("sidecar", "--engine-url", "ftp://somewhere/metrics");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.getErrorOutput()).contains("headroom.sidecar.engine-url", "ftp://somewhere/metrics");
+        // A port no socket can have: refused at the start, not warned about at every scrape.
+        LaunchResult noSuchPort = launcher.launch("sidecar", "--engine-url", "http://127.0.0.1:99999/metrics");
+        assertThat(noSuchPort.exitCode()).isEqualTo(2);
+        assertThat(noSuchPort.getErrorOutput()).contains("headroom.sidecar.engine-url", "port up to 65535", ":99999");
     }
 
     @Test

@@ -91,7 +91,8 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Duration interval, D
         if (raw != null) {
             try {
                 endpoint = URI.create(raw.trim());
-                if (!("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())) || endpoint.getHost() == null) {
+                if (!("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())) || endpoint.getHost() == null
+                        || endpoint.getPort() > 65_535) {
                     problems.add(endpointKey + " must be an http(s) URL such as http://otel-collector:4318/v1/metrics, was '" + raw + "'");
                 }
             } catch (IllegalArgumentException e) {

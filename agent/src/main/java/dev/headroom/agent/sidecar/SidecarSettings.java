@@ -38,9 +38,11 @@ public record SidecarSettings(
     public SidecarSettings {
         Objects.requireNonNull(engineUrl, "engineUrl");
         String scheme = engineUrl.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme) || engineUrl.getHost() == null) {
-            throw new IllegalArgumentException("headroom.sidecar.engine-url must be an http(s) URL such as "
-                    + "http://127.0.0.1:8000/metrics, was '" + engineUrl + "'");
+        // A port past 65,535 parses as a URI but can never be reached: every scrape would fail the same way.
+        if (!"http".equals(scheme) && !"https".equals(scheme) || engineUrl.getHost() == null
+                || engineUrl.getPort() > 65_535) {
+            throw new IllegalArgumentException("headroom.sidecar.engine-url must be an http(s) URL with a port up to"
+                    + " 65535, such as http://127.0.0.1:8000/metrics, was '" + engineUrl + "'");
         }
         requirePositive("headroom.sidecar.scrape-interval", scrapeInterval);
         requirePositive("headroom.sidecar.connect-timeout", connectTimeout);

@@ -82,5 +82,9 @@ class OtlpSettingsTest {
         assertThatThrownBy(() -> OtlpSettings.from(badEndpoint))
                 .hasMessageContaining("headroom.otlp.endpoint must be an http(s) URL")
                 .hasMessageContaining("'otel-collector:4317'");
+        Config noSuchPort = new Config(Optional.of("http/protobuf"), Optional.of("http://otel-collector:99999/v1/metrics"),
+                Optional.of(Duration.ofSeconds(1)), Optional.of("s"), Optional.empty(), Map.of(), "chat");
+        assertThatThrownBy(() -> OtlpSettings.from(noSuchPort))
+                .hasMessageContaining("headroom.otlp.endpoint must be an http(s) URL").hasMessageContaining(":99999");
     }
 }
