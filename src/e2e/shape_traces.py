@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes six request traces of shapes the evaluation suite does not have, as JSONL in seconds.
+"""Writes six request traces of shapes the evaluation suite does not have, as JSONL in seconds, and a seventh
+in BurstGPT's CSV format.
 
     python3 src/e2e/shape_traces.py DIR
     ./headroom evaluate --trace DIR/spike.jsonl --report-dir /tmp/spike
@@ -14,6 +15,8 @@ seed for all. The evaluation then sizes each by peak replicas (--peak-replicas, 
   heavy-tail  6 req/s for 40 min; prompts mean 3,000, sigma 1.6; outputs mean 300, sigma 1.2
   sparse      0.3 req/s for 40 min, timestamps with decimals (superposed about a hundredfold when sized)
   sawtooth    a rise from 2 to 30 req/s over 15 min, then back to 2 at once, three times
+  burstgpt    (burstgpt.csv) 3 req/s for 30 min in BurstGPT's columns, whole seconds since the start, 2 % of
+              requests failed (0 response tokens), as BurstGPT_1.csv has them
 """
 import json
 import sys
@@ -48,6 +51,17 @@ def write(out, name, times, prompt=(1000, 1.0), output=(250, 0.8)):
     print(f"{name}: {len(times)} requests over {times[-1]:.0f} s")
 
 
+def write_burstgpt(out, name, times, failed=0.02):
+    p = lognormal(1000, 1.0, len(times))
+    o = lognormal(250, 0.8, len(times))
+    o[rng.random(len(times)) < failed] = 0
+    with open(out / (name + ".csv"), "w") as f:
+        f.write("Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n")
+        for t, a, b in zip(times, p, o):
+            f.write(f"{int(t)},ChatGPT,{a},{b},{a + b},Conversation log\n")
+    print(f"{name}: {len(times)} requests over {times[-1]:.0f} s")
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: shape_traces.py DIR")
@@ -59,6 +73,7 @@ def main():
     write(out, "heavy-tail", poisson(lambda t: 6, 2400), prompt=(3000, 1.6), output=(300, 1.2))
     write(out, "sparse", poisson(lambda t: 0.3, 2400))
     write(out, "sawtooth", poisson(lambda t: 2 + 28 * ((t % 900) / 900), 2700))
+    write_burstgpt(out, "burstgpt", poisson(lambda t: 3, 1800))
 
 
 if __name__ == "__main__":
