@@ -107,7 +107,7 @@ public final class TraceReader {
         List<TraceRecord> out = new ArrayList<>();
         // Date-times (Azure) or numbers (BurstGPT's seconds since its start), as the first row has them.
         Boolean dateTimes = null;
-        List<JsonLine.Row> numeric = new ArrayList<>();
+        List<NumericRow> numeric = new ArrayList<>();
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         boolean fractional = false;
@@ -151,7 +151,7 @@ public final class TraceReader {
             if (dateTimes) {
                 out.add(new TraceRecord(lineNo, t, prompt, output));
             } else {
-                numeric.add(new JsonLine.Row(lineNo, number, prompt, output));
+                numeric.add(new NumericRow(lineNo, number, prompt, output));
                 min = Math.min(min, number);
                 max = Math.max(max, number);
                 fractional |= number != Math.rint(number);
@@ -199,6 +199,10 @@ public final class TraceReader {
         return v;
     }
 
+    /** A row as read, JSONL or a CSV's numeric timestamps: the timestamp still in the trace's own unit. */
+    private record NumericRow(int line, double timestamp, int prompt, int output) {
+    }
+
     /** {@code unit}, or where it is {@link TimestampUnit#AUTO} the unit detected from the timestamps' range. */
     private static TimestampUnit.Reading reading(TimestampUnit unit, double min, double max, int n,
                                                  boolean fractional) {
@@ -209,10 +213,10 @@ public final class TraceReader {
     }
 
     /** Rows with numeric timestamps, read in {@code reading}'s unit. */
-    private static Trace numericTrace(String source, List<JsonLine.Row> rows, TimestampUnit.Reading reading) {
+    private static Trace numericTrace(String source, List<NumericRow> rows, TimestampUnit.Reading reading) {
         double toNanos = reading.unit().nanos();
         List<TraceRecord> out = new ArrayList<>(rows.size());
-        for (JsonLine.Row r : rows) {
+        for (NumericRow r : rows) {
             out.add(new TraceRecord(r.line(), Math.round(r.timestamp() * toNanos), r.prompt(), r.output()));
         }
         return new Trace(source, out, reading.how());
@@ -227,7 +231,7 @@ public final class TraceReader {
     public static Trace readJsonl(Reader reader, String source, TimestampUnit unit)
             throws IOException, TraceFormatException {
         Lines in = new Lines(reader, source);
-        List<JsonLine.Row> rows = new ArrayList<>();
+        List<NumericRow> rows = new ArrayList<>();
         int lineNo = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -237,7 +241,7 @@ public final class TraceReader {
             if (line.isBlank()) {
                 continue;
             }
-            JsonLine.Row row = JsonLine.read(line, source, lineNo);
+            NumericRow row = JsonLine.read(line, source, lineNo);
             rows.add(row);
             min = Math.min(min, row.timestamp());
             max = Math.max(max, row.timestamp());
@@ -440,11 +444,7 @@ public final class TraceReader {
         private JsonLine() {
         }
 
-        /** A line as read; the timestamp in the trace's own unit. */
-        record Row(int line, double timestamp, int prompt, int output) {
-        }
-
-        static Row read(String s, String source, int line) throws TraceFormatException {
+        static NumericRow read(String s, String source, int line) throws TraceFormatException {
             double timestamp = Double.NaN;
             long prompt = -1;
             long output = -1;
@@ -499,7 +499,7 @@ public final class TraceReader {
             if (output < 0) {
                 throw error(source, line, field(JSON_OUTPUT), "missing (a non-negative integer)");
             }
-            return new Row(line, timestamp, (int) prompt, (int) output);
+            return new NumericRow(line, timestamp, (int) prompt, (int) output);
         }
 
         private static String field(String key) {
